@@ -1,0 +1,73 @@
+// Command stbrecovery simulates the recovery tools of MAG set-top boxes.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes of the command line (DESIGN.md).
+const (
+	exitOK      = 0
+	exitError   = 1 // any other error
+	exitRefused = 3 // refused by the rules, or a block fails verification
+	exitFormat  = 4 // invalid header or format
+)
+
+// exitCodeError carries the process exit code for an error that was already reported, or is to be.
+type exitCodeError struct {
+	code int
+	err  error // nil when the output already says everything
+}
+
+func (e *exitCodeError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitCodeError) Unwrap() error { return e.err }
+
+// withCode attaches an exit code to err; a nil err means only the code.
+func withCode(code int, err error) error { return &exitCodeError{code: code, err: err} }
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "stbrecovery",
+		Short:         "The Bootloader and System Recovery Utility of MAG set-top boxes, simulated",
+		Long:          "stbrecovery behaves like the recovery tools of a MAG set-top box: device info, image info,\nupdate from USB and HTTP, with the real signature rules of factory, public, custom and operator images.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+	}
+	addTUIFlags(root)
+	root.AddCommand(newKeyCmd(), newImageCmd(), newDeviceCmd(), newRulesCmd(), newServeCmd(), newScenariosCmd())
+	return root
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the command line and returns the exit code.
+func run(args []string) int {
+	cmd := newRootCmd()
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ec *exitCodeError
+	if errors.As(err, &ec) {
+		if ec.err != nil {
+			fmt.Fprintln(os.Stderr, "stbrecovery:", ec.err)
+		}
+		return ec.code
+	}
+	fmt.Fprintln(os.Stderr, "stbrecovery:", err)
+	return exitError
+}

@@ -1,0 +1,49 @@
+package imagefmt
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error is a failure with the update-engine status code a real box would show for it.
+type Error struct {
+	Code int    // status code of the update engine (SCREENS.md)
+	Text string // the text the box shows for Code
+}
+
+func (e *Error) Error() string { return e.Text }
+
+// Sentinel errors; wrap them with detail and test them with errors.Is.
+var (
+	ErrSignatureInit  = &Error{Code: 1, Text: "Signature init error"}
+	ErrInvalidHeader  = &Error{Code: 22, Text: "Invalid file header"}
+	ErrReadError      = &Error{Code: 27, Text: "Read error"}
+	ErrWrongSignature = &Error{Code: 17, Text: "Wrong signature"}
+	ErrFileNotFound   = &Error{Code: 25, Text: "File not found"}
+	ErrInternal       = &Error{Code: 7, Text: "Internal error"}
+)
+
+// ErrUnsupportedKey is returned for keys that cannot sign images (not RSA-2048).
+var ErrUnsupportedKey = errors.New("only RSA-2048 keys can sign images")
+
+// wrap attaches a detail sentence to a sentinel so that errors.Is still finds it.
+func wrap(sentinel *Error, format string, args ...any) error {
+	return &detailed{sentinel: sentinel, detail: fmt.Sprintf(format, args...)}
+}
+
+type detailed struct {
+	sentinel *Error
+	detail   string
+}
+
+func (d *detailed) Error() string { return d.sentinel.Text + ": " + d.detail }
+func (d *detailed) Unwrap() error { return d.sentinel }
+
+// Code returns the status code carried by err, or 7 (Internal error) when err has none.
+func Code(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ErrInternal.Code
+}

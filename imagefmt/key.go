@@ -1,0 +1,291 @@
+package imagefmt
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+)
+
+// MaxKeyFileSize bounds a key file; keys are a few KiB.
+const MaxKeyFileSize = 1 << 20
+
+// Key is an OpenPGP RSA-2048 key that signs or checks image blocks.
+type Key struct {
+	Name        string          // the user id's name, e.g. "STB_PUBLIC"
+	UserID      string          // the whole user id, e.g. "STB_PUBLIC (Public key!!)"
+	ID          uint64          // OpenPGP key id
+	Fingerprint []byte          // OpenPGP fingerprint
+	Public      *rsa.PublicKey  // the RSA key that checks blocks
+	Private     *rsa.PrivateKey // nil for a public key
+	Entity      *openpgp.Entity
+	// Certification is the manufacturer's block over PublicBytes, when the key
+	// came in the stb_pub_sign.key form.
+	Certification *Block
+	publicBytes   []byte
+}
+
+// IDString is the key id as 16 upper-case hex digits.
+func (k *Key) IDString() string { return fmt.Sprintf("%016X", k.ID) }
+
+// FingerprintString is the fingerprint in groups of four, as gpg prints it.
+func (k *Key) FingerprintString() string {
+	hex := fmt.Sprintf("%X", k.Fingerprint)
+	var parts []string
+	for i := 0; i < len(hex); i += 4 {
+		parts = append(parts, hex[i:min(i+4, len(hex))])
+	}
+	return strings.Join(parts, " ")
+}
+
+func (k *Key) String() string { return fmt.Sprintf("%s (%s)", k.Name, k.IDString()) }
+
+// PublicBytes is the binary public key (as `gpg --export` writes it); it is
+// what a certification block signs.
+func (k *Key) PublicBytes() []byte { return k.publicBytes }
+
+// Same reports whether two keys have the same RSA public key.
+func (k *Key) Same(o *Key) bool {
+	return k != nil && o != nil && k.Public.N.Cmp(o.Public.N) == 0 && k.Public.E == o.Public.E
+}
+
+// PublicOnly returns a copy of k without its secret part.
+func (k *Key) PublicOnly() *Key {
+	c := *k
+	c.Private = nil
+	return &c
+}
+
+// LoadKeyFile reads a key file in any form LoadKey accepts.
+func LoadKeyFile(path string) (*Key, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxKeyFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	k, err := LoadKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	return k, nil
+}
+
+// LoadKey reads one key: ASCII-armored or binary OpenPGP, public or secret
+// (unprotected), or the stb_pub_sign.key form (base64 of a binary public key
+// followed by a 263-byte certification block).
+func LoadKey(data []byte) (*Key, error) {
+	if len(data) > MaxKeyFileSize {
+		return nil, fmt.Errorf("a key file is at most %d KiB", MaxKeyFileSize>>10)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, errors.New("the key file is empty")
+	}
+	if bytes.HasPrefix(trimmed, []byte("-----BEGIN PGP")) {
+		list, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(trimmed))
+		if err != nil {
+			return nil, fmt.Errorf("not a readable armored OpenPGP key: %v", err)
+		}
+		return fromList(list)
+	}
+	if raw, err := base64.StdEncoding.DecodeString(string(joinLines(trimmed))); err == nil && len(raw) > BlockSize {
+		return loadCertified(raw)
+	}
+	if len(data) > BlockSize {
+		if k, err := loadCertified(data); err == nil {
+			return k, nil
+		}
+	}
+	list, err := openpgp.ReadKeyRing(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("not an OpenPGP key (armored, binary or stb_pub_sign.key form): %v", err)
+	}
+	return fromList(list)
+}
+
+func joinLines(b []byte) []byte {
+	return bytes.Join(bytes.Fields(b), nil)
+}
+
+// loadCertified reads binary key bytes followed by a certification block.
+func loadCertified(raw []byte) (*Key, error) {
+	keyBytes, blockBytes := raw[:len(raw)-BlockSize], raw[len(raw)-BlockSize:]
+	list, err := openpgp.ReadKeyRing(bytes.NewReader(keyBytes))
+	if err != nil {
+		return nil, fmt.Errorf("stb_pub_sign.key form: the key part is not an OpenPGP key: %v", err)
+	}
+	k, err := fromList(list)
+	if err != nil {
+		return nil, err
+	}
+	blk, err := ParseBlock(blockBytes)
+	if err != nil {
+		return nil, fmt.Errorf("stb_pub_sign.key form: %w", err)
+	}
+	k.Certification = &blk
+	k.publicBytes = append([]byte(nil), keyBytes...)
+	return k, nil
+}
+
+func fromList(list openpgp.EntityList) (*Key, error) {
+	if len(list) == 0 {
+		return nil, errors.New("the file holds no key")
+	}
+	if len(list) > 1 {
+		return nil, fmt.Errorf("the file holds %d keys; give one key per file", len(list))
+	}
+	return fromEntity(list[0])
+}
+
+func fromEntity(e *openpgp.Entity) (*Key, error) {
+	pub, ok := e.PrimaryKey.PublicKey.(*rsa.PublicKey)
+	if !ok || pub.N.BitLen() != 2048 {
+		return nil, fmt.Errorf("%w (this key is %s)", ErrUnsupportedKey, describeAlgo(e.PrimaryKey))
+	}
+	k := &Key{Entity: e, Public: pub, ID: e.PrimaryKey.KeyId, Fingerprint: e.PrimaryKey.Fingerprint}
+	if id := e.PrimaryIdentity(); id != nil {
+		k.UserID = id.Name
+		k.Name = id.UserId.Name
+		if k.Name == "" {
+			k.Name = id.Name
+		}
+	}
+	if e.PrivateKey != nil {
+		if e.PrivateKey.Encrypted {
+			return nil, errors.New("the secret key is protected by a passphrase; export it without one")
+		}
+		priv, ok := e.PrivateKey.PrivateKey.(*rsa.PrivateKey)
+		if !ok {
+			return nil, ErrUnsupportedKey
+		}
+		k.Private = priv
+	}
+	var buf bytes.Buffer
+	if err := e.Serialize(&buf); err != nil {
+		return nil, fmt.Errorf("serialize public key: %v", err)
+	}
+	k.publicBytes = buf.Bytes()
+	return k, nil
+}
+
+func describeAlgo(pk *packet.PublicKey) string {
+	if pk == nil {
+		return "missing"
+	}
+	bits, err := pk.BitLength()
+	if pk.PubKeyAlgo == packet.PubKeyAlgoRSA && err == nil {
+		return fmt.Sprintf("RSA-%d", bits)
+	}
+	switch pk.PubKeyAlgo {
+	case packet.PubKeyAlgoEdDSA, packet.PubKeyAlgoEd25519:
+		return "Ed25519"
+	case packet.PubKeyAlgoECDSA:
+		return "ECDSA"
+	case packet.PubKeyAlgoDSA:
+		return "DSA"
+	}
+	return fmt.Sprintf("algorithm %d", pk.PubKeyAlgo)
+}
+
+// GenerateKey makes an RSA-2048 OpenPGP key with user id "name", as gpg would.
+func GenerateKey(name, comment string, created time.Time) (*Key, error) {
+	cfg := &packet.Config{
+		Algorithm:   packet.PubKeyAlgoRSA,
+		RSABits:     2048,
+		DefaultHash: crypto.SHA256,
+		Time:        func() time.Time { return created },
+	}
+	e, err := openpgp.NewEntity(name, comment, "", cfg)
+	if err != nil {
+		return nil, fmt.Errorf("generate key: %v", err)
+	}
+	// Round-trip through the serialized form so that the key is exactly what its file will load as.
+	var buf bytes.Buffer
+	if err := e.SerializePrivate(&buf, cfg); err != nil {
+		return nil, fmt.Errorf("serialize key: %v", err)
+	}
+	return LoadKey(buf.Bytes())
+}
+
+// ArmoredPublic is the public key, ASCII-armored (gpg --armor --export).
+func (k *Key) ArmoredPublic() ([]byte, error) {
+	return armored(openpgp.PublicKeyType, k.publicBytes)
+}
+
+// ArmoredSecret is the secret key, ASCII-armored (gpg --armor --export-secret-keys).
+func (k *Key) ArmoredSecret() ([]byte, error) {
+	if k.Private == nil {
+		return nil, errors.New("this is a public key; it has no secret part")
+	}
+	var buf bytes.Buffer
+	if err := k.Entity.SerializePrivateWithoutSigning(&buf, nil); err != nil {
+		return nil, fmt.Errorf("serialize secret key: %v", err)
+	}
+	return armored(openpgp.PrivateKeyType, buf.Bytes())
+}
+
+func armored(blockType string, data []byte) ([]byte, error) {
+	var out bytes.Buffer
+	w, err := armor.Encode(&out, blockType, nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+// Certify makes the stb_pub_sign.key form of key: base64 of its binary public
+// key followed by a block in which by (the MANUFACTURER key) signs those bytes.
+func Certify(by *Key, key *Key, alg crypto.Hash, created time.Time) ([]byte, error) {
+	blk, err := SignBytes(by, alg, key.publicBytes, created)
+	if err != nil {
+		return nil, err
+	}
+	raw := append(append([]byte(nil), key.publicBytes...), blk.Bytes()...)
+	enc := base64.StdEncoding.EncodeToString(raw)
+	var out strings.Builder
+	for len(enc) > 64 {
+		out.WriteString(enc[:64] + "\n")
+		enc = enc[64:]
+	}
+	out.WriteString(enc + "\n")
+	return []byte(out.String()), nil
+}
+
+// VerifyCertification checks that the key's certification block was made by
+// manufacturer over the key's binary bytes; it returns the hash used.
+func (k *Key) VerifyCertification(manufacturer *Key) (crypto.Hash, error) {
+	if k.Certification == nil {
+		return 0, wrap(ErrSignatureInit, "%s carries no certification block (it is not in the stb_pub_sign.key form)", k)
+	}
+	alg, digest, ok := k.Certification.Recover(manufacturer.Public)
+	if !ok {
+		return 0, wrap(ErrSignatureInit, "the certification block of %s was not made by %s", k, manufacturer)
+	}
+	h := alg.New()
+	h.Write(k.publicBytes)
+	if !bytes.Equal(k.Certification.Digest(h), digest) {
+		return alg, wrap(ErrSignatureInit, "the certification of %s by %s does not match the key bytes", k, manufacturer)
+	}
+	return alg, nil
+}
