@@ -1,0 +1,131 @@
+package device
+
+// This file is the device package's public contract: the types every screen
+// and command reads. Behaviour lives in the files named after each concept.
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Menu is the recovery tool a model has.
+type Menu int
+
+const (
+	// MenuBootloader is the blue Bootloader menu of MAG250/254/270.
+	MenuBootloader Menu = iota
+	// MenuSRU is the System Recovery Utility of MAG256 and later.
+	MenuSRU
+)
+
+// Path is the way an update enters the box (RULES.md "Update paths").
+type Path string
+
+const (
+	// PathBoot is the Bootloader's USB Bootstrap or the SRU's Update software.
+	PathBoot Path = "boot"
+	// PathPortal is the running image's own updater (manual or Autoupdate).
+	PathPortal Path = "portal"
+)
+
+// Kind is what an image is, told apart by who signed it (RULES.md).
+type Kind string
+
+// Image kinds.
+const (
+	KindFactory  Kind = "factory"
+	KindPublic   Kind = "public"
+	KindCustom   Kind = "custom"
+	KindOperator Kind = "operator"
+	KindUnknown  Kind = "unknown"
+)
+
+// Role is the role of a key the box knows (RULES.md "Keys").
+type Role string
+
+// Key roles.
+const (
+	RoleManufacturer Role = "MANUFACTURER"
+	RolePublic       Role = "STB_PUBLIC"
+	RoleCustom       Role = "custom"
+	RoleOperator     Role = "operator"
+)
+
+// KeyRef names a key in reports: its role as the box sees it, its name and id.
+type KeyRef struct {
+	Role Role   `json:"role"`
+	Name string `json:"name"`
+	ID   string `json:"key_id"` // 16 upper-case hex digits
+}
+
+// ImageInfo describes an image held in a bank.
+type ImageInfo struct {
+	Model       string    `json:"model"`
+	Version     int       `json:"version"`
+	Date        string    `json:"date"` // header Date text
+	Description string    `json:"description"`
+	Kind        Kind      `json:"kind"`
+	Signer      *KeyRef   `json:"signer,omitempty"`        // who made the global block
+	RootFSBy    *KeyRef   `json:"rootfs_signer,omitempty"` // who made the RootFS block
+	CustomKey   string    `json:"custom_key,omitempty"`    // armored custom public key, for Custom images
+	Size        int64     `json:"size"`
+	Installed   time.Time `json:"installed"`
+}
+
+// Bank is one of the two flash banks.
+type Bank struct {
+	Valid bool       `json:"valid"`
+	Image *ImageInfo `json:"image,omitempty"` // nil when the bank holds nothing valid
+}
+
+// Progress is one event of a running update.
+type Progress struct {
+	Stage Status // the stage code (18 erasing, 5 kernel, 6 image, …)
+	Done  int64  // bytes done in the whole image
+	Total int64  // bytes of the whole image, -1 when not yet known
+}
+
+// BlockReport is one block's verdict, as the refusal screen and the JSON show it.
+type BlockReport struct {
+	Name   string  `json:"name"`             // "Kernel", "RootFS", …, "Global"
+	Signer *KeyRef `json:"signer,omitempty"` // nil: no known key made it
+	Hash   string  `json:"hash,omitempty"`   // "SHA-1" / "SHA-256"
+	OK     bool    `json:"ok"`
+	Detail string  `json:"detail,omitempty"`
+}
+
+// Result is the outcome of an update or key install; it is also the JSON of `device update --json`.
+type Result struct {
+	Status    Status        `json:"status"`
+	Text      string        `json:"text"`
+	Rule      string        `json:"rule"` // "R1"…"R7", or the check: "header", "model", "version", "install"
+	Installed bool          `json:"installed"`
+	Explain   string        `json:"explain"` // one paragraph a person can act on
+	Hint      string        `json:"hint"`    // what a support engineer would do next
+	Image     *ImageInfo    `json:"image,omitempty"`
+	Blocks    []BlockReport `json:"blocks,omitempty"`
+	Trusted   []KeyRef      `json:"trusted,omitempty"` // what the box trusts on this path
+	Path      Path          `json:"path"`
+	Bank      int           `json:"bank"` // the bank written (or that would have been)
+	Source    string        `json:"source,omitempty"`
+}
+
+// Source is where an image comes from: a USB folder or an HTTP URL.
+type Source interface {
+	// Open returns the image stream and its length (-1 when unknown). Errors
+	// carry a status (25 file not found, 28 bad URL, 29 no USB, 27 read error).
+	Open(ctx context.Context) (io.ReadCloser, int64, error)
+	// String names the source for people ("USB mag254/imageupdate", a URL).
+	String() string
+}
+
+// UpdateOptions tune one update.
+type UpdateOptions struct {
+	Path  Path
+	Force bool // install the same version again (Ver_Forced for this run)
+	// Confirm is asked, on the portal path, before an older image is installed; nil means no.
+	Confirm func(question string) bool
+	// Progress receives events while the update runs; it may be nil.
+	Progress func(Progress)
+}
