@@ -1,0 +1,32 @@
+package device
+
+import (
+	"crypto"
+)
+
+// Model is one entry of the model catalogue.
+type Model struct {
+	Name            string      // e.g. "MAG254w1"
+	Base            string      // the model whose images it takes, e.g. "MAG254"
+	Menu            Menu        // Bootloader or System Recovery Utility
+	Hash            crypto.Hash // block hash of its generation
+	FactoryVersion  int         // Image Version of its factory image
+	FactoryDate     string      // header Date of its factory image
+	FactoryDesc     string      // Image Description of its factory image
+	BootVersion     string      // Boot_Version (bootloader / SRU version and build date)
+	HardwareVersion string
+	Emergency       bool // a service button at power-on offers Emergency startup (MAG420/424)
+}
+
+// USBFolder is the folder on a USB drive that the recovery tool looks in ("mag254").
+func (m Model) USBFolder() string { return lower(m.Base) }
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
