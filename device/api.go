@@ -109,6 +109,11 @@ type Result struct {
 	Path      Path          `json:"path"`
 	Bank      int           `json:"bank"` // the bank written (or that would have been)
 	Source    string        `json:"source,omitempty"`
+	// Confirm is the question the portal asks before an older image; set
+	// when the update was refused for want of that confirmation.
+	Confirm  string `json:"confirm,omitempty"`
+	PowerCut bool   `json:"power_cut,omitempty"` // the update was cut off while writing
+	Read     int64  `json:"bytes_read"`          // bytes read from the source
 }
 
 // Source is where an image comes from: a USB folder or an HTTP URL.

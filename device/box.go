@@ -1,28 +1,19 @@
 package device
 
 import (
-	"context"
 	"errors"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
-var errNotYet = errors.New("not implemented yet")
-
-// Catalogue lists every model the simulator knows, in a stable order.
-func Catalogue() []Model { return nil }
-
-// LookupModel finds a model by name, case-insensitively ("mag254w1" too).
-func LookupModel(name string) (Model, error) { return Model{}, errNotYet }
-
-// State is the persisted state of a box, as `device show --json` prints it.
-type State struct {
-	Model    string            `json:"model"`
-	Serial   string            `json:"serial"`
-	MAC      string            `json:"mac"`
-	Settings map[string]string `json:"settings"` // fw_printenv names
-	Banks    [2]Bank           `json:"banks"`
-	Active   int               `json:"active"`
-	Keys     []KeyRef          `json:"keys"` // installed public keys, by role
-}
+// macPrefix is Infomir's OUI, the first half of every MAG's MAC address.
+const macPrefix = "00:1A:79:"
 
 // InitOptions describe a new box.
 type InitOptions struct {
@@ -31,75 +22,195 @@ type InitOptions struct {
 	OperatorKey     string // a certified operator key file (stb_pub_sign.key form) to install
 	ManufacturerKey string // a MANUFACTURER public key file replacing the demo one
 	PublicKey       string // a STB_PUBLIC public key file replacing the demo one (e.g. the real one)
+	Serial          string // "" derives a stable serial number from the model
+	MAC             string // "" derives a stable MAC address (00:1A:79:…) from the serial
 }
 
 // Box is a simulated set-top box whose state lives in a home folder.
+// A Box is not safe for use by several goroutines at once.
 type Box struct {
-	home string
+	home  string
+	model Model
+	st    *stateFile
 }
 
-// Init makes a new box in home (refusing a home that already holds one).
-func Init(home string, opts InitOptions) (*Box, error) { return nil, errNotYet }
+// Init makes a new box in home (refusing a home that already holds one). The
+// factory installs the image into bank 0 without the update rules, but every
+// block must verify with a key the box knows.
+func Init(home string, opts InitOptions) (*Box, error) {
+	m, err := LookupModel(opts.Model)
+	if err != nil {
+		return nil, err
+	}
+	if home == "" {
+		return nil, errors.New("give the box a home folder")
+	}
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot make the home folder %s: %v", home, errors.Unwrap(err))
+	}
+	if _, err := os.Stat(filepath.Join(home, StateFileName)); err == nil {
+		return nil, fmt.Errorf("%s already holds a box; open it, or pick an empty folder", home)
+	}
+	demo, err := LoadDemoKeys()
+	if err != nil {
+		return nil, err
+	}
+	manuf, public := demo.Manufacturer.PublicOnly(), demo.Public.PublicOnly()
+	if opts.ManufacturerKey != "" {
+		if manuf, err = imagefmt.LoadKeyFile(opts.ManufacturerKey); err != nil {
+			return nil, err
+		}
+	}
+	if opts.PublicKey != "" {
+		if public, err = imagefmt.LoadKeyFile(opts.PublicKey); err != nil {
+			return nil, err
+		}
+	}
+	st := &stateFile{Format: StateFormat, Model: m.Name, Serial: opts.Serial, MAC: opts.MAC}
+	if st.Serial == "" {
+		st.Serial = deriveSerial(m)
+	}
+	if st.MAC == "" {
+		st.MAC = deriveMAC(st.Serial)
+	}
+	if !validMAC(st.MAC) {
+		return nil, fmt.Errorf("the MAC address %q is not of the form %sxx:xx:xx (upper-case hex)", st.MAC, macPrefix)
+	}
+	for _, k := range []struct {
+		role Role
+		key  *imagefmt.Key
+	}{{RoleManufacturer, manuf}, {RolePublic, public}} {
+		text, err := k.key.ArmoredPublic()
+		if err != nil {
+			return nil, err
+		}
+		st.Keys = append(st.Keys, storedKey{KeyRef: KeyRef{Role: k.role, Name: k.key.Name, ID: k.key.IDString()}, Data: string(text)})
+	}
+	st.Settings = factorySettings(m)
+	st.Settings["serial#"] = st.Serial
+	st.Settings["ethaddr"] = st.MAC
+	st.Settings["Boot_Version"] = m.BootVersion
+	b := &Box{home: home, model: m, st: st}
+	if opts.OperatorKey != "" {
+		data, err := os.ReadFile(opts.OperatorKey)
+		if err != nil {
+			return nil, fmt.Errorf("operator key %s: %v", opts.OperatorKey, errors.Unwrap(err))
+		}
+		if err := b.addOperatorKey(st, data); err != nil {
+			return nil, err
+		}
+	}
+	info, err := b.factoryInstall(opts.Image, demo)
+	if err != nil {
+		return nil, err
+	}
+	st.Banks[0] = Bank{Valid: true, Image: info}
+	setImageSettings(st, info)
+	if err := b.save(st); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
 
 // Open loads the box in home; a damaged state file is reported, never replaced.
-func Open(home string) (*Box, error) { return nil, errNotYet }
+func Open(home string) (*Box, error) {
+	st, _, err := readState(home)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := LookupModel(st.Model)
+	return &Box{home: home, model: m, st: st}, nil
+}
 
 // Home is the box's folder.
 func (b *Box) Home() string { return b.home }
 
 // Model is the box's catalogue entry.
-func (b *Box) Model() Model { return Model{} }
+func (b *Box) Model() Model { return b.model }
 
 // State is a copy of the box's current state.
-func (b *Box) State() State { return State{} }
+func (b *Box) State() State {
+	c := b.st.clone()
+	s := State{Model: c.Model, Serial: c.Serial, MAC: c.MAC, Settings: c.Settings, Banks: c.Banks, Active: c.Active}
+	for _, k := range c.Keys {
+		s.Keys = append(s.Keys, k.KeyRef)
+	}
+	if k := b.runningCustom(); k != nil {
+		s.Keys = append(s.Keys, *k)
+	}
+	return s
+}
+
+// Running is the image in the active bank, nil when that bank is not valid.
+func (b *Box) Running() *ImageInfo {
+	bk := b.st.Banks[b.st.Active]
+	if !bk.Valid || bk.Image == nil {
+		return nil
+	}
+	img := *bk.Image
+	return &img
+}
 
 // Printenv lists the settings as sorted name=value lines, like fw_printenv.
-func (b *Box) Printenv() []string { return nil }
-
-// Trusted lists the keys the box trusts on path, given what it runs now.
-func (b *Box) Trusted(p Path) []KeyRef { return nil }
-
-// Update installs an image from src through the pipeline: stream into the
-// inactive bank, verify, decide, then switch. A refusal or failure leaves the
-// active bank and the settings exactly as they were.
-func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result {
-	return Result{Status: StatusInternal, Text: StatusInternal.Text()}
+func (b *Box) Printenv() []string {
+	names := make([]string, 0, len(b.st.Settings))
+	for n := range b.st.Settings {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		out = append(out, n+"="+b.st.Settings[n])
+	}
+	return out
 }
 
-// InstallOperatorKey installs a certified operator key (R7).
-func (b *Box) InstallOperatorKey(data []byte) Result {
-	return Result{Status: StatusInternal, Text: StatusInternal.Text()}
+// Reload reads the state file again (another process may have changed it).
+func (b *Box) Reload() error {
+	st, _, err := readState(b.home)
+	if err != nil {
+		return err
+	}
+	b.st = st
+	return nil
 }
 
-// ResetOperatorKey is the Bootloader's Reset Op.KEY; RULES.md says an
-// operator-locked box cannot be unlocked from the boot stage.
-func (b *Box) ResetOperatorKey() error { return errNotYet }
-
-// SaveSettings stores changed settings (Exit & Save).
-func (b *Box) SaveSettings(changed map[string]string) error { return errNotYet }
-
-// FactoryReset restores the factory settings; images and keys stay.
-func (b *Box) FactoryReset() error { return errNotYet }
-
-// SetActiveBank boots from bank n next time (Boot Mode NAND2 / Boot from backup bank).
-func (b *Box) SetActiveBank(n int) error { return errNotYet }
-
-// BootStage is one step of power-on, with its TV text and front-panel code.
-type BootStage struct {
-	Text  string // e.g. "Load from nand"
-	Panel string // e.g. "nand"
+// save writes st as the box's state, atomically, and makes it current.
+func (b *Box) save(st *stateFile) error {
+	data, err := st.encode()
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(b.home, StateFileName, data); err != nil {
+		return &StatusError{Status: StatusFileWrite, Detail: fmt.Sprintf("cannot write the box state in %s: %v", b.home, err), Err: err}
+	}
+	b.st = st
+	return nil
 }
 
-// BootReport is what power-on does with the current state.
-type BootReport struct {
-	Stages []BootStage
-	OK     bool       // the image started
-	Bank   int        // the bank it started from
-	Image  *ImageInfo // the image running, nil when none
+// bankDir is the folder that holds bank n's image.
+func (b *Box) bankDir(n int) string { return filepath.Join(b.home, fmt.Sprintf("bank%d", n)) }
+
+// BankFile is the path of the image file that bank n holds.
+func (b *Box) BankFile(n int) string { return filepath.Join(b.bankDir(n), "imageupdate") }
+
+func deriveSerial(m Model) string {
+	h := fnv.New32a()
+	h.Write([]byte(m.Name))
+	return fmt.Sprintf("%s%sN%06d", "1902", m.Number(), h.Sum32()%1000000)
 }
 
-// Boot runs power-on with the current state.
-func (b *Box) Boot() BootReport { return BootReport{} }
+func deriveMAC(serial string) string {
+	h := fnv.New32a()
+	h.Write([]byte(serial))
+	v := h.Sum32()
+	return fmt.Sprintf("%s%02X:%02X:%02X", macPrefix, byte(v>>16), byte(v>>8), byte(v))
+}
 
-// USBSource is the imageupdate in the model's folder on a USB drive mounted at dir.
-func USBSource(dir string, m Model) Source { return nil }
+func setImageSettings(st *stateFile, info *ImageInfo) {
+	st.Settings["Image_Version"] = fmt.Sprint(info.Version)
+	st.Settings["Image_Date"] = info.Date
+	st.Settings["Image_Desc"] = info.Description
+}
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Second) }

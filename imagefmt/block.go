@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"math/big"
+	"strings"
 	"time"
 
 	_ "crypto/sha1"   // SHA-1 blocks (MAG250/254/270 generation)
@@ -153,10 +154,10 @@ func HashName(h crypto.Hash) string {
 
 // ParseHash reads "sha1" / "sha256" (and their hyphenated forms).
 func ParseHash(s string) (crypto.Hash, error) {
-	switch s {
-	case "sha1", "SHA1", "SHA-1", "sha-1":
+	switch strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "") {
+	case "sha1":
 		return crypto.SHA1, nil
-	case "sha256", "SHA256", "SHA-256", "sha-256":
+	case "sha256":
 		return crypto.SHA256, nil
 	}
 	return 0, fmt.Errorf("unknown hash %q: use sha1 or sha256", s)

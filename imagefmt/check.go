@@ -29,6 +29,9 @@ func CheckSigned(s *Signed, keys []*Key) Check {
 		return c
 	}
 	for _, k := range keys {
+		if k == nil {
+			continue
+		}
 		alg, want, ok := s.Block.Recover(k.Public)
 		if !ok {
 			continue

@@ -11,6 +11,7 @@ type Error struct {
 	Text string // the text the box shows for Code
 }
 
+// Error returns the text the box shows.
 func (e *Error) Error() string { return e.Text }
 
 // Sentinel errors; wrap them with detail and test them with errors.Is.
@@ -36,7 +37,10 @@ type detailed struct {
 	detail   string
 }
 
+// Error is the sentinel's text and the detail.
 func (d *detailed) Error() string { return d.sentinel.Text + ": " + d.detail }
+
+// Unwrap returns the sentinel, for errors.Is.
 func (d *detailed) Unwrap() error { return d.sentinel }
 
 // Code returns the status code carried by err, or 7 (Internal error) when err has none.

@@ -51,6 +51,7 @@ var sectionName = [...]string{"Kernel", "RootFS", "Env", "Bootstrap", "Userfs", 
 // versionField names the optional version line that precedes a section's size line.
 var versionField = map[SectionKind]string{Bootstrap: "Bootstrap Version", Userfs: "Userfs Version"}
 
+// String is the section's name: "Kernel", "RootFS", …
 func (k SectionKind) String() string {
 	if k >= 0 && int(k) < len(sectionName) {
 		return sectionName[k]
@@ -180,12 +181,16 @@ func fieldSection(name string) (SectionKind, bool) {
 // ReadHeader reads and validates the header from r, consuming exactly its bytes.
 func ReadHeader(r *bufio.Reader) (*Header, error) {
 	var raw bytes.Buffer
+	lineStart := 0
 	for {
-		line, err := r.ReadSlice('\n')
-		if raw.Len()+len(line) > MaxHeaderSize || err == bufio.ErrBufferFull {
+		chunk, err := r.ReadSlice('\n')
+		if raw.Len()+len(chunk) > MaxHeaderSize {
 			return nil, wrap(ErrInvalidHeader, "no %q within the first %d KiB", StartLine, MaxHeaderSize>>10)
 		}
-		raw.Write(line)
+		raw.Write(chunk)
+		if err == bufio.ErrBufferFull {
+			continue // a line longer than r's buffer: keep reading it
+		}
 		if err != nil {
 			if err == io.EOF {
 				if raw.Len() == 0 {
@@ -195,6 +200,8 @@ func ReadHeader(r *bufio.Reader) (*Header, error) {
 			}
 			return nil, wrap(ErrReadError, "%v", err)
 		}
+		line := raw.Bytes()[lineStart:]
+		lineStart = raw.Len()
 		if strings.TrimRight(string(line), "\r\n") == StartLine {
 			break
 		}
@@ -208,12 +215,12 @@ func ParseHeader(raw []byte) (*Header, error) {
 		return nil, wrap(ErrInvalidHeader, "header longer than %d KiB", MaxHeaderSize>>10)
 	}
 	text := string(raw)
-	if !strings.HasSuffix(text, StartLine+"\n") {
-		return nil, wrap(ErrInvalidHeader, "the header does not end with %q", StartLine)
+	if text != StartLine+"\n" && !strings.HasSuffix(text, "\n"+StartLine+"\n") {
+		return nil, wrap(ErrInvalidHeader, "the header does not end with a %q line", StartLine)
 	}
 	h := &Header{raw: append([]byte(nil), raw...), Version: -1}
 	lines := strings.Split(strings.TrimSuffix(text, StartLine+"\n"), "\n")
-	lines = lines[:len(lines)-1] // the text before StartLine ends with "\n"
+	lines = lines[:len(lines)-1] // the text before StartLine is empty or ends with "\n"
 	seen := map[string]bool{}
 	pendingVersion := map[SectionKind]string{}
 	var offset int64

@@ -48,6 +48,7 @@ func (k *Key) FingerprintString() string {
 	return strings.Join(parts, " ")
 }
 
+// String names the key with its id, e.g. "STB_PUBLIC (8D87EE656BEED1ED)".
 func (k *Key) String() string { return fmt.Sprintf("%s (%s)", k.Name, k.IDString()) }
 
 // PublicBytes is the binary public key (as `gpg --export` writes it); it is

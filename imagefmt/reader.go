@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"strings"
+	"sync"
 )
 
 // readBufferSize is the Reader's fixed buffer; memory does not grow with the image.
@@ -71,7 +72,11 @@ func DefaultHash(model string) crypto.Hash {
 // unknown; when known, the declared layout is checked against it up front.
 // The sections are hashed with algs (default: DefaultHash of the header's model).
 func NewReader(r io.Reader, size int64, algs ...crypto.Hash) (*Reader, error) {
-	br := bufio.NewReaderSize(r, readBufferSize)
+	bufSize := readBufferSize
+	if size >= 0 && size < int64(bufSize) {
+		bufSize = max(int(size), 16) // a small image needs no large buffer
+	}
+	br := bufio.NewReaderSize(r, bufSize)
 	hdr, err := ReadHeader(br)
 	if err != nil {
 		return nil, err
@@ -158,9 +163,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 	}
 	n, err := r.br.Read(p)
 	if n > 0 {
-		for _, h := range r.hashes {
-			h.Write(p[:n])
-		}
+		hashAll(r.hashes, p[:n])
 		r.left -= int64(n)
 		r.n += int64(n)
 	}
@@ -190,10 +193,9 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		}
 		n := min(int64(r.br.Buffered()), r.left)
 		chunk, _ := r.br.Peek(int(n))
-		for _, h := range r.hashes {
-			h.Write(chunk)
-		}
 		m, err := w.Write(chunk)
+		m = max(0, min(m, len(chunk)))
+		hashAll(r.hashes, chunk[:m])
 		r.br.Discard(m)
 		r.left -= int64(m)
 		r.n += int64(m)
@@ -275,4 +277,25 @@ func (r *Reader) Verify(keys []*Key) []Check {
 		out = append(out, CheckSigned(s, keys))
 	}
 	return out
+}
+
+// parallelHashMin is the chunk size from which several hashes run side by side.
+const parallelHashMin = 32 << 10
+
+// hashAll writes p into every hash. With several hashes and a large p it runs
+// them side by side, so that computing SHA-1 and SHA-256 together (to check
+// a block of either generation) costs about as much as the slower one alone.
+func hashAll(hs []hash.Hash, p []byte) {
+	if len(hs) < 2 || len(p) < parallelHashMin {
+		for _, h := range hs {
+			h.Write(p)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for _, h := range hs[1:] {
+		wg.Go(func() { h.Write(p) })
+	}
+	hs[0].Write(p)
+	wg.Wait()
 }

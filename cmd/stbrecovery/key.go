@@ -1,7 +1,246 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stbrecovery/stbrecovery/assets"
+	"github.com/stbrecovery/stbrecovery/imagefmt"
+)
 
 func newKeyCmd() *cobra.Command {
-	return &cobra.Command{Use: "key", Short: "(not yet available)", Hidden: true}
+	cmd := &cobra.Command{
+		Use:   "key",
+		Short: "Make, certify and export the OpenPGP keys that sign images",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newKeyGenCmd(), newKeyCertifyCmd(), newKeyDemoCmd())
+	return cmd
+}
+
+func newKeyGenCmd() *cobra.Command {
+	var name, out, comment string
+	cmd := &cobra.Command{
+		Use:   "gen --name NAME --out DIR",
+		Short: "Make an RSA-2048 OpenPGP key: DIR/NAME.sec.asc and DIR/NAME.pub.asc",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if strings.TrimSpace(name) == "" {
+				return withCode(exitError, errors.New("give the key a name with --name NAME"))
+			}
+			if strings.ContainsAny(name, `/\`) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
+				return withCode(exitError, fmt.Errorf("the name %q cannot be a file name; use letters, digits and _", name))
+			}
+			if out == "" {
+				return withCode(exitError, errors.New("say where to write the key with --out DIR"))
+			}
+			secPath := filepath.Join(out, name+".sec.asc")
+			pubPath := filepath.Join(out, name+".pub.asc")
+			for _, p := range []string{secPath, pubPath} {
+				if _, err := os.Lstat(p); err == nil {
+					return withCode(exitError, fmt.Errorf("%s already exists; remove it or choose another --out or --name", p))
+				}
+			}
+			k, err := imagefmt.GenerateKey(name, comment, time.Now())
+			if err != nil {
+				return withCode(exitError, fmt.Errorf("could not make the key (%v); try again", err))
+			}
+			sec, err := k.ArmoredSecret()
+			if err != nil {
+				return withCode(exitError, err)
+			}
+			pub, err := k.ArmoredPublic()
+			if err != nil {
+				return withCode(exitError, err)
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return withCode(exitError, fmt.Errorf("cannot make the folder %s (%v); choose another --out", out, unwrapPathErr(err)))
+			}
+			if err := writeNewFile(secPath, sec, 0o600); err != nil {
+				return withCode(exitError, err)
+			}
+			if err := writeNewFile(pubPath, pub, 0o644); err != nil {
+				os.Remove(secPath)
+				return withCode(exitError, err)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "Made key %s\n  key id:      %s\n  fingerprint: %s\n", k.UserID, k.IDString(), k.FingerprintString())
+			fmt.Fprintf(w, "  secret key:  %s (keep it private)\n  public key:  %s\n", secPath, pubPath)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the key's name (its OpenPGP user id), e.g. MY_OPERATOR")
+	cmd.Flags().StringVar(&out, "out", "", "the folder to write NAME.sec.asc and NAME.pub.asc into")
+	cmd.Flags().StringVar(&comment, "comment", "", "an optional comment in the user id")
+	return cmd
+}
+
+func newKeyCertifyCmd() *cobra.Command {
+	var by, out, hashName string
+	cmd := &cobra.Command{
+		Use:   "certify --by MANUF.sec.asc --out OUT.key KEY.pub.asc",
+		Short: "Certify an operator key with the manufacturer key (stb_pub_sign.key form)",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return withCode(exitError, errors.New("give exactly one public key to certify, e.g. key certify --by MANUF.sec.asc --out OUT.key KEY.pub.asc"))
+			}
+			if by == "" || out == "" {
+				return withCode(exitError, errors.New("give the manufacturer's secret key with --by and the output file with --out"))
+			}
+			alg, err := imagefmt.ParseHash(hashName)
+			if err != nil {
+				return withCode(exitError, fmt.Errorf("%v", err))
+			}
+			manuf, err := loadKeyFlag(by, "--by")
+			if err != nil {
+				return err
+			}
+			if manuf.Private == nil {
+				return withCode(exitError, fmt.Errorf("%s is a public key; give the manufacturer's secret key (.sec.asc) with --by", by))
+			}
+			key, err := loadKeyFlag(args[0], "the key to certify")
+			if err != nil {
+				return err
+			}
+			cert, err := imagefmt.Certify(manuf, key.PublicOnly(), alg, time.Now())
+			if err != nil {
+				return withCode(exitError, fmt.Errorf("could not certify %s: %v", key, err))
+			}
+			if err := writeFileAtomic(out, cert, 0o644); err != nil {
+				return withCode(exitError, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Certified %s, fingerprint %s, by %s with %s: %s\n",
+				key, key.FingerprintString(), manuf, imagefmt.HashName(alg), out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&by, "by", "", "the manufacturer's secret key (.sec.asc) that certifies")
+	cmd.Flags().StringVar(&out, "out", "", "the file to write, in the stb_pub_sign.key form")
+	cmd.Flags().StringVar(&hashName, "hash", "sha256", "hash of the certification block: sha1 or sha256")
+	return cmd
+}
+
+func newKeyDemoCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "demo --out DIR",
+		Short: "Write the embedded demo keys (MANUFACTURER, STB_PUBLIC, custom, operator) as files",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return withCode(exitError, errors.New("say where to write the demo keys with --out DIR"))
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return withCode(exitError, fmt.Errorf("cannot make the folder %s (%v); choose another --out", out, unwrapPathErr(err)))
+			}
+			keys := assets.Keys()
+			names, err := fs.Glob(keys, "*")
+			if err != nil {
+				return withCode(exitError, err)
+			}
+			w := cmd.OutOrStdout()
+			for _, n := range names {
+				data, err := fs.ReadFile(keys, n)
+				if err != nil {
+					return withCode(exitError, err)
+				}
+				perm := os.FileMode(0o644)
+				if strings.HasSuffix(n, ".sec.asc") {
+					perm = 0o600
+				}
+				p := filepath.Join(out, n)
+				if err := writeFileAtomic(p, data, perm); err != nil {
+					return withCode(exitError, err)
+				}
+				fmt.Fprintln(w, p)
+			}
+			fmt.Fprintf(w, "Wrote %d demo key files (demo keys only: not the manufacturer's real keys).\n", len(names))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "the folder to write the demo keys into")
+	return cmd
+}
+
+// loadKeyFlag loads a key file named on the command line, with an error that says what to do.
+func loadKeyFlag(path, what string) (*imagefmt.Key, error) {
+	if path == "" {
+		return nil, withCode(exitError, fmt.Errorf("give a key file for %s", what))
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, withCode(exitError, fmt.Errorf("there is no key file %s (%s); check the path", path, what))
+	}
+	if info.IsDir() {
+		return nil, withCode(exitError, fmt.Errorf("%s is a folder; give a key file for %s", path, what))
+	}
+	k, err := imagefmt.LoadKeyFile(path)
+	if err != nil {
+		return nil, withCode(exitError, fmt.Errorf("cannot use %s as a key (%v); give an OpenPGP RSA-2048 key as gpg exports it", path, stripPrefix(err, path)))
+	}
+	return k, nil
+}
+
+// stripPrefix drops the "key file PATH: " prefix LoadKeyFile adds, since the caller names the file.
+func stripPrefix(err error, path string) string {
+	return strings.TrimPrefix(err.Error(), "key file "+path+": ")
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// writeNewFile writes data to a file that must not exist yet.
+func writeNewFile(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return fmt.Errorf("cannot create %s (%v); check the folder", path, unwrapPathErr(err))
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("cannot write %s (%v); check the disk", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("cannot write %s (%v); check the disk", path, err)
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it,
+// so that path is either the old file or the whole new one.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cannot write into the folder of %s (%v); check that it exists", path, unwrapPathErr(err))
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(perm)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot write %s (%v); check the disk and the path", path, unwrapPathErr(err))
+	}
+	return nil
 }

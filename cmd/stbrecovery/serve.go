@@ -1,7 +1,97 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stbrecovery/stbrecovery/device"
+)
 
 func newServeCmd() *cobra.Command {
-	return &cobra.Command{Use: "serve", Short: "(not yet available)", Hidden: true}
+	var dir, addr, demo string
+	cmd := &cobra.Command{
+		Use:   "serve --dir DIR [--addr 127.0.0.1:8080]",
+		Short: "Serve the imageupdate files in a folder, with a generated update_list.txt",
+		Long: `serve is an update server for boxes: it offers every imageupdate file in DIR and in its
+model subfolders (DIR/mag254/imageupdate is /mag254/imageupdate), and an update_list.txt
+made from their headers, oldest first: /update_list.txt lists every image, and
+/mag254/update_list.txt the images in mag254/. An entry's type is the word in a file
+beside the image (imageupdate.type: release, beta or alpha), else beta or alpha when a
+dash-separated part of the Image Description says so (0.2.20-beta1-254), else release.
+An update_list.txt already in a folder is served as it stands. Each request is logged
+on one line; Ctrl+C stops the server. --demo MAG254 first fills DIR with demo images.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if demo != "" {
+				if err := fillDemoServer(dir, demo, cmd.OutOrStdout()); err != nil {
+					return err
+				}
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runServe(ctx, dir, addr, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dir, "dir", "", "the folder of imageupdate files to serve")
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on (host:port; port 0 picks a free one)")
+	f.StringVar(&demo, "demo", "", "first fill DIR with the demo images of this model (e.g. MAG254)")
+	return cmd
+}
+
+// fillDemoServer fills dir with the demo update server of a model.
+func fillDemoServer(dir, model string, out io.Writer) error {
+	if dir == "" {
+		return usageErr("give the folder to fill with --dir DIR")
+	}
+	m, err := device.LookupModel(model)
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	if err := device.WriteDemoServer(dir, m); err != nil {
+		return withCode(exitError, fmt.Errorf("cannot write the demo images into %s: %v", dir, err))
+	}
+	fmt.Fprintf(out, "Wrote the demo images of %s into %s: %s/imageupdate for Autoupdate, %s/ for the others.\n",
+		m.Base, dir, m.USBFolder(), device.DemoServerVariants)
+	return nil
+}
+
+// runServe serves dir on addr until ctx ends: the address goes to out, the
+// request log to logw.
+func runServe(ctx context.Context, dir, addr string, out, logw io.Writer) error {
+	if dir == "" {
+		return usageErr("give the folder of images with --dir DIR")
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usageErr("%s is not a folder; give the folder of imageupdate files with --dir", dir)
+	}
+	logf := func(format string, args ...any) {
+		fmt.Fprintf(logw, "%s %s\n", time.Now().Format("2006-01-02 15:04:05"), fmt.Sprintf(format, args...))
+	}
+	ready := func(url string) {
+		fmt.Fprintf(out, "Serving %s at %s/ (list: %s/update_list.txt). Press Ctrl+C to stop.\n", dir, url, url)
+		if h, err := device.NewUpdateServer(dir, nil); err == nil {
+			if imgs, err := h.Images(); err == nil {
+				for _, img := range imgs {
+					fmt.Fprintf(out, "  %s%s  %s %d %s (%s)\n", url, img.Path, img.Header.Model, img.Header.Version, img.Header.Description, img.Type)
+				}
+				if len(imgs) == 0 {
+					fmt.Fprintf(out, "  no imageupdate files yet; add them to %s or a model folder such as %s/mag254\n", dir, dir)
+				}
+			}
+			h.Close()
+		}
+	}
+	if err := device.ServeUpdates(ctx, dir, addr, logf, ready); err != nil {
+		return withCode(exitError, fmt.Errorf("%v; pick another --addr or stop what uses it", err))
+	}
+	fmt.Fprintln(out, "Stopped.")
+	return nil
 }

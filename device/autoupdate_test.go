@@ -1,0 +1,318 @@
+package device
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stbrecovery/stbrecovery/imagefmt"
+)
+
+// auServer serves an update list and images on loopback and counts requests.
+type auServer struct {
+	*httptest.Server
+	list      string // the body of /update_list.txt; "" answers 404
+	listCode  int    // answer this status for the list instead
+	images    map[string][]byte
+	listHits  atomic.Int32
+	imageHits atomic.Int32
+}
+
+func newAUServer(t *testing.T) *auServer {
+	s := &auServer{images: map[string][]byte{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/update_list.txt") {
+			s.listHits.Add(1)
+			switch {
+			case s.listCode != 0:
+				http.Error(w, "list", s.listCode)
+			case s.list == "":
+				http.NotFound(w, r)
+			default:
+				w.Write([]byte(strings.ReplaceAll(s.list, "$URL", s.URL)))
+			}
+			return
+		}
+		s.imageHits.Add(1)
+		img, ok := s.images[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(img)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func auEntry(name, url, typ string, date time.Time) string {
+	return fmt.Sprintf(`{"name":%q, "url":%q, "type":%q, "date":%q, "descr":"test"}`, name, url, typ, imagefmt.FormatListDate(date))
+}
+
+func TestAutoupdateSequence(t *testing.T) {
+	key := htKey(t, "stb_public")
+	running := time.Date(2019, 3, 1, 12, 0, 0, 0, eet)
+	newer, older := running.Add(48*time.Hour), running.Add(-48*time.Hour)
+	newImg := htImage(t, htImageSpec{Version: 219, Date: newer, Desc: "0.2.19-r1-pub-254", Key: key})
+	oldImg := htImage(t, htImageSpec{Version: 217, Date: older, Desc: "0.2.17-r1-pub-254", Key: key})
+	sameImg := htImage(t, htImageSpec{Version: 218, Date: running, Desc: "0.2.18-r1-pub-254", Key: key})
+
+	type want struct {
+		outcome   AutoupdateOutcome
+		status    Status
+		steps     string // the steps as name+ or name- (passed or stopped)
+		installed bool
+		imageHits int32
+		says      string // a part of the last step's note
+	}
+	cases := []struct {
+		name     string
+		settings map[string]string // on top of a base: cond 0, beta 1, Image_Date = running
+		list     string
+		listCode int
+		confirm  func(string) bool
+		install  Status // what the stand-in install answers (default 16)
+		want     want
+	}{
+		{name: "disabled", settings: map[string]string{"autoupdate_cond": "2"},
+			list: "[" + auEntry("n", "$URL/new", "release", newer) + "]",
+			want: want{AutoupdateDisabled, StatusIdle, "autoupdate_cond-", false, 0, "disabled"}},
+		{name: "cond not a number", settings: map[string]string{"autoupdate_cond": "yes"},
+			list: "[" + auEntry("n", "$URL/new", "release", newer) + "]",
+			want: want{AutoupdateDisabled, StatusIdle, "autoupdate_cond-", false, 0, "not 0 or 1"}},
+		{name: "enabled, release, newer: installs",
+			list: "[" + auEntry("o", "$URL/old", "release", older) + "," + auEntry("n", "$URL/new", "release", newer) + "]",
+			want: want{AutoupdateInstalled, StatusFinishedOK, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ install+", true, 1, ""}},
+		{name: "confirmation asked and given", settings: map[string]string{"autoupdate_cond": "1"},
+			list:    "[" + auEntry("n", "$URL/new", "release", newer) + "]",
+			confirm: func(q string) bool { return strings.Contains(q, "0.2.19-r1-pub-254") },
+			want:    want{AutoupdateInstalled, StatusFinishedOK, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ confirmation+ install+", true, 1, ""}},
+		{name: "confirmation refused", settings: map[string]string{"autoupdate_cond": "1"},
+			list:    "[" + auEntry("n", "$URL/new", "release", newer) + "]",
+			confirm: func(string) bool { return false },
+			want:    want{AutoupdateDeclined, StatusIdle, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ confirmation-", false, 1, "not confirmed"}},
+		{name: "confirmation with nobody to ask", settings: map[string]string{"autoupdate_cond": "1"},
+			list: "[" + auEntry("n", "$URL/new", "release", newer) + "]",
+			want: want{AutoupdateDeclined, StatusIdle, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ confirmation-", false, 1, ""}},
+		{name: "list date older", list: "[" + auEntry("o", "$URL/old", "release", older) + "]",
+			want: want{AutoupdateUpToDate, StatusIdle, "autoupdate_cond+ update_list.txt+ list date-", false, 0, "not newer"}},
+		{name: "list date equal", list: "[" + auEntry("s", "$URL/same", "release", running) + "]",
+			want: want{AutoupdateUpToDate, StatusIdle, "autoupdate_cond+ update_list.txt+ list date-", false, 0, "not newer"}},
+		{name: "only the last entry counts", list: "[" + auEntry("n", "$URL/new", "release", newer) + "," + auEntry("o", "$URL/old", "release", older) + "]",
+			want: want{AutoupdateUpToDate, StatusIdle, "autoupdate_cond+ update_list.txt+ list date-", false, 0, ""}},
+		{name: "list says newer, image header older", list: "[" + auEntry("o", "$URL/old", "release", newer) + "]",
+			want: want{AutoupdateUpToDate, StatusIdle, "autoupdate_cond+ update_list.txt+ list date+ image date-", false, 1, "header Date is not newer"}},
+		{name: "list says newer, image header equal", list: "[" + auEntry("s", "$URL/same", "release", newer) + "]",
+			want: want{AutoupdateUpToDate, StatusIdle, "autoupdate_cond+ update_list.txt+ list date+ image date-", false, 1, ""}},
+		{name: "beta allowed", list: "[" + auEntry("n", "$URL/new", "beta", newer) + "]",
+			want: want{AutoupdateInstalled, StatusFinishedOK, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ install+", true, 1, ""}},
+		{name: "beta allowed by default", settings: map[string]string{"betaupdate_cond": ""}, list: "[" + auEntry("n", "$URL/new", "beta", newer) + "]",
+			want: want{AutoupdateInstalled, StatusFinishedOK, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ install+", true, 1, ""}},
+		{name: "beta not allowed", settings: map[string]string{"betaupdate_cond": "0"}, list: "[" + auEntry("n", "$URL/new", "beta", newer) + "]",
+			want: want{AutoupdateUpToDate, StatusIdle, "autoupdate_cond+ update_list.txt+ list date+ image date+ type-", false, 1, "betaupdate_cond"}},
+		{name: "alpha never", list: "[" + auEntry("n", "$URL/new", "alpha", newer) + "]",
+			want: want{AutoupdateUpToDate, StatusIdle, "autoupdate_cond+ update_list.txt+ list date+ image date+ type-", false, 1, "never"}},
+		{name: "install refused", install: StatusWrongSignature, list: "[" + auEntry("n", "$URL/new", "release", newer) + "]",
+			want: want{AutoupdateRefused, StatusWrongSignature, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ install-", false, 1, ""}},
+		{name: "relative url", list: "[" + auEntry("n", "../new", "release", newer) + "]",
+			want: want{AutoupdateInstalled, StatusFinishedOK, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ install+", true, 1, ""}},
+		{name: "unreadable Image_Date counts as oldest", settings: map[string]string{"Image_Date": "garbage"},
+			list: "[" + auEntry("n", "$URL/new", "release", newer) + "]",
+			want: want{AutoupdateInstalled, StatusFinishedOK, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ install+", true, 1, ""}},
+		{name: "Image_Date in the list form", settings: map[string]string{"Image_Date": imagefmt.FormatListDate(running)},
+			list: "[" + auEntry("s", "$URL/same", "release", running) + "]",
+			want: want{AutoupdateUpToDate, StatusIdle, "autoupdate_cond+ update_list.txt+ list date-", false, 0, ""}},
+		{name: "empty list", list: "[]",
+			want: want{AutoupdateUpToDate, StatusIdle, "autoupdate_cond+ update_list.txt-", false, 0, "no image"}},
+		{name: "list missing",
+			want: want{AutoupdateFailed, StatusFileNotFound, "autoupdate_cond+ update_list.txt-", false, 0, "404"}},
+		{name: "list 500", listCode: 500,
+			want: want{AutoupdateFailed, StatusReadError, "autoupdate_cond+ update_list.txt-", false, 0, "500"}},
+		{name: "list not valid", list: `[{"name":"x"}]`,
+			want: want{AutoupdateFailed, StatusInvalidHeader, "autoupdate_cond+ update_list.txt-", false, 0, `field "url"`}},
+		{name: "image missing", list: "[" + auEntry("n", "$URL/nothing", "release", newer) + "]",
+			want: want{AutoupdateFailed, StatusFileNotFound, "autoupdate_cond+ update_list.txt+ list date+ image date-", false, 1, "404"}},
+		{name: "image url not http", list: "[" + auEntry("n", "ftp://127.0.0.1/x", "release", newer) + "]",
+			want: want{AutoupdateFailed, StatusIncorrectURL, "autoupdate_cond+ update_list.txt+ list date+ image date-", false, 0, "ftp"}},
+		{name: "no autoupdateURL", settings: map[string]string{"autoupdateURL": ""},
+			want: want{AutoupdateFailed, StatusIncorrectURL, "autoupdate_cond+ update_list.txt-", false, 0, "empty"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := newAUServer(t)
+			srv.list, srv.listCode = c.list, c.listCode
+			srv.images["/new"], srv.images["/old"], srv.images["/same"] = newImg, oldImg, sameImg
+			settings := map[string]string{"autoupdate_cond": "0", "betaupdate_cond": "1",
+				"Image_Date": imagefmt.FormatHeaderDate(running), "autoupdateURL": srv.URL + "/mag254/"}
+			for k, v := range c.settings {
+				settings[k] = v
+			}
+			var installs int
+			install := func(ctx context.Context, src Source, opts UpdateOptions) Result {
+				installs++
+				if opts.Path != PathPortal {
+					t.Errorf("install on path %q", opts.Path)
+				}
+				// The stream handed over is the whole image, from its first byte.
+				if st, err := htConsume(ctx, src); st != StatusFinishedOK {
+					t.Errorf("install stream: %v %v", st, err)
+				}
+				st := c.install
+				if st == 0 {
+					st = StatusFinishedOK
+				}
+				return Result{Status: st, Text: st.Text(), Installed: st == StatusFinishedOK, Path: opts.Path}
+			}
+			var live []AutoupdateStep
+			r := runAutoupdate(context.Background(), settings, AutoupdateOptions{Confirm: c.confirm,
+				Step: func(s AutoupdateStep) { live = append(live, s) }}, install)
+			if len(live) != len(r.Steps) {
+				t.Errorf("%d steps reported live, %d in the report", len(live), len(r.Steps))
+			}
+			var steps []string
+			for _, s := range r.Steps {
+				mark := "-"
+				if s.Pass {
+					mark = "+"
+				}
+				steps = append(steps, s.Name+mark)
+			}
+			got := strings.Join(steps, " ")
+			if r.Outcome != c.want.outcome || r.Status != c.want.status || got != c.want.steps {
+				t.Fatalf("outcome %s, status %v, steps %q; want %s, %v, %q\n%+v", r.Outcome, r.Status, got,
+					c.want.outcome, c.want.status, c.want.steps, r.Steps)
+			}
+			if (installs == 1) != c.want.installed && c.install == 0 {
+				t.Errorf("install called %d times", installs)
+			}
+			if h := srv.imageHits.Load(); h != c.want.imageHits {
+				t.Errorf("image fetched %d times; want %d", h, c.want.imageHits)
+			}
+			if c.want.says != "" && !strings.Contains(r.Steps[len(r.Steps)-1].Note, c.want.says) {
+				t.Errorf("last step %q does not say %q", r.Steps[len(r.Steps)-1].Note, c.want.says)
+			}
+			if r.Text != r.Status.Text() {
+				t.Errorf("text %q", r.Text)
+			}
+		})
+	}
+}
+
+func TestListURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://h/mag254/":                   "http://h/mag254/update_list.txt",
+		"http://h":                           "http://h/update_list.txt",
+		"http://h/update_list.txt":           "http://h/update_list.txt",
+		"http://h/custom/list.json":          "http://h/custom/list.json",
+		" http://h/x/ ":                      "http://h/x/update_list.txt",
+		"":                                   "",
+		"http://update.infomir.com/mag/254/": "http://update.infomir.com/mag/254/update_list.txt",
+	} {
+		if got := ListURL(in); got != want {
+			t.Errorf("ListURL(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
+// TestBoxAutoupdate runs the Autoupdate module of a real box against the
+// update server on loopback.
+func TestBoxAutoupdate(t *testing.T) {
+	type run struct {
+		image    string            // demo image in mag254/imageupdate; "" for none (no list either)
+		sidecar  string            // mag254/imageupdate.type
+		settings map[string]string // saved before the run
+		confirm  func(string) bool
+		outcome  AutoupdateOutcome
+		status   Status
+	}
+	cases := []struct {
+		name string
+		runs []run
+	}{
+		{"factory box takes the next factory image, then is up to date", []run{
+			{image: "factory-next", outcome: AutoupdateInstalled, status: StatusFinishedOK},
+			{image: "factory-next", outcome: AutoupdateUpToDate, status: StatusIdle},
+		}},
+		{"factory box refuses a public image on the portal", []run{
+			{image: "public", outcome: AutoupdateRefused, status: StatusWrongSignature},
+		}},
+		{"beta refused when betaupdate_cond is 0", []run{
+			{image: "factory-next", sidecar: "beta", settings: map[string]string{"betaupdate_cond": "0"}, outcome: AutoupdateUpToDate, status: StatusIdle},
+			{image: "factory-next", sidecar: "beta", settings: map[string]string{"betaupdate_cond": "1"}, outcome: AutoupdateInstalled, status: StatusFinishedOK},
+		}},
+		{"alpha never", []run{
+			{image: "factory-next", sidecar: "alpha", outcome: AutoupdateUpToDate, status: StatusIdle},
+		}},
+		{"with confirmation", []run{
+			{image: "factory-next", settings: map[string]string{"autoupdate_cond": "1"}, confirm: func(string) bool { return false }, outcome: AutoupdateDeclined, status: StatusIdle},
+			{image: "factory-next", settings: map[string]string{"autoupdate_cond": "1"}, confirm: func(string) bool { return true }, outcome: AutoupdateInstalled, status: StatusFinishedOK},
+		}},
+		{"disabled", []run{
+			{image: "factory-next", settings: map[string]string{"autoupdate_cond": "2"}, outcome: AutoupdateDisabled, status: StatusIdle},
+		}},
+		{"no list on the server", []run{
+			{outcome: AutoupdateFailed, status: StatusFileNotFound},
+		}},
+		{"a cut image in the list", []run{
+			{image: "cut-short", outcome: AutoupdateRefused, status: StatusReadError},
+		}},
+		{"older image in the list", []run{
+			{image: "public-older", outcome: AutoupdateUpToDate, status: StatusIdle},
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			home := filepath.Join(t.TempDir(), "box")
+			b, err := Init(home, InitOptions{Model: "MAG254"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			rs, err := StartUpdateServer(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rs.Close()
+			if err := b.SaveSettings(map[string]string{"autoupdate_cond": "0", "autoupdateURL": rs.URL + "/mag254/"}); err != nil {
+				t.Fatal(err)
+			}
+			for i, r := range c.runs {
+				if r.image != "" {
+					os.MkdirAll(filepath.Join(dir, "mag254"), 0o755)
+					if err := os.WriteFile(filepath.Join(dir, "mag254", "imageupdate"), htDemo(t, b.Model(), r.image), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				os.Remove(filepath.Join(dir, "mag254", "imageupdate.type"))
+				if r.sidecar != "" {
+					os.WriteFile(filepath.Join(dir, "mag254", "imageupdate.type"), []byte(r.sidecar), 0o644)
+				}
+				if r.settings != nil {
+					if err := b.SaveSettings(r.settings); err != nil {
+						t.Fatal(err)
+					}
+				}
+				before := htSnapshot(t, home)
+				rep := b.Autoupdate(context.Background(), AutoupdateOptions{Confirm: r.confirm})
+				if rep.Outcome != r.outcome || rep.Status != r.status {
+					t.Fatalf("run %d: %s %v; want %s %v\n%+v", i+1, rep.Outcome, rep.Status, r.outcome, r.status, rep.Steps)
+				}
+				if rep.Outcome == AutoupdateInstalled {
+					st := b.State()
+					if st.Settings["Image_Date"] != rep.Header.Date || rep.Result == nil || !rep.Result.Installed {
+						t.Errorf("run %d: Image_Date %q after installing %q", i+1, st.Settings["Image_Date"], rep.Header.Date)
+					}
+					continue
+				}
+				htSameSnapshot(t, before, htSnapshot(t, home))
+			}
+		})
+	}
+}

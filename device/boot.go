@@ -1,0 +1,82 @@
+package device
+
+import (
+	"os"
+
+	"github.com/stbrecovery/stbrecovery/imagefmt"
+)
+
+// BootStage is one step of power-on, with its TV text and front-panel code.
+type BootStage struct {
+	Text  string // e.g. "Load from nand"; "" for the logo
+	Panel string // e.g. "nand"
+	Error bool   // the stage is a failure the box stops at
+}
+
+// BootReport is what power-on does with the current state.
+type BootReport struct {
+	Stages []BootStage
+	OK     bool       // the image started
+	Bank   int        // the bank it started from (or failed to)
+	Image  *ImageInfo // the image running, nil when none
+	// Hint says how to recover when OK is false.
+	Hint string
+}
+
+// Boot runs power-on with the current state. It never switches banks by
+// itself: a box whose active bank is invalid stops at Er20 even when the other
+// bank is valid, and the person picks NAND2 / the backup bank.
+func (b *Box) Boot() BootReport {
+	r := BootReport{Bank: b.st.Active}
+	r.Stages = append(r.Stages, BootStage{Text: "", Panel: b.model.Number()})
+	fail := func(text, panel, hint string) BootReport {
+		r.Stages = append(r.Stages, BootStage{Text: text, Panel: panel, Error: true})
+		r.Hint = hint
+		return r
+	}
+	if b.st.Settings["bootmode"] == "DHCP" {
+		r.Stages = append(r.Stages, BootStage{Text: "DHCP", Panel: "dHCP"}, BootStage{Text: "DHCP Retry#", Panel: "dHCP"})
+		return fail("DHCP Error", "Er10", "no network boot server answers: set Boot Mode to NAND")
+	}
+	r.Stages = append(r.Stages, BootStage{Text: "Load from nand", Panel: "nand"})
+	other := 1 - b.st.Active
+	recover := "update the box at the boot stage (" + toolName(b.model) + ")"
+	if b.st.Banks[other].Valid {
+		if b.model.Menu == MenuBootloader {
+			recover = "set Boot Mode to " + bankMode(other) + " in the Bootloader to start the image in the other bank, or " + recover
+		} else {
+			recover = "choose Boot from backup bank in the System Recovery Utility, or " + recover
+		}
+	}
+	bk := b.st.Banks[b.st.Active]
+	if !bk.Valid || bk.Image == nil {
+		return fail("Active partition not valid", "Er20", recover)
+	}
+	r.Stages = append(r.Stages, BootStage{Text: "Checking image", Panel: "chec"})
+	if !bankLooksRight(b.BankFile(b.st.Active), bk.Image) {
+		return fail("Error loading image from nand", "Er20", recover)
+	}
+	r.Stages = append(r.Stages, BootStage{Text: "Loading ...", Panel: "GO__"})
+	img := *bk.Image
+	r.OK, r.Image = true, &img
+	return r
+}
+
+// bankLooksRight checks the bank file's header and size against what was installed.
+func bankLooksRight(path string, img *ImageInfo) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != img.Size {
+		return false
+	}
+	rd, err := imagefmt.NewReader(f, fi.Size())
+	if err != nil {
+		return false
+	}
+	h := rd.Header()
+	return h.Version == img.Version && h.Description == img.Description && h.Model == img.Model
+}

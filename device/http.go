@@ -1,0 +1,340 @@
+package device
+
+// Update over HTTP: the SRU's "Using HTTP", the portal's manual update by URL
+// and the Autoupdate module all read an imageupdate (or update_list.txt)
+// through this source. Every failure carries the status the box shows:
+//
+//	not http/https, no host, a redirect elsewhere       28 Incorrect URL
+//	404 or 410                                          25 File not found
+//	any other status, a refused connection, a stall,
+//	a redirect loop, a body shorter than Content-Length 27 Read error
+//
+// A body longer than Content-Length is never read past Content-Length, so an
+// image with bytes added after its end arrives cut at the declared length: the
+// image reader then reports 27 (cut short) or 22 (the header's sizes do not
+// add up to the length), as it would for the same file on USB.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of an HTTP source; each can be changed with an HTTPOption.
+const (
+	DefaultConnectTimeout = 10 * time.Second
+	DefaultIdleTimeout    = 30 * time.Second
+	DefaultMaxRedirects   = 5
+	DefaultMaxHeaderBytes = 64 << 10
+	DefaultMaxBodySize    = 4 << 30
+)
+
+// HTTPOption changes a setting of an HTTP source.
+type HTTPOption func(*httpConfig)
+
+type httpConfig struct {
+	connect   time.Duration
+	idle      time.Duration
+	redirects int
+	header    int64
+	body      int64
+	transport http.RoundTripper
+	ahead     int // buffers read ahead; 0 reads in step with the install
+}
+
+// WithConnectTimeout bounds the TCP connect and the TLS handshake.
+func WithConnectTimeout(d time.Duration) HTTPOption { return func(c *httpConfig) { c.connect = d } }
+
+// WithIdleTimeout bounds how long the server may stay silent: before it sends
+// the response headers, and during any one read of the body; 0 waits for ever.
+func WithIdleTimeout(d time.Duration) HTTPOption { return func(c *httpConfig) { c.idle = d } }
+
+// WithMaxRedirects bounds how many redirects are followed (0: none).
+func WithMaxRedirects(n int) HTTPOption { return func(c *httpConfig) { c.redirects = n } }
+
+// WithMaxHeaderBytes bounds the size of the response headers.
+func WithMaxHeaderBytes(n int64) HTTPOption { return func(c *httpConfig) { c.header = n } }
+
+// WithMaxBodySize bounds the body: a larger Content-Length, or more bytes
+// when the server does not say the length, fails with 27.
+func WithMaxBodySize(n int64) HTTPOption { return func(c *httpConfig) { c.body = n } }
+
+// WithTransport replaces the HTTP transport (the timeouts and header bound
+// then are the transport's own); for tests and for callers with proxies.
+func WithTransport(rt http.RoundTripper) HTTPOption {
+	return func(c *httpConfig) { c.transport = rt }
+}
+
+// withReadAhead sets how many buffers are read ahead (0: none); for measurements.
+func withReadAhead(n int) HTTPOption { return func(c *httpConfig) { c.ahead = n } }
+
+func newHTTPConfig(opts []HTTPOption) httpConfig {
+	c := httpConfig{connect: DefaultConnectTimeout, idle: DefaultIdleTimeout, redirects: DefaultMaxRedirects,
+		header: DefaultMaxHeaderBytes, body: DefaultMaxBodySize, ahead: readAheadBuffers}
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	return c
+}
+
+// HTTPSource is the file at rawURL on an HTTP or HTTPS server. The length it
+// reports is the response's Content-Length (-1 when the server does not send
+// one), and its reader enforces it.
+func HTTPSource(rawURL string, opts ...HTTPOption) Source {
+	return &httpSource{url: rawURL, cfg: newHTTPConfig(opts)}
+}
+
+type httpSource struct {
+	url string
+	cfg httpConfig
+}
+
+// String names the source by its URL, without a password.
+func (s *httpSource) String() string {
+	if u, err := url.Parse(s.url); err == nil {
+		return u.Redacted()
+	}
+	return s.url
+}
+
+// CheckURL reports whether rawURL can be fetched: an absolute http or https
+// URL with a host. The error is a *StatusError with status 28.
+func CheckURL(rawURL string) (*url.URL, error) {
+	bad := func(why string) (*url.URL, error) {
+		return nil, &StatusError{Status: StatusIncorrectURL, Detail: fmt.Sprintf("%q %s", clipText(rawURL, 80), why),
+			Explain: "The box fetches updates only over HTTP or HTTPS; the address must look like http://server/path/imageupdate."}
+	}
+	if strings.TrimSpace(rawURL) == "" {
+		return bad("is empty")
+	}
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil {
+		return bad("is not a URL")
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+	case "":
+		return bad("has no http:// or https://")
+	default:
+		return bad(fmt.Sprintf("uses %s:, only http and https are supported", u.Scheme))
+	}
+	if u.Host == "" {
+		return bad("names no server")
+	}
+	return u, nil
+}
+
+func (c httpConfig) client() *http.Client {
+	rt := c.transport
+	if rt == nil {
+		dialer := &net.Dialer{Timeout: c.connect}
+		rt = &http.Transport{
+			Proxy:                  http.ProxyFromEnvironment,
+			DialContext:            dialer.DialContext,
+			TLSHandshakeTimeout:    c.connect,
+			ResponseHeaderTimeout:  c.idle,
+			MaxResponseHeaderBytes: c.header,
+			DisableCompression:     true, // the bytes counted are the bytes of the file
+			DisableKeepAlives:      true, // one file per connection; nothing idles after Close
+			ForceAttemptHTTP2:      true,
+		}
+	}
+	return &http.Client{Transport: rt, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		switch strings.ToLower(req.URL.Scheme) {
+		case "http", "https":
+		default:
+			return &StatusError{Status: StatusIncorrectURL,
+				Detail:  fmt.Sprintf("the server redirected to %q, which is not an http or https address", clipText(req.URL.Redacted(), 80)),
+				Explain: "The box follows redirects only to other HTTP or HTTPS addresses."}
+		}
+		if len(via) > c.redirects {
+			return &StatusError{Status: StatusReadError,
+				Detail:  fmt.Sprintf("more than %d redirects, the last to %s", c.redirects, clipText(req.URL.Redacted(), 80)),
+				Explain: "The server keeps redirecting (a redirect loop?); fix the server or use the image's final address."}
+		}
+		return nil
+	}}
+}
+
+// Open sends the request and returns the body once the server has answered 200.
+func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
+	u, err := CheckURL(s.url)
+	if err != nil {
+		return nil, 0, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		cancel()
+		return nil, 0, &StatusError{Status: StatusIncorrectURL, Detail: fmt.Sprintf("%q: %v", s.String(), err), Err: err}
+	}
+	req.Header.Set("User-Agent", "stbrecovery-update-engine")
+	resp, err := s.cfg.client().Do(req)
+	if err != nil {
+		cancel()
+		return nil, 0, s.transferError(ctx, err)
+	}
+	switch {
+	case resp.StatusCode == http.StatusOK:
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+		drainClose(resp.Body)
+		cancel()
+		return nil, 0, &StatusError{Status: StatusFileNotFound,
+			Detail:  fmt.Sprintf("the server has no %s (HTTP %s)", resp.Request.URL.Redacted(), resp.Status),
+			Explain: "Check the address: the folder and the file name (imageupdate, update_list.txt) must be exactly as on the server."}
+	default:
+		drainClose(resp.Body)
+		cancel()
+		return nil, 0, &StatusError{Status: StatusReadError,
+			Detail:  fmt.Sprintf("the server answered HTTP %s for %s", resp.Status, s.String()),
+			Explain: "The server did not send the file; try again later or ask whoever runs the server."}
+	}
+	if resp.ContentLength > s.cfg.body {
+		drainClose(resp.Body)
+		cancel()
+		return nil, 0, &StatusError{Status: StatusReadError,
+			Detail: fmt.Sprintf("%s is %d bytes, more than the %d this box reads", s.String(), resp.ContentLength, s.cfg.body)}
+	}
+	b := &httpBody{rc: resp.Body, cancel: cancel, want: resp.ContentLength, max: s.cfg.body, idle: s.cfg.idle, name: s.String()}
+	if b.idle > 0 {
+		b.timer = time.AfterFunc(b.idle, func() { b.stalled.Store(true); cancel() })
+		b.timer.Stop()
+	}
+	if s.cfg.ahead <= 0 {
+		return b, resp.ContentLength, nil
+	}
+	return newReadAhead(b, s.cfg.ahead, readAheadSize), resp.ContentLength, nil
+}
+
+// The body is read ahead of the install by this much (4 MiB), so the network
+// keeps moving while a section is hashed and written.
+const (
+	readAheadBuffers = 8
+	readAheadSize    = 512 << 10
+)
+
+// transferError turns a failed request into a status error.
+func (s *httpSource) transferError(ctx context.Context, err error) error {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se // from CheckRedirect
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return &StatusError{Status: StatusIncorrectURL, Detail: fmt.Sprintf("no server is called %q", dnsErr.Name), Err: err}
+	}
+	detail := fmt.Sprintf("cannot fetch %s: %v", s.String(), rootCause(err))
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		detail = fmt.Sprintf("%s did not answer in time", s.String())
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		detail = "the download was cancelled"
+	}
+	return &StatusError{Status: StatusReadError, Detail: detail, Err: err,
+		Explain: "The box could not read the file from the server; check the network and that the server runs."}
+}
+
+// rootCause strips the url.Error and net.OpError wrappers whose text repeats the URL.
+func rootCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Err != nil {
+		err = oe.Err
+	}
+	return err
+}
+
+func drainClose(rc io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(rc, 4<<10))
+	_ = rc.Close()
+}
+
+// httpBody enforces the body's length and the idle timeout and turns every
+// failure into a status 27 error.
+type httpBody struct {
+	rc      io.ReadCloser
+	cancel  context.CancelFunc
+	timer   *time.Timer
+	stalled atomic.Bool
+	idle    time.Duration
+	want    int64 // Content-Length, -1 unknown
+	max     int64
+	got     int64
+	err     error
+	name    string
+}
+
+func (b *httpBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if b.timer != nil {
+		b.timer.Reset(b.idle)
+	}
+	n, err := b.rc.Read(p)
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	b.got += int64(n)
+	if b.want < 0 && b.got > b.max {
+		b.err = bodyErr(nil, "the server sends more than %d bytes for %s", b.max, b.name)
+		return n, b.err
+	}
+	switch {
+	case err == nil:
+		return n, nil
+	case err == io.EOF && (b.want < 0 || b.got == b.want):
+		return n, io.EOF
+	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
+		b.err = bodyErr(err, "the transfer of %s ended after %d of %d bytes: the connection was cut before the whole file arrived", b.name, b.got, b.want)
+	case b.stalled.Load():
+		b.err = bodyErr(err, "the server sent nothing for %s after %d bytes of %s: it stopped sending", b.idle, b.got, b.name)
+	case errors.Is(err, context.Canceled):
+		b.err = bodyErr(err, "the download was cancelled")
+	default:
+		b.err = bodyErr(err, "reading %s after %d bytes: %v", b.name, b.got, rootCause(err))
+	}
+	return n, b.err
+}
+
+// bodyError is a failure while the body is read: status 27. The image reader
+// keeps only the text of the errors it wraps and adds "Read error" itself, so
+// the text is the detail alone; the status stays reachable through Unwrap.
+type bodyError struct{ se *StatusError }
+
+func bodyErr(cause error, format string, args ...any) error {
+	return &bodyError{&StatusError{Status: StatusReadError, Detail: fmt.Sprintf(format, args...), Err: cause}}
+}
+
+func (e *bodyError) Error() string { return e.se.Detail }
+func (e *bodyError) Unwrap() error { return e.se }
+
+func (b *httpBody) Close() error {
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	b.cancel()
+	return b.rc.Close()
+}
+
+// clipText shortens s to n characters for messages.
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

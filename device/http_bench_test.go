@@ -1,0 +1,157 @@
+package device
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkUpdate256MiB installs the same 256 MiB image from a USB folder and
+// over loopback HTTP from the update server, to compare the two paths:
+//
+//	go test -run '^$' -bench Update256MiB -benchtime 3x ./device/
+func BenchmarkUpdate256MiB(b *testing.B) {
+	m, err := LookupModel("MAG254")
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys, err := LoadDemoKeys()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stick := b.TempDir()
+	file := filepath.Join(stick, m.USBFolder(), "imageupdate")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	f, err := os.Create(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	spec := DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}
+	if err := BuildDemo(f, keys, m, spec); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	fi, _ := os.Stat(file)
+	rs, err := StartUpdateServer(stick, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rs.Close()
+	sources := []struct {
+		name string
+		src  Source
+	}{
+		{"usb", USBSource(stick, m)},
+		{"http", HTTPSource(rs.URL + "/" + m.USBFolder() + "/imageupdate")},
+	}
+	for _, s := range sources {
+		b.Run(s.name, func(b *testing.B) {
+			box, err := Init(filepath.Join(b.TempDir(), "box"), InitOptions{Model: "MAG254"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(fi.Size())
+			b.ResetTimer()
+			for range b.N {
+				r := box.Update(context.Background(), s.src, UpdateOptions{Path: PathBoot, Force: true})
+				if r.Status != StatusFinishedOK {
+					b.Fatalf("%v: %s", r.Status, r.Explain)
+				}
+			}
+		})
+	}
+}
+
+// TestHTTPvsUSBSpeed installs a 256 MiB image from USB and over HTTP in
+// turns and compares the fastest run of each, which is what a busy machine
+// disturbs least. It runs only with STB_SPEED=1:
+//
+//	STB_SPEED=1 go test -run HTTPvsUSBSpeed -v ./device/
+//	STB_SPEED=1 STB_SPEED_DIR=/dev/shm go test -run HTTPvsUSBSpeed -v ./device/
+func TestHTTPvsUSBSpeed(t *testing.T) {
+	if os.Getenv("STB_SPEED") == "" {
+		t.Skip("set STB_SPEED=1 to measure")
+	}
+	m, _ := LookupModel("MAG254")
+	keys, err := LoadDemoKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// STB_SPEED_DIR puts the stick and the box elsewhere, e.g. on a tmpfs
+	// (/dev/shm) to take the disk out of the comparison.
+	base := t.TempDir()
+	if d := os.Getenv("STB_SPEED_DIR"); d != "" {
+		var err error
+		if base, err = os.MkdirTemp(d, "speed"); err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(base)
+	}
+	stick := filepath.Join(base, "stick")
+	file := filepath.Join(stick, m.USBFolder(), "imageupdate")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := BuildDemo(f, keys, m, DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fi, _ := os.Stat(file)
+	rs, err := StartUpdateServer(stick, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	url := rs.URL + "/" + m.USBFolder() + "/imageupdate"
+	sources := []struct {
+		name string
+		src  Source
+	}{
+		{"usb", USBSource(stick, m)},
+		{"http", HTTPSource(url)},
+		{"http (no read-ahead)", HTTPSource(url, withReadAhead(0))},
+	}
+	box, err := Init(filepath.Join(base, "box"), InitOptions{Model: "MAG254"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := make([]time.Duration, len(sources))
+	cpu := make([]time.Duration, len(sources)) // least CPU (user+system, server included) of one install
+	for round := range 6 {
+		for i, s := range sources {
+			cpu0 := cpuTime()
+			start := time.Now()
+			r := box.Update(context.Background(), s.src, UpdateOptions{Path: PathBoot, Force: true})
+			d := time.Since(start)
+			c := cpuTime() - cpu0
+			if r.Status != StatusFinishedOK {
+				t.Fatalf("%s: %v %s", s.name, r.Status, r.Explain)
+			}
+			if round == 0 || d < best[i] {
+				best[i] = d
+			}
+			if round == 0 || c < cpu[i] {
+				cpu[i] = c
+			}
+		}
+	}
+	mbps := func(d time.Duration) float64 { return float64(fi.Size()) / d.Seconds() / 1e6 }
+	for i, s := range sources {
+		t.Logf("%-22s best %v  %.0f MB/s  %.0f%% of USB;  CPU %v (%.0f%% of USB's)", s.name, best[i].Round(time.Millisecond),
+			mbps(best[i]), 100*best[0].Seconds()/best[i].Seconds(), cpu[i].Round(time.Millisecond), 100*cpu[i].Seconds()/cpu[0].Seconds())
+	}
+}
+
+// cpuTime is the CPU time this process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

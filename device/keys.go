@@ -1,0 +1,246 @@
+package device
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+
+	"github.com/stbrecovery/stbrecovery/imagefmt"
+)
+
+// keyring is the keys a box knows, loaded, with how the box names them.
+type keyring struct {
+	keys []*imagefmt.Key
+	refs []KeyRef // refs[i] names keys[i]
+	m, p KeyRef
+	op   *KeyRef
+}
+
+func (kr *keyring) add(k *imagefmt.Key, role Role) KeyRef {
+	ref := KeyRef{Role: role, Name: k.Name, ID: k.IDString()}
+	for _, r := range kr.refs {
+		if r.ID == ref.ID {
+			return r
+		}
+	}
+	kr.keys = append(kr.keys, k)
+	kr.refs = append(kr.refs, ref)
+	return ref
+}
+
+func (kr *keyring) ref(k *imagefmt.Key) *KeyRef {
+	for i, x := range kr.keys {
+		if x == k || x.Same(k) {
+			r := kr.refs[i]
+			return &r
+		}
+	}
+	return nil
+}
+
+// keyring loads the stored keys and the custom key of the running image.
+func (b *Box) keyring() (*keyring, error) {
+	kr := &keyring{}
+	for _, sk := range b.st.Keys {
+		k, err := imagefmt.LoadKey([]byte(sk.Data))
+		if err != nil {
+			return nil, &StateError{File: b.home + "/" + StateFileName, Problem: fmt.Sprintf("the %s key does not load (%v)", sk.Role, err)}
+		}
+		ref := kr.add(k, sk.Role)
+		switch sk.Role {
+		case RoleManufacturer:
+			kr.m = ref
+		case RolePublic:
+			kr.p = ref
+		case RoleOperator:
+			r := ref
+			kr.op = &r
+		}
+	}
+	if img := b.Running(); img != nil && img.Kind == KindCustom && img.CustomKey != "" {
+		if k, err := imagefmt.LoadKey([]byte(img.CustomKey)); err == nil {
+			kr.add(k, RoleCustom)
+		}
+	}
+	return kr, nil
+}
+
+// runningCustom is the custom key the box learned from the Custom image it runs.
+func (b *Box) runningCustom() *KeyRef {
+	img := b.Running()
+	if img == nil || img.Kind != KindCustom || img.RootFSBy == nil {
+		return nil
+	}
+	r := *img.RootFSBy
+	return &r
+}
+
+// decisionBase fills in the box's side of a decision.
+func (b *Box) decisionBase(kr *keyring, p Path) DecisionInput {
+	in := DecisionInput{Model: b.model, Path: p, Manufacturer: kr.m, Public: kr.p, Operator: kr.op,
+		Running: b.Running(), VerForced: forcedOn(b.st.Settings["Ver_Forced"])}
+	return in
+}
+
+// Trusted lists the keys the box trusts on path, given what it runs now.
+func (b *Box) Trusted(p Path) []KeyRef {
+	kr, err := b.keyring()
+	if err != nil {
+		return nil
+	}
+	plan, _ := planFor(b.decisionBase(kr, p))
+	return plan.trustedList()
+}
+
+// OperatorKey is the installed operator key, nil when the box has none.
+func (b *Box) OperatorKey() *KeyRef {
+	for _, k := range b.st.Keys {
+		if k.Role == RoleOperator {
+			r := k.KeyRef
+			return &r
+		}
+	}
+	return nil
+}
+
+// blockFacts turns the format reader's checks into what the rules judge.
+func blockFacts(kr *keyring, checks []imagefmt.Check) []BlockFacts {
+	out := make([]BlockFacts, 0, len(checks))
+	for _, c := range checks {
+		f := BlockFacts{Name: c.Name}
+		if c.Key != nil {
+			f.Signer = kr.ref(c.Key)
+			f.Hash = imagefmt.HashName(c.Hash)
+			f.Match = c.OK()
+		}
+		if c.Err != nil {
+			f.Detail = c.Err.Error()
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// InstallOperatorKey installs a certified operator key (R7): its
+// certification block must verify with the box's MANUFACTURER key. From then
+// on the box follows R2 at the boot stage and R6 on the portal.
+func (b *Box) InstallOperatorKey(data []byte) Result {
+	res := Result{Rule: "R7", Path: PathBoot, Bank: b.st.Active}
+	unlock, err := b.lock()
+	if err != nil {
+		return failResult(res, StatusOf(err), "install", err.Error(), "")
+	}
+	defer unlock()
+	st := b.st.clone()
+	if err := b.addOperatorKey(st, data); err != nil {
+		res.Status, res.Text = StatusSignatureInit, StatusSignatureInit.Text()
+		res.Explain = err.Error() + "."
+		res.Hint = "ask the operator for its key certified by the manufacturer (the stb_pub_sign.key form)"
+		res.Trusted = []KeyRef{b.keyRef(RoleManufacturer)}
+		return res
+	}
+	op := b.opRef(st)
+	if b.OperatorKey() != nil {
+		res.Status, res.Text, res.Installed = StatusFinishedOK, StatusFinishedOK.Text(), true
+		res.Explain = fmt.Sprintf("The operator key %s is already installed; nothing changed.", keyName(*op))
+		res.Trusted = []KeyRef{*op}
+		return res
+	}
+	if err := b.save(st); err != nil {
+		res.Status, res.Text = StatusFileWrite, StatusFileWrite.Text()
+		res.Rule = "install"
+		res.Explain = err.Error() + "."
+		return res
+	}
+	res.Status, res.Text, res.Installed = StatusFinishedOK, StatusFinishedOK.Text(), true
+	res.Explain = fmt.Sprintf("The operator key %s is certified by %s and is now installed. From now on the box accepts only images signed by it, at the boot stage (R2) and on the portal (R6); only the operator can unlock it.",
+		keyName(*op), keyName(b.keyRef(RoleManufacturer)))
+	res.Hint = "install the operator's image"
+	res.Trusted = []KeyRef{*op}
+	return res
+}
+
+func (b *Box) keyRef(r Role) KeyRef {
+	for _, k := range b.st.Keys {
+		if k.Role == r {
+			return k.KeyRef
+		}
+	}
+	return KeyRef{Role: r}
+}
+
+func (b *Box) opRef(st *stateFile) *KeyRef {
+	for _, k := range st.Keys {
+		if k.Role == RoleOperator {
+			r := k.KeyRef
+			return &r
+		}
+	}
+	return nil
+}
+
+// addOperatorKey checks a certified key against the MANUFACTURER key of st and adds it to st.
+func (b *Box) addOperatorKey(st *stateFile, data []byte) error {
+	key, err := imagefmt.LoadKey(data)
+	if err != nil {
+		return fmt.Errorf("the operator key cannot be read: %v", err)
+	}
+	var manuf *imagefmt.Key
+	for _, sk := range st.Keys {
+		if sk.Role == RoleManufacturer {
+			manuf, err = imagefmt.LoadKey([]byte(sk.Data))
+			if err != nil {
+				return fmt.Errorf("the box's MANUFACTURER key does not load: %v", err)
+			}
+		}
+	}
+	if manuf == nil {
+		return fmt.Errorf("the box has no MANUFACTURER key to check the certification with")
+	}
+	if _, err := key.VerifyCertification(manuf); err != nil {
+		return fmt.Errorf("the operator key %s is not certified by this box's MANUFACTURER key %s: %v", key, manuf, err)
+	}
+	for _, sk := range st.Keys {
+		if sk.Role == RoleOperator {
+			if sk.ID == key.IDString() {
+				return nil
+			}
+			if choiceOperatorKeyOnlySame {
+				return fmt.Errorf("the box is already locked to the operator key %s (%s); only that operator can change it", sk.Name, sk.ID)
+			}
+		}
+	}
+	text := string(bytes.TrimSpace(data))
+	if !isPrintable(text) {
+		text = base64.StdEncoding.EncodeToString(data)
+	}
+	st.Keys = append(st.Keys, storedKey{KeyRef: KeyRef{Role: RoleOperator, Name: key.Name, ID: key.IDString()}, Data: text + "\n"})
+	if choiceOpKeySetting {
+		st.Settings["oppubKEY"] = key.IDString()
+	}
+	return nil
+}
+
+func isPrintable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x7f || (c < 0x20 && c != '\n' && c != '\r') {
+			return false
+		}
+	}
+	return true
+}
+
+// ResetOperatorKey is the Bootloader's Reset Op.KEY; RULES.md says an
+// operator-locked box cannot be unlocked from the boot stage. With no key
+// installed it succeeds and changes nothing.
+func (b *Box) ResetOperatorKey() error {
+	op := b.OperatorKey()
+	if op == nil {
+		return nil
+	}
+	return &StatusError{Status: StatusSignatureInit,
+		Detail: fmt.Sprintf("this box is locked to the operator key %s and the key cannot be removed here", keyName(*op)),
+		Explain: "Once an operator key is installed, neither the Bootloader, the System Recovery Utility, a factory reset, " +
+			"the manufacturer's support nor a service center can remove it: only the operator can unlock the box. " +
+			"Ask the operator, or install the operator's image."}
+}

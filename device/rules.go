@@ -1,0 +1,441 @@
+package device
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// BlockFacts is what the pipeline found out about one signature block; the
+// rules judge it. It holds no key material, so that Decide stays pure.
+type BlockFacts struct {
+	Name   string  // "Kernel", "RootFS", …, "Global"
+	Signer *KeyRef // the known key that made the block; nil when none did
+	Hash   string  // the hash the block names ("SHA-1", "SHA-256"), when Signer is known
+	Match  bool    // the data matches the block (it was not changed after signing)
+	Detail string  // what the format reader said, when the block does not match
+}
+
+// DecisionInput is everything the rules look at. Build it from an image that
+// was read to its end (Complete), or from its header alone to run checks 1
+// and 2 before anything is written.
+type DecisionInput struct {
+	Model Model
+	Path  Path
+
+	// Check 1: the header. HeaderStatus is 0 when the header was read; else
+	// 22, 25, 27, 28 or 29 with HeaderDetail saying why.
+	HeaderStatus Status
+	HeaderDetail string
+	HeaderHint   string
+
+	// The image, from its header.
+	ImageModel   string
+	ImageVersion int
+	ImageDate    string
+	ImageDesc    string
+
+	// Complete is true when the whole image was read and Blocks are known.
+	Complete bool
+	Blocks   []BlockFacts
+	// ImageCustomKey is the custom key carried inside the image's RootFS, if any.
+	ImageCustomKey *KeyRef
+
+	// The box.
+	Manufacturer KeyRef
+	Public       KeyRef
+	Operator     *KeyRef    // the installed operator key, nil when none
+	Running      *ImageInfo // the image in the active bank, nil when none is valid
+	VerForced    bool       // Ver_Forced = Yes
+	Force        bool       // forced for this run
+	Confirmed    bool       // the person agreed to install an older image (portal)
+}
+
+// Decision is the verdict of the rules on one update.
+type Decision struct {
+	Status  Status
+	Text    string
+	Rule    string // "R1"…"R7", or "header", "model", "version", "portal"
+	Accept  bool   // the image may be installed (Status 16)
+	Pending bool   // checks 1–2 pass; read the rest of the image and decide again
+	Kind    Kind   // the incoming image's kind, told from its signers
+	Blocks  []BlockReport
+	Trusted []KeyRef // the keys this box trusts on this path
+	Explain string
+	Hint    string
+	// Confirm is a question to put to the person before installing an older
+	// image on the portal path; when set, ask and decide again with Confirmed.
+	Confirm string
+}
+
+// rulePlan is what a signature rule trusts and accepts.
+type rulePlan struct {
+	id      string
+	trusted []KeyRef // keys trusted for every block
+	rootfs  *KeyRef  // a key trusted only for the RootFS block (Custom images)
+	allowed []Kind
+	custom  *KeyRef // the image's own custom key may make the RootFS block (R1)
+	why     string  // why these keys, one sentence
+}
+
+// Decide applies RULES.md, checks 1–5 and rules R1–R6, to one update. It is
+// pure: the same input gives the same decision, and nothing is read or written.
+func Decide(in DecisionInput) Decision {
+	plan, bad := planFor(in)
+	d := Decision{Trusted: plan.trustedList()}
+	if bad != nil {
+		return *bad
+	}
+	// 1. Header.
+	if in.HeaderStatus != 0 {
+		d.set(in.HeaderStatus, "header")
+		d.Explain = fmt.Sprintf("The box could not read the image: %s.", strings.TrimSuffix(in.HeaderDetail, "."))
+		d.Hint = in.HeaderHint
+		if d.Hint == "" {
+			d.Hint = headerHint(in.HeaderStatus)
+		}
+		return d
+	}
+	// 2. Model.
+	if !in.Model.TakesImagesFor(in.ImageModel) {
+		d.set(StatusWrongModel, "model")
+		d.Explain = fmt.Sprintf("The image is built for %s (its header says STB Model:%s); this box is a %s and takes only images built for %s.",
+			in.ImageModel, in.ImageModel, in.Model.Name, in.Model.Base)
+		d.Hint = fmt.Sprintf("use an image built for %s", in.Model.Base)
+		return d
+	}
+	if !in.Complete {
+		d.Pending = true
+		d.Rule = plan.id
+		return d
+	}
+	// 3. Signatures.
+	d.Kind = kindOf(in)
+	d.Rule = plan.id
+	var first string
+	for _, b := range in.Blocks {
+		r := BlockReport{Name: b.Name, Signer: b.Signer, Hash: b.Hash, OK: true}
+		if why := plan.blockProblem(in, b); why != "" {
+			r.OK, r.Detail = false, why
+			if first == "" {
+				first = why
+			}
+		}
+		d.Blocks = append(d.Blocks, r)
+	}
+	if len(in.Blocks) == 0 {
+		first = "the image carries no signature block"
+	}
+	if first == "" && !contains(plan.allowed, d.Kind) {
+		first = fmt.Sprintf("it is %s, and %s", kindPhrase(d.Kind), allowedPhrase(plan.allowed))
+	}
+	if first != "" {
+		d.set(StatusWrongSignature, plan.id)
+		d.Explain = fmt.Sprintf("%s %s The image was refused because %s.", plan.why, signerSummary(d.Blocks), first)
+		d.Hint = signatureHint(in, plan, d)
+		return d
+	}
+	// 4. Version.
+	if v := versionCheck(in, &d); v {
+		return d
+	}
+	// 5. Install: the pipeline writes; the rules allow it.
+	d.set(StatusFinishedOK, plan.id)
+	d.Accept = true
+	d.Explain = fmt.Sprintf("%s %s The image is %s, version %d (%s).", plan.why, signerSummary(d.Blocks), kindPhrase(d.Kind), in.ImageVersion, in.ImageDesc)
+	return d
+}
+
+func (d *Decision) set(s Status, rule string) {
+	d.Status, d.Text, d.Rule = s, s.Text(), rule
+}
+
+// planFor picks the signature rule for the path and what the box runs.
+func planFor(in DecisionInput) (rulePlan, *Decision) {
+	m, p := in.Manufacturer, in.Public
+	tool := toolName(in.Model)
+	if in.Path == PathBoot {
+		if in.Operator != nil {
+			return rulePlan{id: "R2", trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
+				why: fmt.Sprintf("This box is locked to the operator key %s: at the boot stage (%s) it trusts only that key (R2).", keyName(*in.Operator), tool)}, nil
+		}
+		pl := rulePlan{id: "R1", trusted: []KeyRef{m, p}, allowed: []Kind{KindFactory, KindPublic, KindCustom},
+			why: fmt.Sprintf("At the boot stage (%s) a box without an operator key trusts MANUFACTURER and STB_PUBLIC, and the custom key a Custom image carries for its own RootFS (R1).", tool)}
+		if choiceCustomKeyFromImageAtBoot {
+			pl.custom = in.ImageCustomKey
+		}
+		return pl, nil
+	}
+	if in.Running == nil {
+		d := Decision{Rule: "portal"}
+		d.set(StatusInternal, "portal")
+		d.Explain = "The portal runs inside the image, and this box has no valid image to run."
+		d.Hint = "recover the box at the boot stage: " + tool
+		return rulePlan{id: "portal"}, &d
+	}
+	if in.Operator != nil && choiceOperatorLocksPortal {
+		return rulePlan{id: "R6", trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
+			why: fmt.Sprintf("This box is locked to the operator key %s: its portal accepts only images signed by that key (R6).", keyName(*in.Operator))}, nil
+	}
+	switch in.Running.Kind {
+	case KindFactory:
+		return rulePlan{id: "R3", trusted: []KeyRef{m}, allowed: []Kind{KindFactory},
+			why: "The box runs a Factory image, whose portal accepts only Factory images, signed by MANUFACTURER (R3)."}, nil
+	case KindCustom:
+		var k KeyRef
+		if in.Running.RootFSBy != nil {
+			k = *in.Running.RootFSBy
+		}
+		return rulePlan{id: "R5", trusted: []KeyRef{p}, rootfs: &k, allowed: []Kind{KindCustom},
+			why: fmt.Sprintf("The box runs a Custom image with the custom key %s: its portal accepts only Custom images of the same operator, their RootFS signed by that key (R5).", keyName(k))}, nil
+	case KindOperator:
+		var o KeyRef
+		if in.Running.Signer != nil {
+			o = *in.Running.Signer
+		}
+		return rulePlan{id: "R6", trusted: []KeyRef{o}, allowed: []Kind{KindOperator},
+			why: fmt.Sprintf("The box runs an Operator image: its portal accepts only images signed by %s (R6).", keyName(o))}, nil
+	}
+	return rulePlan{id: "R4", trusted: []KeyRef{m, p}, allowed: []Kind{KindFactory, KindPublic},
+		why: "The box runs a Public image, whose portal accepts Factory and Public images, signed by MANUFACTURER or STB_PUBLIC (R4)."}, nil
+}
+
+func (pl rulePlan) trustedList() []KeyRef {
+	out := append([]KeyRef(nil), pl.trusted...)
+	if pl.rootfs != nil {
+		out = append(out, *pl.rootfs)
+	}
+	return out
+}
+
+// blockProblem says why a block is not acceptable under the plan, or "".
+func (pl rulePlan) blockProblem(in DecisionInput, b BlockFacts) string {
+	if b.Signer == nil {
+		return fmt.Sprintf("no key this box knows made the %s block", b.Name)
+	}
+	if choiceAcceptOnlyGenerationHash && b.Hash != in.Model.Generation() {
+		return fmt.Sprintf("the %s block is made with %s, and %s accepts only %s blocks", b.Name, b.Hash, in.Model.Name, in.Model.Generation())
+	}
+	if !b.Match {
+		return fmt.Sprintf("the %s block was made by %s, but the data no longer matches it (the file was changed after signing)", b.Name, keyName(*b.Signer))
+	}
+	for _, t := range pl.trusted {
+		if t.ID == b.Signer.ID {
+			return ""
+		}
+	}
+	if b.Name == "RootFS" {
+		if pl.rootfs != nil && pl.rootfs.ID == b.Signer.ID {
+			return ""
+		}
+		if pl.custom != nil && pl.custom.ID == b.Signer.ID {
+			return ""
+		}
+	}
+	return fmt.Sprintf("the %s block was made by %s, which this box does not trust on this path", b.Name, keyName(*b.Signer))
+}
+
+// kindOf tells the image's kind from who made its global and RootFS blocks (RULES.md table).
+func kindOf(in DecisionInput) Kind {
+	var global, rootfs *KeyRef
+	hasRootFS := false
+	for _, b := range in.Blocks {
+		switch b.Name {
+		case "Global":
+			global = b.Signer
+		case "RootFS":
+			rootfs, hasRootFS = b.Signer, true
+		}
+	}
+	if global == nil || (hasRootFS && rootfs == nil) {
+		return KindUnknown
+	}
+	same := !hasRootFS || rootfs.ID == global.ID
+	switch {
+	case global.ID == in.Manufacturer.ID && same:
+		return KindFactory
+	case global.ID == in.Public.ID && same:
+		return KindPublic
+	case global.ID == in.Public.ID && rootfs.Role == RoleCustom:
+		return KindCustom
+	case global.Role == RoleOperator && same:
+		return KindOperator
+	}
+	return KindUnknown
+}
+
+// versionCheck applies check 4; it reports whether it decided.
+func versionCheck(in DecisionInput, d *Decision) bool {
+	if in.Running == nil {
+		return false // choiceRecoveryAnyVersion: nothing to compare with
+	}
+	cur, next := in.Running.Version, in.ImageVersion
+	if in.Path == PathBoot {
+		switch {
+		case next > cur:
+			return false
+		case next == cur && (in.VerForced || in.Force):
+			return false
+		case next == cur:
+			d.set(StatusFileCheckDone, "version")
+			d.Explain = fmt.Sprintf("The image is version %d (%s), the version the box already runs. The %s installs an image of the same version only when Forced is Yes.",
+				next, in.ImageDesc, toolName(in.Model))
+			d.Hint = "turn Forced on to reinstall the same version"
+			return true
+		default:
+			d.set(StatusFileCheckDone, "version")
+			d.Explain = fmt.Sprintf("The image is version %d (%s), older than the version %d (%s) the box runs. The %s installs only newer versions (or the same one when Forced is Yes); it never goes back.",
+				next, in.ImageDesc, cur, in.Running.Description, toolName(in.Model))
+			d.Hint = fmt.Sprintf("use an image newer than version %d", cur)
+			return true
+		}
+	}
+	older := next < cur || (next == cur && !dateAfter(in.ImageDate, in.Running.Date))
+	if !older || in.Confirmed || in.Force {
+		return false
+	}
+	d.set(StatusFileCheckDone, "version")
+	what := "older than"
+	if next == cur {
+		what = "not newer than"
+	}
+	d.Confirm = fmt.Sprintf("The image %s (version %d, %s) is %s the running %s (version %d, %s). Install it anyway?",
+		in.ImageDesc, next, in.ImageDate, what, in.Running.Description, cur, in.Running.Date)
+	d.Explain = fmt.Sprintf("The image %s (version %d) is %s the running %s (version %d); the portal installs it only when you confirm.",
+		in.ImageDesc, next, what, in.Running.Description, cur)
+	d.Hint = "confirm to install an older image, or pick a newer one"
+	return true
+}
+
+// dateLayouts are the forms the `date` command writes a header Date in.
+var dateLayouts = [...]string{"Mon Jan _2 15:04:05 MST 2006", "Mon Jan 2 15:04:05 MST 2006", time.UnixDate, time.RFC1123}
+
+// ParseImageDate reads a header Date ("Thu Feb 21 00:43:44 EET 2019").
+// Zone abbreviations that Go does not know count as UTC.
+func ParseImageDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// dateAfter reports whether date a is after date b; unreadable dates compare as not after.
+func dateAfter(a, b string) bool {
+	ta, ok1 := ParseImageDate(a)
+	tb, ok2 := ParseImageDate(b)
+	return ok1 && ok2 && ta.After(tb)
+}
+
+func toolName(m Model) string {
+	if m.Menu == MenuBootloader {
+		return "Bootloader's USB Bootstrap"
+	}
+	return "System Recovery Utility's Update software"
+}
+
+func keyName(k KeyRef) string {
+	if k.ID == "" {
+		return "an unknown key"
+	}
+	name := k.Name
+	if name == "" {
+		name = string(k.Role)
+	}
+	return fmt.Sprintf("%s (%s)", name, k.ID)
+}
+
+func kindPhrase(k Kind) string {
+	switch k {
+	case KindFactory:
+		return "a Factory image"
+	case KindPublic:
+		return "a Public image"
+	case KindCustom:
+		return "a Custom image"
+	case KindOperator:
+		return "an Operator image"
+	}
+	return "an image of unknown kind"
+}
+
+func allowedPhrase(ks []Kind) string {
+	var names []string
+	for _, k := range ks {
+		names = append(names, strings.TrimPrefix(strings.TrimPrefix(kindPhrase(k), "a "), "an "))
+	}
+	return "this path accepts only " + strings.Join(names, ", ")
+}
+
+func contains(ks []Kind, k Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func signerSummary(bs []BlockReport) string {
+	var parts []string
+	for _, b := range bs {
+		who := "no key this box knows"
+		if b.Signer != nil {
+			who = keyName(*b.Signer)
+			if b.Hash != "" {
+				who += " with " + b.Hash
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s", b.Name, who))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Blocks made by — " + strings.Join(parts, "; ") + "."
+}
+
+func headerHint(s Status) string {
+	switch s {
+	case StatusUSBNotFound:
+		return "plug in the USB drive (FAT32) and try again"
+	case StatusFileNotFound:
+		return "put the image at the path shown, named imageupdate, in a folder named after the model in lower case"
+	case StatusIncorrectURL:
+		return "check the URL: it must be an http:// address of an imageupdate file"
+	case StatusReadError:
+		return "the file is cut short or could not be read: copy or download it again"
+	}
+	return "the file is not a valid imageupdate: download it again from the release"
+}
+
+// signatureHint is the one line a support engineer would say after a refusal by a signature rule.
+func signatureHint(in DecisionInput, pl rulePlan, d Decision) string {
+	for _, b := range in.Blocks {
+		if b.Signer != nil && choiceAcceptOnlyGenerationHash && b.Hash != in.Model.Generation() {
+			return fmt.Sprintf("use an image built for %s (%s blocks)", in.Model.Base, in.Model.Generation())
+		}
+	}
+	for _, b := range in.Blocks {
+		if b.Signer != nil && !b.Match {
+			return "the file was changed after it was signed: get the original image again"
+		}
+	}
+	tool := toolName(in.Model)
+	switch pl.id {
+	case "R1":
+		if d.Kind == KindUnknown || d.Kind == KindOperator {
+			return "if this is an operator's image, the box needs that operator's certified key first; otherwise use a Public or Factory image"
+		}
+	case "R2", "R6":
+		return fmt.Sprintf("install the operator's image (signed by %s); only that operator can unlock the box", keyName(pl.trusted[0]))
+	case "R3":
+		return fmt.Sprintf("go through the %s: the Factory image accepts only Factory images from the portal", tool)
+	case "R4":
+		return fmt.Sprintf("install Custom images at the boot stage (%s)", tool)
+	case "R5":
+		return fmt.Sprintf("install a Custom image of the same operator (custom key %s), or go back to a Public image through the %s", keyName(*pl.rootfs), tool)
+	}
+	return "use an image signed by a key this box trusts"
+}

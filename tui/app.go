@@ -1,0 +1,364 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/stbrecovery/stbrecovery/device"
+)
+
+// Model is the root model: it routes messages, holds the screen stack, owns
+// the power switch, the inspector and the help line.
+type Model struct {
+	c       *common
+	stack   []screen
+	powered bool
+	help    help.Model
+	insp    *inspector
+	showIns bool
+	askQuit bool
+}
+
+// New builds the root model. Nothing slow happens here: Options.Start runs
+// as the first command.
+func New(opts Options) *Model {
+	st := NewStyles(opts.Renderer)
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	c := &common{opts: opts, timing: opts.Timing.withDefaults(), st: st, keys: NewKeyMap(), clock: clock,
+		mu: &sync.Mutex{}, width: 80, height: 24}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	h := help.New()
+	h.Styles = st.Help
+	m := &Model{c: c, help: h, insp: newInspector(c)}
+	m.stack = []screen{newSetupScreen(c)}
+	return m
+}
+
+// Init starts the environment's setup behind a spinner.
+func (m *Model) Init() tea.Cmd {
+	start := m.c.opts.Start
+	setup := func() tea.Msg {
+		if start == nil {
+			return envReadyMsg{err: errNoStart}
+		}
+		env, err := start(context.Background())
+		return envReadyMsg{env: env, err: err}
+	}
+	return tea.Batch(m.top().Init(), setup)
+}
+
+// Shutdown cuts the power of a running update and waits for it to settle, so
+// that the caller may remove the box's home afterwards.
+func (m *Model) Shutdown() {
+	m.c.cancel()
+	if run := m.c.run; run != nil {
+		for range run.events {
+		}
+		<-run.done
+	}
+}
+
+func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
+
+func (m *Model) flashing() bool { return m.c.run != nil }
+
+// Update routes one message, then applies the navigation it caused.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.route(msg)
+	for len(m.c.nav) > 0 {
+		op := m.c.nav[0]
+		m.c.nav = m.c.nav[1:]
+		_, more := m.route(op.msg)
+		cmd = tea.Batch(cmd, more)
+	}
+	return m, cmd
+}
+
+func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
+	c := m.c
+	if g, ok := msg.(genMsg); ok && g.generation() != c.gen {
+		return m, nil
+	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		c.width, c.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.insp.resize()
+		return m, m.forward(msg)
+	case envReadyMsg:
+		if msg.err != nil {
+			m.stack = []screen{newMessageScreen(c, "Setup failed", msg.err.Error(), nil)}
+			return m, nil
+		}
+		c.env, c.ready = msg.env, true
+		if c.env.Box != nil {
+			c.model = c.env.Box.Model()
+		}
+		return m, tea.Batch(c.stateCmd(), m.powerOn())
+	case stateMsg:
+		c.state, c.printenv = msg.state, msg.printenv
+		m.insp.refresh()
+		return m, nil
+	case progressMsg:
+		if c.run == msg.run {
+			c.runProgress = msg.p
+			if m.showIns {
+				m.insp.refresh()
+			}
+		}
+		return m, tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
+	case askMsg:
+		return m, tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
+	case updateDoneMsg:
+		if c.run == msg.run {
+			c.run, c.runProgress = nil, device.Progress{}
+		}
+		return m, tea.Batch(c.stateCmd(), m.forwardRun(msg.run, msg))
+	case pushMsg:
+		m.stack = append(m.stack, msg.s)
+		return m, msg.s.Init()
+	case popMsg:
+		if len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+		return m, c.stateCmd()
+	case resetMsg:
+		m.stack = []screen{msg.s}
+		return m, msg.s.Init()
+	case rebootMsg:
+		m.powerOff()
+		c.nav = nil
+		return m, m.powerOn()
+	case powerMsg:
+		return m, m.togglePower()
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	}
+	return m, m.forward(msg)
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	c, k := m.c, m.c.keys
+	if m.askQuit {
+		switch {
+		case key.Matches(msg, k.Yes):
+			m.askQuit = false
+			m.Shutdown()
+			return tea.Quit
+		case key.Matches(msg, k.No), key.Matches(msg, k.Quit):
+			m.askQuit = false
+		}
+		return nil
+	}
+	if msg.String() == "ctrl+c" {
+		return m.quit()
+	}
+	if t, ok := m.top().(textScreen); ok && t.TakesText() {
+		return m.forward(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Power):
+		if !c.ready {
+			return nil
+		}
+		return m.togglePower()
+	case key.Matches(msg, k.Inspector):
+		if c.ready {
+			m.showIns = !m.showIns
+			m.insp.resize()
+		}
+		return nil
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.insp.resize()
+		return nil
+	case m.showIns && key.Matches(msg, k.Scroll):
+		return m.insp.update(msg)
+	}
+	return m.forward(msg)
+}
+
+func (m *Model) quit() tea.Cmd {
+	if m.flashing() {
+		m.askQuit = true
+		return nil
+	}
+	m.Shutdown()
+	return tea.Quit
+}
+
+func (m *Model) togglePower() tea.Cmd {
+	if m.powered {
+		m.c.nav = nil
+		m.powerOff()
+		m.stack = []screen{newOffScreen(m.c)}
+		return m.c.stateCmd()
+	}
+	return m.powerOn()
+}
+
+// powerOff cuts the power: the session's context is cancelled (an update in
+// flight sees a power cut) and every message of the old session is dropped.
+func (m *Model) powerOff() {
+	c := m.c
+	c.cancel()
+	c.gen++
+	m.powered = false
+}
+
+func (m *Model) powerOn() tea.Cmd {
+	c := m.c
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.gen++
+	m.powered = true
+	b := newBootScreen(c)
+	m.stack = []screen{b}
+	return b.Init()
+}
+
+func (m *Model) forward(msg tea.Msg) tea.Cmd {
+	s, cmd := m.top().Update(msg)
+	m.stack[len(m.stack)-1] = s
+	return cmd
+}
+
+// forwardRun gives a run's message to the screen that started it.
+func (m *Model) forwardRun(run *updateRun, msg tea.Msg) tea.Cmd {
+	if run.gen != m.c.gen {
+		return nil
+	}
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if u, ok := m.stack[i].(*updateScreen); ok && u.run == run {
+			s, cmd := u.Update(msg)
+			m.stack[i] = s
+			return cmd
+		}
+	}
+	if a, ok := msg.(askMsg); ok {
+		a.answer <- false
+	}
+	return nil
+}
+
+// View draws header, body (with the inspector beside or over it) and help.
+func (m *Model) View() string {
+	c := m.c
+	st := c.st
+	w, h := c.width, c.height
+	header := m.header()
+	foot := m.footer()
+	bodyH := h - lipgloss.Height(header) - lipgloss.Height(foot)
+	if bodyH < 1 {
+		bodyH = 1
+	}
+	body := m.top().View()
+	if m.showIns {
+		if w >= inspectorSideBySide {
+			iw := inspectorWidth(w)
+			left := fit(body, w-iw, bodyH)
+			body = lipgloss.JoinHorizontal(lipgloss.Top, left, st.Inspector.Render(m.insp.view()))
+		} else {
+			body = st.Inspector.Render(m.insp.view())
+		}
+	}
+	return header + "\n" + fit(body, w, bodyH) + "\n" + foot
+}
+
+func (m *Model) header() string {
+	c, st := m.c, m.c.st
+	titles := make([]string, 0, len(m.stack))
+	for _, s := range m.stack {
+		if t := s.Title(); t != "" {
+			titles = append(titles, t)
+		}
+	}
+	right := st.HeaderOff.Render("○ power off")
+	if m.powered {
+		right = st.HeaderPower.Render("● power on")
+	}
+	if m.flashing() {
+		right = st.Warn.Render("▲ writing flash")
+	}
+	name := st.Header.Render("stbrecovery")
+	if c.model.Name != "" {
+		name += " " + st.HeaderModel.Render(c.model.Name)
+	}
+	// the breadcrumb keeps its last titles when the line is short
+	left := name
+	for i := 0; i <= len(titles); i++ {
+		left = name
+		if i < len(titles) {
+			crumb := strings.Join(titles[i:], " › ")
+			if i > 0 {
+				crumb = "… › " + crumb
+			}
+			left = name + " · " + crumb
+		}
+		if lipgloss.Width(left)+lipgloss.Width(right)+1 <= c.width || i == len(titles) {
+			break
+		}
+	}
+	gap := c.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return truncate(left, c.width)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) footer() string {
+	c := m.c
+	if m.askQuit {
+		return c.st.Warn.Render("An update is being written: quitting now cuts the power. Quit? (y/n)")
+	}
+	k := c.keys
+	own := m.top().Keys()
+	global := []key.Binding{k.Power, k.Inspector, k.Help, k.Quit}
+	if !c.ready {
+		global = []key.Binding{k.Help, k.Quit}
+	}
+	short := append(append([]key.Binding{}, own...), global...)
+	full := [][]key.Binding{own, global}
+	if m.showIns {
+		full = append(full, []key.Binding{k.Scroll})
+	}
+	out := m.help.View(bindings{short: short, full: full})
+	if n, ok := m.top().(noter); ok && m.help.ShowAll && n.Note() != "" {
+		out += "\n" + c.st.Muted.Render(wrap(n.Note(), c.width-2))
+	}
+	return out
+}
+
+// fit pads or cuts s to exactly h lines of at most w cells.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = truncate(l, w)
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// errNoStart is reported when the program was built without an environment.
+const errNoStart = startError("no environment: Options.Start is nil")
+
+type startError string
+
+func (e startError) Error() string { return string(e) }

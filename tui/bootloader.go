@@ -1,0 +1,353 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/stbrecovery/stbrecovery/device"
+)
+
+// blPage is one page of the Bootloader: the top level or a submenu.
+type blPage int
+
+const (
+	blMain blPage = iota
+	blDevice
+	blLoader
+	blImage
+	blUpgrade
+)
+
+// blRow is one row: a name and a value, or an arrow for a submenu.
+type blRow struct {
+	name    string
+	value   string
+	setting string // fw_printenv name of a value that Right changes
+	sub     blPage // submenu it opens (with arrow)
+	act     func(s *bootloaderScreen) tea.Cmd
+}
+
+// Dialogs and states of the Bootloader's bottom line.
+const (
+	dlgNone = iota
+	dlgSave
+	dlgDefaults
+)
+
+const tagSaved = 20
+
+// bootloaderScreen is the blue Bootloader of MAG250/254/270. The top level
+// and each submenu are instances of it on the screen stack; values changed
+// here wait in common.pending until Exit & Save.
+type bootloaderScreen struct {
+	c      *common
+	id     int
+	page   blPage
+	cursor int
+	dialog int
+	status string
+	bad    bool
+	busy   bool
+	hadKey bool // an operator key was installed when Reset Op.KEY was chosen
+}
+
+// hasOperatorKey reports whether st holds an installed operator key.
+func hasOperatorKey(st device.State) bool {
+	for _, k := range st.Keys {
+		if k.Role == device.RoleOperator {
+			return true
+		}
+	}
+	return false
+}
+
+// errorText is an error with its explanation, when the device gave one.
+func errorText(err error) string {
+	var se *device.StatusError
+	if errors.As(err, &se) && se.Explain != "" {
+		return err.Error() + ".\n\n" + se.Explain
+	}
+	return err.Error()
+}
+
+func newBootloaderScreen(c *common) *bootloaderScreen {
+	c.pending = map[string]string{}
+	return &bootloaderScreen{c: c, id: c.newID(), page: blMain}
+}
+
+func (s *bootloaderScreen) sub(p blPage) *bootloaderScreen {
+	return &bootloaderScreen{c: s.c, id: s.c.newID(), page: p}
+}
+
+func (s *bootloaderScreen) Init() tea.Cmd { return s.c.stateCmd() }
+
+// value is a setting as the Bootloader shows it: pending change, else saved.
+func (s *bootloaderScreen) value(name string) string {
+	if v, ok := s.c.pending[name]; ok {
+		return v
+	}
+	return s.c.state.Settings[name]
+}
+
+func (s *bootloaderScreen) rows() []blRow {
+	c := s.c
+	set := c.state.Settings
+	switch s.page {
+	case blDevice:
+		return []blRow{
+			{name: "Vendor", value: vendorName},
+			{name: "Model", value: c.state.Model},
+			{name: "Hardware Ver.", value: c.model.HardwareVersion},
+			{name: "Serial Number", value: c.state.Serial},
+			{name: "MAC Address", value: c.state.MAC},
+		}
+	case blLoader:
+		return []blRow{{name: "Version", value: set["Boot_Version"]}}
+	case blImage:
+		return []blRow{
+			{name: "Version", value: set["Image_Version"]},
+			{name: "Date", value: set["Image_Date"]},
+			{name: "Description", value: set["Image_Desc"]},
+			{name: "Forced", value: s.value("Ver_Forced"), setting: "Ver_Forced"},
+		}
+	case blUpgrade:
+		return []blRow{
+			{name: "USB Bootstrap", act: func(s *bootloaderScreen) tea.Cmd { return c.push(newUSBScreen(s.c, flavorBootloader)) }},
+			{name: "MC Upgrade", act: func(s *bootloaderScreen) tea.Cmd {
+				s.status, s.bad = "MC Upgrade (multicast) is not simulated: use USB Bootstrap.", true
+				return nil
+			}},
+			{name: "Reset Op.KEY", act: func(s *bootloaderScreen) tea.Cmd {
+				s.status, s.bad = "Resetting the operator key...", false
+				s.hadKey = hasOperatorKey(s.c.state)
+				return s.c.opCmd(opResetKey, (*device.Box).ResetOperatorKey)
+			}},
+		}
+	}
+	return []blRow{
+		{name: "TV System", value: s.value("tvsystem"), setting: "tvsystem"},
+		{name: "Graphic Res.", value: graphicLabel(s.value("graphicres")), setting: "graphicres"},
+		{name: "Component out", value: s.value("componentout"), setting: "componentout"},
+		{name: "Boot Mode", value: s.value("bootmode"), setting: "bootmode"},
+		{name: "Device Info", sub: blDevice},
+		{name: "Loader Info", sub: blLoader},
+		{name: "Image Info", sub: blImage},
+		{name: "Upgrade Tools", sub: blUpgrade},
+		{name: "Def. Settings", act: func(s *bootloaderScreen) tea.Cmd {
+			s.dialog, s.status, s.bad = dlgDefaults, "Reset all settings to default values? Press OK", false
+			return nil
+		}},
+		{name: "Exit & Save", act: func(s *bootloaderScreen) tea.Cmd {
+			s.dialog, s.status, s.bad = dlgSave, "Please confirm save change. Press OK", false
+			return nil
+		}},
+		{name: "Exit & Discard", act: func(s *bootloaderScreen) tea.Cmd {
+			s.c.pending = map[string]string{}
+			return s.c.reboot()
+		}},
+	}
+}
+
+// graphicLabel shows the stored "tvsystem_res" as the menu's words.
+func graphicLabel(v string) string {
+	if v == "tvsystem_res" {
+		return "TV System Res."
+	}
+	return v
+}
+
+// cycle moves a setting to its next choice.
+func (s *bootloaderScreen) cycle(name string) {
+	ch := device.SettingChoices(name)
+	if len(ch) == 0 {
+		return
+	}
+	cur := s.value(name)
+	next := ch[0]
+	for i, v := range ch {
+		if strings.EqualFold(v, cur) {
+			next = ch[(i+1)%len(ch)]
+		}
+	}
+	if next == s.c.state.Settings[name] {
+		delete(s.c.pending, name)
+	} else {
+		s.c.pending[name] = next
+	}
+}
+
+func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	c, k := s.c, s.c.keys
+	switch msg := msg.(type) {
+	case opDoneMsg:
+		s.busy = false
+		switch {
+		case msg.err != nil && msg.op == opResetKey:
+			s.status, s.bad = "Reset Op.KEY refused.", true
+			return s, c.push(newMessageScreen(c, "Reset Op.KEY", errorText(msg.err), nil))
+		case msg.err != nil:
+			s.status, s.bad = msg.err.Error(), true
+		case msg.op == opResetKey && !s.hadKey:
+			s.status = "No operator key is installed: nothing to reset."
+		case msg.op == opSave:
+			s.status = "OK. Reboot..."
+			c.pending = map[string]string{}
+			return s, c.after(c.timing.Message, s.id, tagSaved)
+		case msg.op == opFactoryReset:
+			c.pending = map[string]string{}
+			s.status = "Default settings restored."
+		default:
+			s.status = opText(msg.op)
+		}
+		return s, nil
+	case tickMsg:
+		if msg.id == s.id && msg.tag == tagSaved {
+			return s, s.c.reboot()
+		}
+	case tea.KeyMsg:
+		if s.busy {
+			return s, nil
+		}
+		if s.dialog != dlgNone {
+			switch {
+			case key.Matches(msg, k.OK):
+				d := s.dialog
+				s.dialog, s.busy = dlgNone, true
+				if d == dlgSave {
+					s.status = "Saving..."
+					changed := make(map[string]string, len(c.pending))
+					for n, v := range c.pending {
+						changed[n] = v
+					}
+					return s, c.opCmd(opSave, func(b *device.Box) error { return b.SaveSettings(changed) })
+				}
+				s.status = "Restoring default settings..."
+				return s, c.opCmd(opFactoryReset, (*device.Box).FactoryReset)
+			case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
+				s.dialog, s.status = dlgNone, ""
+			}
+			return s, nil
+		}
+		rows := s.rows()
+		switch {
+		case key.Matches(msg, k.Up):
+			s.cursor = (s.cursor + len(rows) - 1) % len(rows)
+			s.status = ""
+		case key.Matches(msg, k.Down):
+			s.cursor = (s.cursor + 1) % len(rows)
+			s.status = ""
+		case key.Matches(msg, k.Right), key.Matches(msg, k.OK):
+			r := rows[s.cursor]
+			switch {
+			case r.setting != "":
+				s.cycle(r.setting)
+			case r.sub != blMain:
+				return s, s.c.push(s.sub(r.sub))
+			case r.act != nil:
+				return s, r.act(s)
+			}
+		case key.Matches(msg, k.Left), key.Matches(msg, k.Exit):
+			if s.page != blMain {
+				return s, s.c.pop()
+			}
+		}
+	}
+	return s, nil
+}
+
+func (s *bootloaderScreen) pageName() string {
+	switch s.page {
+	case blDevice:
+		return "Device Info"
+	case blLoader:
+		return "Loader Info"
+	case blImage:
+		return "Image Info"
+	case blUpgrade:
+		return "Upgrade Tools"
+	}
+	return "Bootloader"
+}
+
+func (s *bootloaderScreen) View() string {
+	c, st := s.c, s.c.st
+	inner := min(c.width-6, 56)
+	if inner < 30 {
+		inner = 30
+	}
+	nameW := 16
+	rows := s.rows()
+	lines := make([]string, 0, len(rows)+6)
+	title := "MAG" + c.model.Number() + " Bootloader"
+	if s.page != blMain {
+		title = s.pageName()
+	}
+	lines = append(lines, st.BLTitle.Width(inner).Align(lipgloss.Center).Render(title), st.BLRow.Width(inner).Render(""))
+	for i, r := range rows {
+		val := r.value
+		if r.sub != blMain {
+			val = "→"
+		}
+		mark := "  "
+		if r.setting != "" {
+			if _, ok := c.pending[r.setting]; ok {
+				mark = " *"
+			}
+		}
+		cur := " "
+		if i == s.cursor {
+			cur = "▸"
+		}
+		text := cur + padRight(r.name, nameW) + " " + val
+		room := inner - lipgloss.Width(mark)
+		text = padRight(truncate(text, room), room) + mark
+		if i == s.cursor {
+			lines = append(lines, st.BLSelected.Render(text))
+		} else if mark != "  " {
+			lines = append(lines, st.BLChanged.Render(text))
+		} else {
+			lines = append(lines, st.BLRow.Render(text))
+		}
+	}
+	lines = append(lines, st.BLRow.Width(inner).Render(""))
+	status := s.status
+	if status == "" && s.page == blMain && len(c.pending) > 0 {
+		status = "* changed: Exit & Save keeps, Exit & Discard drops"
+	}
+	if status != "" {
+		sty := st.BLStatus
+		lines = append(lines, sty.Width(inner).Render(truncate(" "+status, inner)))
+	} else {
+		lines = append(lines, st.BLRow.Width(inner).Render(""))
+	}
+	return "\n" + st.BLScreen.Render(strings.Join(lines, "\n"))
+}
+
+// padRight pads s with spaces to w cells.
+func padRight(s string, w int) string {
+	if n := lipgloss.Width(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+func (s *bootloaderScreen) Title() string {
+	if s.page == blMain {
+		return "Bootloader"
+	}
+	return s.pageName()
+}
+
+func (s *bootloaderScreen) Keys() []key.Binding {
+	k := s.c.keys
+	if s.dialog != dlgNone {
+		return []key.Binding{k.OK, k.Exit}
+	}
+	if s.page == blMain {
+		return []key.Binding{k.Move, k.Right, k.OK}
+	}
+	return []key.Binding{k.Move, k.Right, k.Left}
+}

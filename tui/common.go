@@ -1,0 +1,198 @@
+package tui
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stbrecovery/stbrecovery/device"
+)
+
+// screen is one page on the stack. Update mutates the screen in place and
+// returns it, so that the root can keep a stack of pointers.
+type screen interface {
+	Init() tea.Cmd
+	Update(msg tea.Msg) (screen, tea.Cmd)
+	View() string
+	// Title names the screen in the header ("Bootloader › Image Info").
+	Title() string
+	// Keys are the screen's own keys for the help line.
+	Keys() []key.Binding
+}
+
+// textScreen is a screen that takes typed text: the root then lets printable
+// keys through instead of treating them as MENU, power, inspector or quit.
+type textScreen interface {
+	TakesText() bool
+}
+
+// noter is a screen with a remark for the full help, such as "this layout is
+// a reconstruction".
+type noter interface {
+	Note() string
+}
+
+// common is what every screen shares with the root: options, styles, keys,
+// the environment, the live snapshot of the box and the power session.
+type common struct {
+	opts   Options
+	timing Timing
+	st     Styles
+	keys   KeyMap
+	clock  func() time.Time
+
+	env   Env
+	model device.Model
+	ready bool
+
+	// snapshot of the box, refreshed by stateCmd after every device call
+	state    device.State
+	printenv []string
+
+	// power session: a power cut cancels ctx; messages of an older gen are dropped
+	gen    int
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// pending holds the Bootloader's changed values until Exit & Save
+	pending map[string]string
+
+	// run is the update being written, nil when none
+	run *updateRun
+	// runProgress is the latest event of run, for the inspector
+	runProgress device.Progress
+
+	// mu serialises the calls into the box made by concurrent commands
+	mu *sync.Mutex
+
+	width, height int
+	seq           int
+	nav           []navOp
+}
+
+// genMsg is a message that belongs to one power session.
+type genMsg interface{ generation() int }
+
+// Navigation messages, handled by the root.
+type (
+	pushMsg   struct{ s screen }
+	popMsg    struct{}
+	resetMsg  struct{ s screen } // replace the whole stack
+	rebootMsg struct{}           // restart the box without a power cut
+	powerMsg  struct{}           // the power switch
+)
+
+// reboot is the message form, for commands that end in a reboot.
+func reboot() tea.Msg { return rebootMsg{} }
+
+// Screens navigate through the queue below, which the root applies right
+// after the screen's Update returns: the next key already goes to the new
+// screen, however fast the keys come.
+type navOp struct {
+	msg tea.Msg // pushMsg, popMsg, resetMsg or rebootMsg
+}
+
+func (c *common) push(s screen) tea.Cmd  { c.nav = append(c.nav, navOp{pushMsg{s}}); return nil }
+func (c *common) pop() tea.Cmd           { c.nav = append(c.nav, navOp{popMsg{}}); return nil }
+func (c *common) reset(s screen) tea.Cmd { c.nav = append(c.nav, navOp{resetMsg{s}}); return nil }
+func (c *common) reboot() tea.Cmd        { c.nav = append(c.nav, navOp{rebootMsg{}}); return nil }
+
+// Device messages.
+type (
+	envReadyMsg struct {
+		env Env
+		err error
+	}
+	stateMsg struct {
+		state    device.State
+		printenv []string
+	}
+	bootReportMsg struct {
+		gen    int
+		report device.BootReport
+	}
+	// opDoneMsg reports a device call that returns only an error.
+	opDoneMsg struct {
+		gen int
+		op  string
+		err error
+	}
+	tickMsg struct {
+		gen int
+		id  int
+		tag int
+	}
+)
+
+func (m bootReportMsg) generation() int { return m.gen }
+func (m opDoneMsg) generation() int     { return m.gen }
+func (m tickMsg) generation() int       { return m.gen }
+
+// lock runs f with the box to itself.
+func (c *common) lock(f func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f()
+}
+
+// stateCmd reads a fresh snapshot of the box for the inspector and info pages.
+func (c *common) stateCmd() tea.Cmd {
+	box := c.env.Box
+	if box == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		var m stateMsg
+		c.lock(func() {
+			m.state = box.State()
+			m.printenv = box.Printenv()
+		})
+		return m
+	}
+}
+
+// opCmd runs a device call that returns an error, then refreshes the snapshot.
+func (c *common) opCmd(op string, f func(b *device.Box) error) tea.Cmd {
+	box, gen := c.env.Box, c.gen
+	return tea.Sequence(func() tea.Msg {
+		var err error
+		c.lock(func() { err = f(box) })
+		return opDoneMsg{gen: gen, op: op, err: err}
+	}, c.stateCmd())
+}
+
+// tick is a timer for the screen id, valid in this power session only.
+func (c *common) tick(d time.Duration, id, tag int) tea.Cmd {
+	gen := c.gen
+	if d < 0 {
+		return nil
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{gen: gen, id: id, tag: tag} })
+}
+
+// later sends msg after d, or at once in a static run.
+func (c *common) after(d time.Duration, id, tag int) tea.Cmd {
+	if c.opts.Static && d > 0 {
+		d = time.Millisecond
+	}
+	return c.tick(d, id, tag)
+}
+
+// bootCmd powers the box on: it waits for an interrupted update to settle
+// (a cut write must land before the box reads its banks), then boots.
+func (c *common) bootCmd() tea.Cmd {
+	box, gen, run := c.env.Box, c.gen, c.run
+	return func() tea.Msg {
+		if run != nil {
+			<-run.done
+		}
+		var r device.BootReport
+		c.lock(func() { r = box.Boot() })
+		return bootReportMsg{gen: gen, report: r}
+	}
+}
+
+// newID gives a screen instance its own timer id.
+func (c *common) newID() int { c.seq++; return c.seq }

@@ -1,0 +1,92 @@
+package tui
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/stbrecovery/stbrecovery/device"
+)
+
+// This file holds the calls into the device package that the screens'
+// commands make. They run inside tea.Cmds, never in Update or View.
+
+// hasAutoupdate: the running image's Autoupdate module is available.
+const hasAutoupdate = true
+
+// stickSource is a USB source named after where its image lies on the stick.
+type stickSource struct {
+	device.Source
+	name string
+}
+
+func (s stickSource) String() string { return "USB " + s.name }
+
+// stickEntries lists the images on the USB drive at dir, the standard
+// <model>/imageupdate first. With no drive, it offers the standard path so
+// that the person sees the box's own "USB device not found!".
+func stickEntries(dir string, m device.Model) ([]stickEntry, error) {
+	std := stickEntry{label: m.USBFolder() + "/imageupdate", desc: "the file the box looks for", src: device.USBSource(dir, m)}
+	if dir == "" {
+		return []stickEntry{std}, nil
+	}
+	imgs, err := device.ListStick(dir, m)
+	if err != nil || len(imgs) == 0 {
+		return []stickEntry{std}, nil
+	}
+	out := make([]stickEntry, 0, len(imgs))
+	for _, im := range imgs {
+		if im.Name == "imageupdate" {
+			std.desc = im.Description
+			out = append(out, std)
+			continue
+		}
+		label := "variants/" + im.Name + "/" + m.USBFolder() + "/imageupdate"
+		out = append(out, stickEntry{label: im.Name, desc: im.Description,
+			src: stickSource{Source: device.USBSource(im.Root, m), name: label}})
+	}
+	if out[0].src != std.src {
+		out = append([]stickEntry{std}, out...)
+	}
+	return out, nil
+}
+
+// httpSource is the image at u; a bad URL is reported by the source's Open (28).
+func httpSource(u string) device.Source { return device.HTTPSource(u) }
+
+// defaultImageURL is what the URL field starts with: the demo server's image
+// for this model, else the box's update_url.
+func defaultImageURL(c *common) string {
+	if c.env.ServerURL != "" {
+		return strings.TrimSuffix(c.env.ServerURL, "/") + "/" + c.model.USBFolder() + "/imageupdate"
+	}
+	return c.state.Settings["update_url"]
+}
+
+// updateListURL is the configured server's update_list.txt for this model.
+func updateListURL(c *common) string {
+	if c.env.ServerURL != "" {
+		return strings.TrimSuffix(c.env.ServerURL, "/") + "/" + c.model.USBFolder() + "/" + device.UpdateListName
+	}
+	return ""
+}
+
+// fetchList reads update_list.txt at u, with entry URLs made absolute.
+func fetchList(ctx context.Context, u string) ([]listEntry, error) {
+	list, err := device.FetchUpdateList(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	base, _ := url.Parse(u)
+	out := make([]listEntry, 0, len(list))
+	for _, e := range list {
+		abs := e.URL
+		if base != nil {
+			if ref, err := url.Parse(strings.TrimSpace(e.URL)); err == nil {
+				abs = base.ResolveReference(ref).String()
+			}
+		}
+		out = append(out, listEntry{name: e.Name, url: abs, typ: string(e.Type), date: e.Date, descr: e.Descr})
+	}
+	return out, nil
+}

@@ -1,0 +1,219 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+	"github.com/stbrecovery/stbrecovery/device"
+)
+
+// loopback matches the address of a test server, whose port changes every run.
+var loopback = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
+
+func TestMain(m *testing.M) {
+	// bubbles' own default styles use the default renderer: no colour in goldens
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+// testRenderer renders without colour, whatever the terminal running the tests.
+func testRenderer() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	return r
+}
+
+// testBox is a fresh box of model with the stick holding the named demo
+// images (first one in the standard place, "" for no drive).
+type testBox struct {
+	box   *device.Box
+	model device.Model
+	usb   string
+	keys  *device.DemoKeys
+}
+
+func newTestBox(t testing.TB, model string, init device.InitOptions) *testBox {
+	t.Helper()
+	m, err := device.LookupModel(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := device.LoadDemoKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	init.Model = m.Name
+	box, err := device.Init(filepath.Join(t.TempDir(), "box"), init)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testBox{box: box, model: m, keys: keys}
+}
+
+// demoFile builds the named demo image into a file.
+func (tb *testBox) demoFile(t testing.TB, name string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := device.BuildDemoImage(&buf, tb.keys, tb.model, name); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// stick makes a USB drive with data as <model>/imageupdate.
+func (tb *testBox) stick(t testing.TB, data []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	folder := filepath.Join(dir, tb.model.USBFolder())
+	if err := os.MkdirAll(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(folder, "imageupdate"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.usb = dir
+}
+
+// demoStick makes a USB drive holding the named demo image in the standard place.
+func (tb *testBox) demoStick(t testing.TB, name string) {
+	t.Helper()
+	data, err := os.ReadFile(tb.demoFile(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.stick(t, data)
+}
+
+// testTiming: MENU listened for a long time (menuWindow true) or not at all.
+func testTiming(menuWindow bool) Timing {
+	t := Timing{MenuWindow: time.Nanosecond, BootStep: time.Nanosecond, Message: time.Nanosecond, Reboot: -1}
+	if menuWindow {
+		t.MenuWindow = time.Hour
+	}
+	return t
+}
+
+func testOptions(env Env, menuWindow bool) Options {
+	return Options{
+		Start:     func(context.Context) (Env, error) { return env, nil },
+		Renderer:  testRenderer(),
+		Timing:    testTiming(menuWindow),
+		Clock:     func() time.Time { return time.Unix(0, 0) },
+		Static:    true,
+		HideSpeed: true,
+	}
+}
+
+// session drives a program with teatest.
+type session struct {
+	t  *testing.T
+	tm *teatest.TestModel
+	m  *Model
+}
+
+func start(t *testing.T, env Env, menuWindow bool, w, h int) *session {
+	t.Helper()
+	m := New(testOptions(env, menuWindow))
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	return &session{t: t, tm: tm, m: m}
+}
+
+// waitFor waits until the output shows every one of texts.
+func (s *session) waitFor(texts ...string) {
+	s.t.Helper()
+	teatest.WaitFor(s.t, s.tm.Output(), func(b []byte) bool {
+		for _, x := range texts {
+			if !bytes.Contains(b, []byte(x)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+}
+
+func (s *session) keys(ks ...string) {
+	for _, k := range ks {
+		switch k {
+		case "up":
+			s.tm.Send(tea.KeyMsg{Type: tea.KeyUp})
+		case "down":
+			s.tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+		case "left":
+			s.tm.Send(tea.KeyMsg{Type: tea.KeyLeft})
+		case "right":
+			s.tm.Send(tea.KeyMsg{Type: tea.KeyRight})
+		case "enter":
+			s.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		case "esc":
+			s.tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+		default:
+			s.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		}
+	}
+}
+
+// down presses Down n times.
+func (s *session) down(n int) {
+	for i := 0; i < n; i++ {
+		s.keys("down")
+	}
+}
+
+// finish quits and returns the last screen as the golden compares it.
+func (s *session) finish() string {
+	s.t.Helper()
+	s.tm.Send(finalMsg{})
+	if err := s.tm.Quit(); err != nil {
+		s.t.Fatal(err)
+	}
+	fm := s.tm.FinalModel(s.t, teatest.WithFinalTimeout(20*time.Second))
+	return normalise(fm.View())
+}
+
+// finalMsg lets the last key presses settle before quitting.
+type finalMsg struct{}
+
+// golden compares the screen with testdata/<test>.golden.
+func (s *session) golden() {
+	s.t.Helper()
+	golden.RequireEqual(s.t, []byte(s.finish()))
+}
+
+// normalise takes out what varies between runs: trailing spaces, temp paths.
+func normalise(v string) string {
+	lines := strings.Split(v, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	out := strings.Join(lines, "\n")
+	if tmp := os.TempDir(); tmp != "" {
+		out = strings.ReplaceAll(out, tmp, "$TMP")
+	}
+	out = loopback.ReplaceAllString(out, "127.0.0.1:PORT")
+	return out + "\n"
+}
+
+func deviceInit() device.InitOptions { return device.InitOptions{} }
+
+func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+func goldenView(t *testing.T, v string) {
+	t.Helper()
+	golden.RequireEqual(t, []byte(normalise(v)))
+}

@@ -1,0 +1,104 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stbrecovery/stbrecovery/device"
+)
+
+// The inspector sits beside the screen from this terminal width on, and over
+// it below.
+const inspectorSideBySide = 100
+
+func inspectorWidth(total int) int { return min(44, total/2) }
+
+// inspector is the live panel toggled with 'i': banks, active bank, keys and
+// settings (fw_printenv names), from the snapshot the root keeps fresh.
+type inspector struct {
+	c  *common
+	vp viewport.Model
+}
+
+func newInspector(c *common) *inspector {
+	return &inspector{c: c, vp: viewport.New(40, 10)}
+}
+
+// resize fits the viewport to the space the root gives it.
+func (in *inspector) resize() {
+	c := in.c
+	w := c.width
+	if w >= inspectorSideBySide {
+		w = inspectorWidth(w)
+	}
+	in.vp.Width = w - 2
+	in.vp.Height = max(c.height-3, 3)
+	in.refresh()
+}
+
+func (in *inspector) update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	in.vp, cmd = in.vp.Update(msg)
+	return cmd
+}
+
+func (in *inspector) view() string { return in.vp.View() }
+
+// refresh rebuilds the content from the snapshot.
+func (in *inspector) refresh() {
+	in.vp.SetContent(in.content(in.vp.Width))
+}
+
+func (in *inspector) content(w int) string {
+	c, st := in.c, in.c.st
+	s := c.state
+	var b strings.Builder
+	line := func(t string) { b.WriteString(truncate(t, w) + "\n") }
+	line(st.InspectorTitle.Render("Inspector") + st.Muted.Render(" · live"))
+	line(st.Label.Render("Model ") + s.Model + st.Muted.Render("  serial "+s.Serial))
+	line(st.Label.Render("Active bank ") + c.bankName(s.Active))
+	for i, bk := range s.Banks {
+		head := fmt.Sprintf("Bank %d", i)
+		if i == s.Active {
+			head += " (active)"
+		}
+		line(st.InspectorHead.Render(head))
+		if r := c.run; r != nil && i != s.Active && c.runProgress.Stage != 0 {
+			p := c.runProgress
+			pct := ""
+			if p.Total > 0 {
+				pct = fmt.Sprintf(" %d%%", p.Done*100/p.Total)
+			}
+			line(st.Warn.Render("  being written" + pct + " · " + p.Stage.String()))
+			continue
+		}
+		if !bk.Valid || bk.Image == nil {
+			line(st.Error.Render("  not valid"))
+			continue
+		}
+		im := bk.Image
+		line(fmt.Sprintf("  %d %s", im.Version, im.Description))
+		line(st.Muted.Render("  " + string(im.Kind) + " · " + im.Date))
+		if im.Signer != nil {
+			line(st.Muted.Render("  signed " + keyName(*im.Signer)))
+		}
+	}
+	line(st.InspectorHead.Render("Keys"))
+	if len(s.Keys) == 0 {
+		line(st.Muted.Render("  none"))
+	}
+	for _, k := range s.Keys {
+		line("  " + keyLine(k))
+	}
+	line(st.InspectorHead.Render("Settings") + st.Muted.Render(" (fw_printenv)"))
+	for _, e := range c.printenv {
+		line("  " + e)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func keyLine(k device.KeyRef) string {
+	return fmt.Sprintf("%-12s %s %s", k.Role, k.Name, k.ID)
+}

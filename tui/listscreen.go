@@ -1,0 +1,165 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// look is the face of a list menu: the SRU's or the embedded portal's.
+type look int
+
+const (
+	lookSRU look = iota
+	lookPortal
+)
+
+// listItem is one entry of a list menu.
+type listItem struct {
+	label string
+	note  string // one dim line under the label when selected
+	sub   bool   // opens a submenu
+	run   func() tea.Cmd
+}
+
+// listScreen is the list-style menu of the System Recovery Utility, the
+// embedded portal and the service-button menu: Up/Down move, Right or OK
+// opens, Left or EXIT goes back.
+type listScreen struct {
+	c       *common
+	title   string // header title
+	heading string // the title bar on screen
+	look    look
+	root    bool // EXIT does nothing on a root menu
+	items   []listItem
+	cursor  int
+	status  string
+	statusE bool
+	// onOp handles the result of a device call started from this menu;
+	// nil shows it as the status line.
+	onOp func(opDoneMsg) tea.Cmd
+	// note is the full help's remark on the screen (a reconstruction).
+	note string
+	// below is drawn under the items (live device facts); nil for none.
+	below func() string
+}
+
+func (s *listScreen) Init() tea.Cmd { return nil }
+
+func (s *listScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	k := s.c.keys
+	switch msg := msg.(type) {
+	case opDoneMsg:
+		if s.onOp != nil {
+			if cmd := s.onOp(msg); cmd != nil {
+				return s, cmd
+			}
+		}
+		s.setStatus(msg)
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.Up):
+			s.cursor = (s.cursor + len(s.items) - 1) % len(s.items)
+		case key.Matches(msg, k.Down):
+			s.cursor = (s.cursor + 1) % len(s.items)
+		case key.Matches(msg, k.Right), key.Matches(msg, k.OK):
+			s.status = ""
+			if it := s.items[s.cursor]; it.run != nil {
+				return s, it.run()
+			}
+		case key.Matches(msg, k.Left), key.Matches(msg, k.Exit):
+			if !s.root {
+				return s, s.c.pop()
+			}
+		}
+	}
+	return s, nil
+}
+
+func (s *listScreen) setStatus(m opDoneMsg) {
+	s.statusE = m.err != nil
+	if m.err != nil {
+		s.status = m.err.Error()
+	} else {
+		s.status = opText(m.op)
+	}
+}
+
+// opText is what the menus say when a device call succeeded.
+func opText(op string) string {
+	switch op {
+	case opFactoryReset:
+		return "Settings were reset to their factory values. Images and keys stay."
+	case opSave:
+		return "Saved."
+	case opResetKey:
+		return "The operator key was removed."
+	case opBank:
+		return "The other bank will boot next."
+	}
+	return "Done."
+}
+
+// Names of device calls, as opDoneMsg carries them.
+const (
+	opFactoryReset = "factory-reset"
+	opSave         = "save"
+	opResetKey     = "reset-op-key"
+	opBank         = "set-bank"
+)
+
+func (s *listScreen) View() string {
+	st := s.c.st
+	var b strings.Builder
+	switch s.look {
+	case lookPortal:
+		b.WriteString(st.PortalTitle.Render(s.heading) + "\n")
+	default:
+		b.WriteString(st.SRUTitle.Render(s.heading) + "\n\n")
+	}
+	for i, it := range s.items {
+		label := it.label
+		if it.sub {
+			label += " ›"
+		}
+		if i == s.cursor {
+			sel := st.SRUSelected
+			if s.look == lookPortal {
+				sel = st.PortalSelected
+			}
+			b.WriteString(sel.Render("▸ " + label))
+		} else {
+			b.WriteString(st.SRUItem.Render(label))
+		}
+		b.WriteByte('\n')
+	}
+	if n := s.items[s.cursor].note; n != "" {
+		b.WriteString("\n" + st.SRUNote.Render(wrap(n, min(s.c.width-4, 76))) + "\n")
+	}
+	if s.status != "" {
+		sty := st.OK
+		if s.statusE {
+			sty = st.Error
+		}
+		b.WriteString("\n" + sty.Render(wrap(s.status, min(s.c.width-4, 76))) + "\n")
+	}
+	if s.below != nil {
+		b.WriteString("\n" + s.below())
+	}
+	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+}
+
+func (s *listScreen) Title() string { return s.title }
+
+// Note is shown with the full help.
+func (s *listScreen) Note() string { return s.note }
+
+func (s *listScreen) Keys() []key.Binding {
+	k := s.c.keys
+	if s.root {
+		return []key.Binding{k.Move, k.OK}
+	}
+	return []key.Binding{k.Move, k.OK, k.Exit}
+}

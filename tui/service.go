@@ -1,0 +1,36 @@
+package tui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stbrecovery/stbrecovery/device"
+)
+
+// newServiceScreen is what the service button held at power-on offers on
+// MAG420/424: alternative NAND, factory reset, Emergency startup.
+func newServiceScreen(c *common) *listScreen {
+	s := &listScreen{c: c, title: "Service button", heading: "Service button: choose the start-up", look: lookSRU, root: true}
+	s.items = []listItem{
+		{label: "Alternative NAND", note: "Boot the image in the other bank.", run: func() tea.Cmd {
+			other := 1 - c.state.Active
+			return c.opCmd(opBank, func(b *device.Box) error { return b.SetActiveBank(other) })
+		}},
+		{label: "Factory reset", note: "Restore the factory settings, then boot. Images and keys stay.", run: func() tea.Cmd {
+			return c.opCmd(opFactoryReset, (*device.Box).FactoryReset)
+		}},
+		{label: "Emergency startup", note: "Load the Bootstrap with the recovery utility from the USB drive.", run: func() tea.Cmd {
+			if c.env.USBDir == "" {
+				return c.push(newMessageScreen(c, "Emergency startup", device.StatusUSBNotFound.String()+": plug in a USB drive holding the Bootstrap (start the program with --usb DIR).", nil))
+			}
+			return c.reset(newSRUScreen(c, true))
+		}},
+		{label: "Normal start-up", run: func() tea.Cmd { return c.reboot() }},
+	}
+	s.onOp = func(m opDoneMsg) tea.Cmd {
+		if m.err == nil {
+			return reboot
+		}
+		return nil
+	}
+	s.note = "Reconstruction: the manuals name these three choices of the service button; the layout is the simulator's."
+	return s
+}

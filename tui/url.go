@@ -1,0 +1,163 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// listEntry is one line of the configured server's update_list.txt.
+type listEntry struct {
+	name, url, typ, date, descr string
+}
+
+type listMsg struct {
+	id      int
+	url     string
+	entries []listEntry
+	err     error
+}
+
+// urlScreen is "Using HTTP" / "Update from URL": a URL to type, and the
+// entries of the configured server's update_list.txt to pick from.
+type urlScreen struct {
+	c       *common
+	id      int
+	fl      flavor
+	input   textinput.Model
+	listURL string
+	entries []listEntry
+	loaded  bool
+	err     error
+	cursor  int // -1: the typed URL
+}
+
+func newURLScreen(c *common, fl flavor) *urlScreen {
+	in := textinput.New()
+	in.Prompt = "URL: "
+	in.CharLimit = 512
+	in.Width = min(c.width-10, 70)
+	in.SetValue(defaultImageURL(c))
+	in.Focus()
+	s := &urlScreen{c: c, id: c.newID(), fl: fl, input: in, cursor: -1}
+	s.listURL = updateListURL(c)
+	return s
+}
+
+func (s *urlScreen) Init() tea.Cmd {
+	// a steady cursor: no blink timers racing the screen
+	cmds := []tea.Cmd{s.input.Cursor.SetMode(cursor.CursorStatic)}
+	if s.listURL == "" {
+		s.loaded = true
+		return tea.Batch(cmds...)
+	}
+	u, id, ctx := s.listURL, s.id, s.c.ctx
+	cmds = append(cmds, func() tea.Msg {
+		es, err := fetchList(ctx, u)
+		return listMsg{id: id, url: u, entries: es, err: err}
+	})
+	return tea.Batch(cmds...)
+}
+
+// TakesText lets every printable key into the URL field.
+func (s *urlScreen) TakesText() bool { return true }
+
+func (s *urlScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	k := s.c.keys
+	switch msg := msg.(type) {
+	case listMsg:
+		if msg.id == s.id {
+			s.entries, s.err, s.loaded = msg.entries, msg.err, true
+		}
+		return s, nil
+	case tea.WindowSizeMsg:
+		s.input.Width = min(msg.Width-10, 70)
+	case tea.KeyMsg:
+		switch {
+		case msg.Type == tea.KeyEsc:
+			return s, s.c.pop()
+		case key.Matches(msg, k.Up) && len(s.entries) > 0:
+			s.cursor--
+			if s.cursor < -1 {
+				s.cursor = len(s.entries) - 1
+			}
+			s.follow()
+			return s, nil
+		case key.Matches(msg, k.Down) && len(s.entries) > 0:
+			s.cursor++
+			if s.cursor >= len(s.entries) {
+				s.cursor = -1
+			}
+			s.follow()
+			return s, nil
+		case key.Matches(msg, k.OK):
+			u := strings.TrimSpace(s.input.Value())
+			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u), s.fl != flavorPortal && s.c.forced()))
+		}
+	}
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	return s, cmd
+}
+
+// follow puts the selected list entry's URL into the field.
+func (s *urlScreen) follow() {
+	if s.cursor >= 0 {
+		s.input.SetValue(s.entries[s.cursor].url)
+		s.input.CursorEnd()
+	}
+}
+
+func (s *urlScreen) title() string {
+	if s.fl == flavorPortal {
+		return "Update from URL"
+	}
+	return "Using HTTP"
+}
+
+func (s *urlScreen) View() string {
+	c, st := s.c, s.c.st
+	var b strings.Builder
+	if s.fl == flavorPortal {
+		b.WriteString(st.PortalTitle.Render(s.title()) + "\n")
+	} else {
+		b.WriteString(st.SRUTitle.Render(s.title()) + "\n\n")
+	}
+	b.WriteString(s.input.View() + "\n\n")
+	switch {
+	case s.listURL == "":
+		b.WriteString(st.Muted.Render("No update server is configured: type the URL of an imageupdate.") + "\n")
+	case !s.loaded:
+		b.WriteString(st.Muted.Render("Reading "+s.listURL+" …") + "\n")
+	case s.err != nil:
+		b.WriteString(st.Error.Render(wrap("update_list.txt: "+s.err.Error(), c.width-4)) + "\n")
+	case len(s.entries) == 0:
+		b.WriteString(st.Muted.Render("The server's update_list.txt lists no image.") + "\n")
+	default:
+		b.WriteString(st.Label.Render("update_list.txt of the configured server (↑/↓ picks one):") + "\n")
+		for i, e := range s.entries {
+			line := e.name + "  " + st.Muted.Render(e.typ+" · "+e.date+" · "+e.descr)
+			if i == s.cursor {
+				b.WriteString(truncate(st.SRUSelected.Render("▸ "+e.name)+"  "+st.Muted.Render(e.typ+" · "+e.date+" · "+e.descr), c.width-2) + "\n")
+			} else {
+				b.WriteString(truncate("  "+line, c.width-2) + "\n")
+			}
+		}
+	}
+	b.WriteString("\n" + st.Muted.Render("OK downloads and installs through the "+pathName(s.fl.path())+". EXIT (esc) goes back; keys type into the field."))
+	if s.fl != flavorPortal {
+		b.WriteString("\n" + st.Muted.Render("Reconstruction: the manuals say only \"enter a URL\"."))
+	}
+	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+}
+
+func (s *urlScreen) Title() string { return s.title() }
+
+func (s *urlScreen) Keys() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.Move, k.OK, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "EXIT"))}
+}

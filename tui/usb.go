@@ -1,0 +1,147 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/stbrecovery/stbrecovery/device"
+)
+
+// stickEntry is one image on the USB drive that an update can use.
+type stickEntry struct {
+	label string // path on the stick, e.g. "mag254/imageupdate"
+	desc  string // one line: what the image is
+	src   device.Source
+}
+
+type stickMsg struct {
+	id      int
+	entries []stickEntry
+	err     error
+}
+
+// usbScreen lists the images on the USB drive; OK starts the update.
+type usbScreen struct {
+	c       *common
+	id      int
+	fl      flavor
+	entries []stickEntry
+	loaded  bool
+	err     error
+	cursor  int
+}
+
+func newUSBScreen(c *common, fl flavor) *usbScreen { return &usbScreen{c: c, id: c.newID(), fl: fl} }
+
+func (s *usbScreen) Init() tea.Cmd {
+	dir, m, id := s.c.env.USBDir, s.c.model, s.id
+	return func() tea.Msg {
+		es, err := stickEntries(dir, m)
+		return stickMsg{id: id, entries: es, err: err}
+	}
+}
+
+func (s *usbScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	k := s.c.keys
+	switch msg := msg.(type) {
+	case stickMsg:
+		if msg.id == s.id {
+			s.entries, s.err, s.loaded = msg.entries, msg.err, true
+		}
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.Up) && len(s.entries) > 0:
+			s.cursor = (s.cursor + len(s.entries) - 1) % len(s.entries)
+		case key.Matches(msg, k.Down) && len(s.entries) > 0:
+			s.cursor = (s.cursor + 1) % len(s.entries)
+		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.entries) > 0:
+			e := s.entries[s.cursor]
+			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.updateTitle(), e.src, s.fl != flavorPortal && s.c.forced()))
+		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
+			return s, s.c.pop()
+		}
+	}
+	return s, nil
+}
+
+func (s *usbScreen) updateTitle() string {
+	switch s.fl {
+	case flavorBootloader:
+		return "USB Bootstrap"
+	case flavorPortal:
+		return "Update from USB"
+	}
+	return "Using USB"
+}
+
+func (s *usbScreen) View() string {
+	c, st := s.c, s.c.st
+	var b strings.Builder
+	switch s.fl {
+	case flavorBootloader:
+		b.WriteString(st.BLTitle.Render(" USB Bootstrap ") + "\n")
+	case flavorPortal:
+		b.WriteString(st.PortalTitle.Render("Update from USB") + "\n")
+	default:
+		b.WriteString(st.SRUTitle.Render("Using USB") + "\n")
+	}
+	drive := c.env.USBDir
+	if drive == "" {
+		b.WriteString(st.Label.Render("USB drive: ") + st.Error.Render("none plugged in") + "\n\n")
+	} else {
+		b.WriteString(st.Label.Render("USB drive: ") + st.Value.Render("plugged in") + st.Muted.Render("  (the box looks in "+c.model.USBFolder()+"/)") + "\n\n")
+	}
+	switch {
+	case !s.loaded:
+		b.WriteString(st.Muted.Render("Reading the USB drive…") + "\n")
+	case s.err != nil:
+		b.WriteString(st.Error.Render(wrap(s.err.Error(), c.width-4)) + "\n")
+	}
+	wide := 0
+	for _, e := range s.entries {
+		wide = max(wide, lipgloss.Width(e.label))
+	}
+	for i, e := range s.entries {
+		row := e.label + strings.Repeat(" ", wide-lipgloss.Width(e.label))
+		line := "  " + row + "  " + st.Muted.Render(e.desc)
+		if i == s.cursor {
+			line = st.SRUSelected.Render("▸ "+row) + "  " + st.Muted.Render(e.desc)
+		}
+		b.WriteString(truncate(line, c.width-2) + "\n")
+	}
+	if s.loaded && len(s.entries) > 0 {
+		b.WriteString("\n" + st.Muted.Render("OK installs the selected image through the "+pathName(s.fl.path())+"."))
+		if s.fl != flavorPortal {
+			if c.forced() {
+				b.WriteString("\n" + st.Muted.Render("Forced: Yes — the same version may be installed again."))
+			} else {
+				b.WriteString("\n" + st.Muted.Render("Forced: No — only a newer version is installed."))
+			}
+		}
+	}
+	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+}
+
+func (s *usbScreen) Title() string { return s.updateTitle() }
+
+func (s *usbScreen) Keys() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.Move, k.OK, k.Exit}
+}
+
+// forced is Ver_Forced as the Bootloader shows it (a pending change counts).
+func (c *common) forced() bool {
+	v := c.state.Settings["Ver_Forced"]
+	if c.pending != nil {
+		if p, ok := c.pending["Ver_Forced"]; ok {
+			v = p
+		}
+	}
+	switch strings.ToLower(v) {
+	case "yes", "1", "true", "on":
+		return true
+	}
+	return false
+}
