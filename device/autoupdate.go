@@ -90,10 +90,12 @@ type AutoupdateImageHeader struct {
 // Autoupdate runs the Autoupdate module of the running image with the box's
 // settings (autoupdate_cond, autoupdateURL, betaupdate_cond, Image_Date) and,
 // when every check passes, installs the last entry of the list through Update
-// on the portal path.
+// on the portal path. An empty autoupdateURL means the manufacturer's server,
+// as on the real box.
 func (b *Box) Autoupdate(ctx context.Context, opts AutoupdateOptions) AutoupdateReport {
 	st := b.State()
-	return runAutoupdate(ctx, st.Settings, opts, func(ctx context.Context, src Source, uo UpdateOptions) Result {
+	manufacturer := fmt.Sprintf(choiceManufacturerURL, b.Model().Number()) + UpdateListName
+	return runAutoupdate(ctx, st.Settings, manufacturer, opts, func(ctx context.Context, src Source, uo UpdateOptions) Result {
 		return b.Update(ctx, src, uo)
 	})
 }
@@ -101,7 +103,10 @@ func (b *Box) Autoupdate(ctx context.Context, opts AutoupdateOptions) Autoupdate
 // installFunc is Box.Update, or a stand-in in tests of the decision sequence.
 type installFunc func(ctx context.Context, src Source, opts UpdateOptions) Result
 
-func runAutoupdate(ctx context.Context, settings map[string]string, opts AutoupdateOptions, install installFunc) AutoupdateReport {
+// runAutoupdate is the sequence; manufacturer is the list used when
+// autoupdateURL is not set ("By default, the Autoupdate module works from the
+// manufacturer URL if the variable autoupdateURL is not specified" — seed).
+func runAutoupdate(ctx context.Context, settings map[string]string, manufacturer string, opts AutoupdateOptions, install installFunc) AutoupdateReport {
 	var r AutoupdateReport
 	step := func(s AutoupdateStep) {
 		r.Steps = append(r.Steps, s)
@@ -136,7 +141,11 @@ func runAutoupdate(ctx context.Context, settings map[string]string, opts Autoupd
 	}
 
 	// 2. update_list.txt
-	listURL := ListURL(settings["autoupdateURL"])
+	setting, fromManufacturer := strings.TrimSpace(settings["autoupdateURL"]), false
+	if setting == "" && manufacturer != "" {
+		setting, fromManufacturer = manufacturer, true
+	}
+	listURL := ListURL(setting)
 	r.ListURL = listURL
 	list, err := FetchUpdateList(ctx, listURL, opts.HTTP...)
 	if err != nil {
@@ -148,8 +157,12 @@ func runAutoupdate(ctx context.Context, settings map[string]string, opts Autoupd
 		return stop(AutoupdateUpToDate, StatusIdle)
 	}
 	r.Entry = &last
+	from := ""
+	if fromManufacturer {
+		from = " autoupdateURL is not set, so the manufacturer's list was read."
+	}
 	step(AutoupdateStep{Name: UpdateListName, Value: fmt.Sprintf("%d entries", len(list)), Pass: true,
-		Note: fmt.Sprintf("The last entry is %q (%s, %s).", last.Name, last.Type, last.Date)})
+		Note: fmt.Sprintf("The last entry is %q (%s, %s).%s", last.Name, last.Type, last.Date, from)})
 
 	// 3. the list date against Image_Date
 	current := strings.TrimSpace(settings["Image_Date"])

@@ -79,7 +79,9 @@ func TestAutoupdateSequence(t *testing.T) {
 		listCode int
 		confirm  func(string) bool
 		install  Status // what the stand-in install answers (default 16)
-		want     want
+		// manufacturer is the list used when autoupdateURL is empty; "$URL" is the server.
+		manufacturer string
+		want         want
 	}{
 		{name: "disabled", settings: map[string]string{"autoupdate_cond": "2"},
 			list: "[" + auEntry("n", "$URL/new", "release", newer) + "]",
@@ -141,8 +143,11 @@ func TestAutoupdateSequence(t *testing.T) {
 			want: want{AutoupdateFailed, StatusFileNotFound, "autoupdate_cond+ update_list.txt+ list date+ image date-", false, 1, "404"}},
 		{name: "image url not http", list: "[" + auEntry("n", "ftp://127.0.0.1/x", "release", newer) + "]",
 			want: want{AutoupdateFailed, StatusIncorrectURL, "autoupdate_cond+ update_list.txt+ list date+ image date-", false, 0, "ftp"}},
-		{name: "no autoupdateURL", settings: map[string]string{"autoupdateURL": ""},
+		{name: "no autoupdateURL and no manufacturer's", settings: map[string]string{"autoupdateURL": ""},
 			want: want{AutoupdateFailed, StatusIncorrectURL, "autoupdate_cond+ update_list.txt-", false, 0, "empty"}},
+		{name: "no autoupdateURL: the manufacturer's list", settings: map[string]string{"autoupdateURL": ""}, manufacturer: "$URL/mag254/update_list.txt",
+			list: "[" + auEntry("n", "$URL/new", "release", newer) + "]",
+			want: want{AutoupdateInstalled, StatusFinishedOK, "autoupdate_cond+ update_list.txt+ list date+ image date+ type+ install+", true, 1, ""}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -170,8 +175,9 @@ func TestAutoupdateSequence(t *testing.T) {
 				}
 				return Result{Status: st, Text: st.Text(), Installed: st == StatusFinishedOK, Path: opts.Path}
 			}
+			c.manufacturer = strings.ReplaceAll(c.manufacturer, "$URL", srv.URL)
 			var live []AutoupdateStep
-			r := runAutoupdate(context.Background(), settings, AutoupdateOptions{Confirm: c.confirm,
+			r := runAutoupdate(context.Background(), settings, c.manufacturer, AutoupdateOptions{Confirm: c.confirm,
 				Step: func(s AutoupdateStep) { live = append(live, s) }}, install)
 			if len(live) != len(r.Steps) {
 				t.Errorf("%d steps reported live, %d in the report", len(live), len(r.Steps))

@@ -51,20 +51,22 @@ func Init(home string, opts InitOptions) (*Box, error) {
 	if _, err := os.Stat(filepath.Join(home, StateFileName)); err == nil {
 		return nil, fmt.Errorf("%s already holds a box; open it, or pick an empty folder", home)
 	}
-	demo, err := LoadDemoKeys()
+	var manuf, public *imagefmt.Key
+	if opts.ManufacturerKey != "" {
+		manuf, err = imagefmt.LoadKeyFile(opts.ManufacturerKey)
+	} else {
+		manuf, err = loadDemoKey("manufacturer", false)
+	}
 	if err != nil {
 		return nil, err
 	}
-	manuf, public := demo.Manufacturer.PublicOnly(), demo.Public.PublicOnly()
-	if opts.ManufacturerKey != "" {
-		if manuf, err = imagefmt.LoadKeyFile(opts.ManufacturerKey); err != nil {
-			return nil, err
-		}
-	}
 	if opts.PublicKey != "" {
-		if public, err = imagefmt.LoadKeyFile(opts.PublicKey); err != nil {
-			return nil, err
-		}
+		public, err = imagefmt.LoadKeyFile(opts.PublicKey)
+	} else {
+		public, err = loadDemoKey("stb_public", false)
+	}
+	if err != nil {
+		return nil, err
 	}
 	st := &stateFile{Format: StateFormat, Model: m.Name, Serial: opts.Serial, MAC: opts.MAC}
 	if st.Serial == "" {
@@ -100,7 +102,7 @@ func Init(home string, opts InitOptions) (*Box, error) {
 			return nil, err
 		}
 	}
-	info, err := b.factoryInstall(opts.Image, demo)
+	info, err := b.factoryInstall(opts.Image)
 	if err != nil {
 		return nil, err
 	}

@@ -29,23 +29,30 @@ type DemoKeys struct {
 // demoKeyFiles maps the names used in demo specs to the asset files.
 var demoKeyFiles = [...]string{"manufacturer", "stb_public", "custom_alpha", "custom_beta", "operator_one", "operator_two"}
 
+// loadDemoKey reads one demo key from the embedded assets, its secret part
+// too when secret is set (reading a secret key is slower: RSA checks it).
+func loadDemoKey(name string, secret bool) (*imagefmt.Key, error) {
+	file := name + ".pub.asc"
+	if secret {
+		file = name + ".sec.asc"
+	}
+	data, err := fs.ReadFile(assets.Keys(), file)
+	if err != nil {
+		return nil, fmt.Errorf("demo key %s: %v", name, err)
+	}
+	k, err := imagefmt.LoadKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("demo key %s: %v", name, err)
+	}
+	return k, nil
+}
+
 // LoadDemoKeys reads the demo keys from the embedded assets.
 func LoadDemoKeys() (*DemoKeys, error) {
 	fsys := assets.Keys()
-	load := func(name string) (*imagefmt.Key, error) {
-		data, err := fs.ReadFile(fsys, name+".sec.asc")
-		if err != nil {
-			return nil, fmt.Errorf("demo key %s: %v", name, err)
-		}
-		k, err := imagefmt.LoadKey(data)
-		if err != nil {
-			return nil, fmt.Errorf("demo key %s: %v", name, err)
-		}
-		return k, nil
-	}
 	keys := make([]*imagefmt.Key, len(demoKeyFiles))
 	for i, n := range demoKeyFiles {
-		k, err := load(n)
+		k, err := loadDemoKey(n, true)
 		if err != nil {
 			return nil, err
 		}

@@ -364,12 +364,16 @@ func removeTemps(dir string) {
 }
 
 // factoryInstall writes the image the box leaves the factory with into bank 0.
-func (b *Box) factoryInstall(image string, demo *DemoKeys) (*ImageInfo, error) {
+func (b *Box) factoryInstall(image string) (*ImageInfo, error) {
 	var r io.Reader
 	var size int64
 	if image == "" {
+		manuf, err := loadDemoKey("manufacturer", true)
+		if err != nil {
+			return nil, err
+		}
 		var buf bytes.Buffer
-		if err := BuildDemoImage(&buf, demo, b.model, "factory"); err != nil {
+		if err := BuildDemoImage(&buf, &DemoKeys{Manufacturer: manuf}, b.model, "factory"); err != nil {
 			return nil, err
 		}
 		r, size = &buf, int64(buf.Len())

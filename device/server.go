@@ -185,6 +185,9 @@ func (s *UpdateServer) List(folder, base string) (imagefmt.UpdateList, error) {
 		}
 		date, err := imagefmt.ListDateFromHeader(img.Header.Date)
 		if err != nil {
+			if s.logf != nil {
+				s.logf("%s is left out of the update list: its header Date cannot be read (%v)", img.Path, err)
+			}
 			continue
 		}
 		desc := strings.Trim(img.Header.Description, `"`)

@@ -115,6 +115,9 @@ func (b *Box) SaveSettings(changed map[string]string) error {
 			case "NAND2":
 				st.Active = 1
 			}
+			if img := st.Banks[st.Active].Image; st.Banks[st.Active].Valid && img != nil {
+				setImageSettings(st, img)
+			}
 		}
 	}
 	return b.save(st)

@@ -88,11 +88,14 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	blue := lipgloss.Color("#0000AA")
 	white := lipgloss.Color("#FFFFFF")
 	yellow := lipgloss.Color("#FFFF55")
-	dim := lipgloss.AdaptiveColor{Light: "#808080", Dark: "#7A7A7A"}
-	accent := lipgloss.AdaptiveColor{Light: "#005F87", Dark: "#5FAFFF"}
-	green := lipgloss.AdaptiveColor{Light: "#007700", Dark: "#5FD75F"}
-	red := lipgloss.AdaptiveColor{Light: "#AA0000", Dark: "#FF5F5F"}
-	amber := lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF00"}
+	// Plain colours, readable on dark and light terminals alike. No
+	// AdaptiveColor: it makes termenv ask the terminal for its background,
+	// which can hold the first frame for seconds.
+	dim := lipgloss.Color("#8A8A8A")
+	accent := lipgloss.Color("#3A8FD8")
+	green := lipgloss.Color("#3FAF3F")
+	red := lipgloss.Color("#E04040")
+	amber := lipgloss.Color("#D78700")
 
 	s := Styles{Renderer: r}
 	s.Header = n().Bold(true).Foreground(accent)
