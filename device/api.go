@@ -125,6 +125,21 @@ type Source interface {
 	String() string
 }
 
+// transferSource is a Source whose length is what a server announced for a
+// transfer, not a file's size: an image shorter than its header says is then a
+// transfer cut short (27 Read error), while a file on a USB drive that is
+// shorter than its header is an invalid header (22), as RULES.md check 1 says.
+type transferSource interface{ transfer() }
+
+// readerSize is the length to check an image's layout against: the file's
+// size, or -1 for a transfer, whose end is found while reading.
+func readerSize(src Source, size int64) int64 {
+	if _, ok := src.(transferSource); ok {
+		return -1
+	}
+	return size
+}
+
 // UpdateOptions tune one update.
 type UpdateOptions struct {
 	Path  Path

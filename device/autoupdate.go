@@ -355,6 +355,8 @@ type openedSource struct {
 
 func (o *openedSource) String() string { return o.src.String() }
 
+func (o *openedSource) transfer() {}
+
 func (o *openedSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 	if o.used {
 		return o.src.Open(ctx)

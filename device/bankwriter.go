@@ -21,6 +21,7 @@ func newBankWriter(ctx context.Context, f *os.File, cr *countingReader, total in
 	return &bankWriter{ctx: ctx, f: f, cr: cr, total: total, progress: progress, stage: StatusErasing}
 }
 
+// Write writes p to the bank file.
 func (w *bankWriter) Write(p []byte) (int, error) {
 	if err := w.ctx.Err(); err != nil {
 		return 0, err
@@ -41,7 +42,7 @@ func (w *bankWriter) report() {
 }
 
 // Close finishes the writes (the file itself is closed by the caller).
-func (w *bankWriter) Close() error { return nil }
+func (w *bankWriter) Close() error { return w.ctx.Err() }
 
 // Abort gives up the writes.
 func (w *bankWriter) Abort() {}

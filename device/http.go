@@ -165,6 +165,8 @@ func (c httpConfig) client() *http.Client {
 	}}
 }
 
+func (s *httpSource) transfer() {}
+
 // Open sends the request and returns the body once the server has answered 200.
 func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 	u, err := CheckURL(s.url)

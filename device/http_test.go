@@ -88,7 +88,7 @@ func htConsume(ctx context.Context, src Source) (Status, error) {
 		return StatusOf(err), err
 	}
 	defer rc.Close()
-	rd, err := imagefmt.NewReader(rc, size)
+	rd, err := imagefmt.NewReader(rc, readerSize(src, size))
 	if err == nil {
 		err = rd.ReadAll()
 	}

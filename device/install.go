@@ -97,7 +97,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	defer rc.Close()
 	cr := &countingReader{r: rc, ctx: ctx}
 	progress(Progress{Stage: StatusInspectingFile, Total: size})
-	rd, err := imagefmt.NewReader(cr, size, b.model.Hash)
+	rd, err := imagefmt.NewReader(cr, readerSize(src, size), b.model.Hash)
 	if err != nil {
 		in.HeaderStatus, in.HeaderDetail, in.HeaderHint = statusDetail(err)
 		return b.finish(res, Decide(in), cr.n)

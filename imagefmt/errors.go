@@ -35,13 +35,24 @@ func wrap(sentinel *Error, format string, args ...any) error {
 type detailed struct {
 	sentinel *Error
 	detail   string
+	cause    error // the underlying failure, if any (a source's own status error)
+}
+
+// wrapCause is wrap with the underlying error kept, so that errors.As still finds it.
+func wrapCause(sentinel *Error, cause error) error {
+	return &detailed{sentinel: sentinel, detail: cause.Error(), cause: cause}
 }
 
 // Error is the sentinel's text and the detail.
 func (d *detailed) Error() string { return d.sentinel.Text + ": " + d.detail }
 
-// Unwrap returns the sentinel, for errors.Is.
-func (d *detailed) Unwrap() error { return d.sentinel }
+// Unwrap returns the sentinel and the cause, for errors.Is and errors.As.
+func (d *detailed) Unwrap() []error {
+	if d.cause != nil {
+		return []error{d.cause, d.sentinel}
+	}
+	return []error{d.sentinel}
+}
 
 // Code returns the status code carried by err, or 7 (Internal error) when err has none.
 func Code(err error) int {

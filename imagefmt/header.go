@@ -198,7 +198,7 @@ func ReadHeader(r *bufio.Reader) (*Header, error) {
 				}
 				return nil, wrap(ErrInvalidHeader, "the header ends without %q", StartLine)
 			}
-			return nil, wrap(ErrReadError, "%v", err)
+			return nil, wrapCause(ErrReadError, err)
 		}
 		line := raw.Bytes()[lineStart:]
 		lineStart = raw.Len()

@@ -95,15 +95,18 @@ func NewReader(r io.Reader, size int64, algs ...crypto.Hash) (*Reader, error) {
 }
 
 func checkLayout(h *Header, size int64) error {
+	// RULES.md check 1: with the file's length known, a declared size that runs
+	// past its end is an invalid header (a copy cut short looks exactly like
+	// this); a stream that ends early is a read error, found while reading.
 	for _, s := range h.Sections {
 		if s.Size > size {
-			return wrap(ErrInvalidHeader, "%s size %d runs past the end of the %d-byte file", s.Kind, s.Size, size)
+			return wrap(ErrInvalidHeader, "%s size %d runs past the end of the %d-byte file (cut short, or a wrong header): copy the image again", s.Kind, s.Size, size)
 		}
 	}
 	want := h.Size() + h.DataSize()
 	switch {
 	case want > size:
-		return wrap(ErrReadError, "the file is cut short: the header declares %d bytes, the file has %d", want, size)
+		return wrap(ErrInvalidHeader, "the header declares %d bytes, the file has only %d (cut short, or a wrong header): copy the image again", want, size)
 	case want < size:
 		return wrap(ErrInvalidHeader, "the header accounts for %d bytes, but the file has %d", want, size)
 	}
@@ -170,11 +173,11 @@ func (r *Reader) Read(p []byte) (int, error) {
 	if err != nil {
 		if err == io.EOF {
 			if r.left > 0 {
-				return n, r.fail(wrap(ErrReadError, "the file ends inside the %s section", r.hdr.Sections[r.idx].Kind))
+				return n, r.fail(wrap(ErrReadError, "the image is cut short: it ends inside the %s section", r.hdr.Sections[r.idx].Kind))
 			}
 			return n, nil
 		}
-		return n, r.fail(wrap(ErrReadError, "%v", err))
+		return n, r.fail(wrapCause(ErrReadError, err))
 	}
 	return n, nil
 }
@@ -186,9 +189,9 @@ func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 		if r.br.Buffered() == 0 {
 			if _, err := r.br.Peek(1); err != nil {
 				if err == io.EOF {
-					return total, r.fail(wrap(ErrReadError, "the file ends inside the %s section", r.hdr.Sections[r.idx].Kind))
+					return total, r.fail(wrap(ErrReadError, "the image is cut short: it ends inside the %s section", r.hdr.Sections[r.idx].Kind))
 				}
-				return total, r.fail(wrap(ErrReadError, "%v", err))
+				return total, r.fail(wrapCause(ErrReadError, err))
 			}
 		}
 		n := min(int64(r.br.Buffered()), r.left)
@@ -221,7 +224,7 @@ func (r *Reader) finishSection() error {
 	s := r.hdr.Sections[r.idx]
 	raw := make([]byte, BlockSize)
 	if _, err := io.ReadFull(r.br, raw); err != nil {
-		return wrap(ErrReadError, "the file ends inside the %s signature block", s.Kind)
+		return wrap(ErrReadError, "the image is cut short: it ends inside the %s signature block", s.Kind)
 	}
 	r.n += BlockSize
 	sg := &Signed{Name: s.Kind.String(), Section: s, Raw: raw, digests: map[crypto.Hash][]byte{}}
@@ -237,13 +240,13 @@ func (r *Reader) finishSection() error {
 func (r *Reader) readGlobal() error {
 	raw := make([]byte, BlockSize)
 	if _, err := io.ReadFull(r.br, raw); err != nil {
-		return wrap(ErrReadError, "the file ends inside the global signature block")
+		return wrap(ErrReadError, "the image is cut short: it ends inside the global signature block")
 	}
 	r.n += BlockSize
 	if _, err := r.br.Peek(1); err == nil {
 		return wrap(ErrInvalidHeader, "bytes follow the global signature block; the header's sizes do not account for them")
 	} else if !errors.Is(err, io.EOF) {
-		return wrap(ErrReadError, "%v", err)
+		return wrapCause(ErrReadError, err)
 	}
 	sg := &Signed{Name: GlobalName, Raw: raw, signed: r.global.Bytes()}
 	sg.Block, sg.shape = ParseBlock(raw)

@@ -87,7 +87,7 @@ func (s *autoupdateScreen) View() string {
 		}
 		b.WriteString(truncate(row, w) + "\n")
 		if step.Note != "" {
-			b.WriteString(st.Muted.Render(wrap("  "+step.Note, w)) + "\n")
+			b.WriteString(indent(st.Muted.Render(wrap(step.Note, w-2)), "  ") + "\n")
 		}
 	}
 	head := st.RefusalHead

@@ -195,7 +195,7 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case msg.op == opSave:
 			s.status = "OK. Reboot..."
 			c.pending = map[string]string{}
-			return s, c.after(c.timing.Message, s.id, tagSaved)
+			return s, c.tick(c.timing.Message, s.id, tagSaved)
 		case msg.op == opFactoryReset:
 			c.pending = map[string]string{}
 			s.status = "Default settings restored."

@@ -172,14 +172,6 @@ func (c *common) tick(d time.Duration, id, tag int) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{gen: gen, id: id, tag: tag} })
 }
 
-// later sends msg after d, or at once in a static run.
-func (c *common) after(d time.Duration, id, tag int) tea.Cmd {
-	if c.opts.Static && d > 0 {
-		d = time.Millisecond
-	}
-	return c.tick(d, id, tag)
-}
-
 // bootCmd powers the box on: it waits for an interrupted update to settle
 // (a cut write must land before the box reads its banks), then boots.
 func (c *common) bootCmd() tea.Cmd {

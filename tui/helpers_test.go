@@ -129,7 +129,12 @@ type session struct {
 
 func start(t *testing.T, env Env, menuWindow bool, w, h int) *session {
 	t.Helper()
-	m := New(testOptions(env, menuWindow))
+	return startWith(t, testOptions(env, menuWindow), w, h)
+}
+
+func startWith(t *testing.T, opts Options, w, h int) *session {
+	t.Helper()
+	m := New(opts)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	return &session{t: t, tm: tm, m: m}
 }

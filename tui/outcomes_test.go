@@ -224,23 +224,13 @@ func TestOutcomeReadError(t *testing.T) {
 // written, then powers on: the box boots its old image.
 func TestOutcomePowerCut(t *testing.T) {
 	tb := newTestBox(t, "MAG254", deviceInit())
-	data, err := os.ReadFile(tb.demoFile(t, "public"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-		w.Write(data[:len(data)/2])
-		w.(http.Flusher).Flush()
-		<-r.Context().Done() // the rest never comes: the box is cut off first
-	}))
-	defer srv.Close()
-	s := start(t, Env{Box: tb.box, ServerURL: srv.URL}, false, 80, 24)
+	url := stallingServer(t, tb, "public")
+	s := start(t, Env{Box: tb.box, ServerURL: url}, false, 80, 24)
 	s.waitFor("Home")
 	s.keys("enter", "enter", "down", "enter") // Settings → Software update → Update from URL
 	s.waitFor("URL:")
 	s.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
-	s.tm.Type(srv.URL + "/factory-next")
+	s.tm.Type(url + "/image")
 	s.keys("enter")
 	s.waitFor("Writing the inactive bank")
 	s.keys("p")
@@ -254,4 +244,22 @@ func TestOutcomePowerCut(t *testing.T) {
 		t.Errorf("after the cut: active %d, bank 1 valid %v; want 0 and false", st.Active, st.Banks[1].Valid)
 	}
 	s.golden()
+}
+
+// stallingServer serves the first half of the named demo image at /image,
+// then stalls until the client goes away (the box is cut off first).
+func stallingServer(t *testing.T, tb *testBox, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(tb.demoFile(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		w.Write(data[:len(data)/2])
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

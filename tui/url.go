@@ -148,7 +148,7 @@ func (s *urlScreen) View() string {
 			}
 		}
 	}
-	b.WriteString("\n" + st.Muted.Render("OK downloads and installs through the "+pathName(s.fl.path())+". EXIT (esc) goes back; keys type into the field."))
+	b.WriteString("\n" + st.Muted.Render(wrap("OK downloads and installs through the "+pathName(s.fl.path())+". EXIT (esc) goes back; keys type into the field.", c.width-4)))
 	if s.fl != flavorPortal {
 		b.WriteString("\n" + st.Muted.Render("Reconstruction: the manuals say only \"enter a URL\"."))
 	}

@@ -65,3 +65,8 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// indent puts prefix before every line of s.
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
