@@ -27,33 +27,33 @@ type BootReport struct {
 // itself: a box whose active bank is invalid stops at Er20 even when the other
 // bank is valid, and the person picks NAND2 / the backup bank.
 func (b *Box) Boot() BootReport {
-	r := BootReport{Bank: b.st.Active}
+	r := BootReport{Bank: b.state().Active}
 	r.Stages = append(r.Stages, BootStage{Text: "", Panel: b.model.Number()})
 	fail := func(text, panel, hint string) BootReport {
 		r.Stages = append(r.Stages, BootStage{Text: text, Panel: panel, Error: true})
 		r.Hint = hint
 		return r
 	}
-	if b.st.Settings["bootmode"] == "DHCP" {
+	if b.state().Settings["bootmode"] == "DHCP" {
 		r.Stages = append(r.Stages, BootStage{Text: "DHCP", Panel: "dHCP"}, BootStage{Text: "DHCP Retry#", Panel: "dHCP"})
 		return fail("DHCP Error", "Er10", "no network boot server answers: set Boot Mode to NAND")
 	}
 	r.Stages = append(r.Stages, BootStage{Text: "Load from nand", Panel: "nand"})
-	other := 1 - b.st.Active
+	other := 1 - b.state().Active
 	recover := "update the box at the boot stage (" + toolName(b.model) + ")"
-	if b.st.Banks[other].Valid {
+	if b.state().Banks[other].Valid {
 		if b.model.Menu == MenuBootloader {
 			recover = "set Boot Mode to " + bankMode(other) + " in the Bootloader to start the image in the other bank, or " + recover
 		} else {
 			recover = "choose Boot from backup bank in the System Recovery Utility, or " + recover
 		}
 	}
-	bk := b.st.Banks[b.st.Active]
+	bk := b.state().Banks[b.state().Active]
 	if !bk.Valid || bk.Image == nil {
 		return fail("Active partition not valid", "Er20", recover)
 	}
 	r.Stages = append(r.Stages, BootStage{Text: "Checking image", Panel: "chec"})
-	if !bankLooksRight(b.BankFile(b.st.Active), bk.Image) {
+	if !bankLooksRight(b.BankFile(b.state().Active), bk.Image) {
 		return fail("Error loading image from nand", "Er20", recover)
 	}
 	r.Stages = append(r.Stages, BootStage{Text: "Loading ...", Panel: "GO__"})

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/imagefmt"
@@ -27,12 +28,16 @@ type InitOptions struct {
 }
 
 // Box is a simulated set-top box whose state lives in a home folder.
-// A Box is not safe for use by several goroutines at once.
+// A Box may be used from several goroutines: each change takes the box's
+// lock, and readers see the last state written, never a half-made one.
 type Box struct {
 	home  string
 	model Model
-	st    *stateFile
+	st    atomic.Pointer[stateFile] // replaced whole on every write, never changed in place
 }
+
+// state is the current state; treat it as read-only.
+func (b *Box) state() *stateFile { return b.st.Load() }
 
 // Init makes a new box in home (refusing a home that already holds one). The
 // factory installs the image into bank 0 without the update rules, but every
@@ -92,7 +97,8 @@ func Init(home string, opts InitOptions) (*Box, error) {
 	st.Settings["serial#"] = st.Serial
 	st.Settings["ethaddr"] = st.MAC
 	st.Settings["Boot_Version"] = m.BootVersion
-	b := &Box{home: home, model: m, st: st}
+	b := &Box{home: home, model: m}
+	b.st.Store(st)
 	if opts.OperatorKey != "" {
 		data, err := os.ReadFile(opts.OperatorKey)
 		if err != nil {
@@ -121,7 +127,9 @@ func Open(home string) (*Box, error) {
 		return nil, err
 	}
 	m, _ := LookupModel(st.Model)
-	return &Box{home: home, model: m, st: st}, nil
+	b := &Box{home: home, model: m}
+	b.st.Store(st)
+	return b, nil
 }
 
 // Home is the box's folder.
@@ -132,7 +140,7 @@ func (b *Box) Model() Model { return b.model }
 
 // State is a copy of the box's current state.
 func (b *Box) State() State {
-	c := b.st.clone()
+	c := b.state().clone()
 	s := State{Model: c.Model, Serial: c.Serial, MAC: c.MAC, Settings: c.Settings, Banks: c.Banks, Active: c.Active}
 	for _, k := range c.Keys {
 		s.Keys = append(s.Keys, k.KeyRef)
@@ -145,7 +153,7 @@ func (b *Box) State() State {
 
 // Running is the image in the active bank, nil when that bank is not valid.
 func (b *Box) Running() *ImageInfo {
-	bk := b.st.Banks[b.st.Active]
+	bk := b.state().Banks[b.state().Active]
 	if !bk.Valid || bk.Image == nil {
 		return nil
 	}
@@ -155,14 +163,14 @@ func (b *Box) Running() *ImageInfo {
 
 // Printenv lists the settings as sorted name=value lines, like fw_printenv.
 func (b *Box) Printenv() []string {
-	names := make([]string, 0, len(b.st.Settings))
-	for n := range b.st.Settings {
+	names := make([]string, 0, len(b.state().Settings))
+	for n := range b.state().Settings {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	out := make([]string, 0, len(names))
 	for _, n := range names {
-		out = append(out, n+"="+b.st.Settings[n])
+		out = append(out, n+"="+b.state().Settings[n])
 	}
 	return out
 }
@@ -173,7 +181,7 @@ func (b *Box) Reload() error {
 	if err != nil {
 		return err
 	}
-	b.st = st
+	b.st.Store(st)
 	return nil
 }
 
@@ -186,7 +194,7 @@ func (b *Box) save(st *stateFile) error {
 	if err := writeAtomic(b.home, StateFileName, data); err != nil {
 		return &StatusError{Status: StatusFileWrite, Detail: fmt.Sprintf("cannot write the box state in %s: %v", b.home, err), Err: err}
 	}
-	b.st = st
+	b.st.Store(st)
 	return nil
 }
 

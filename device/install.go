@@ -67,7 +67,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	if progress == nil {
 		progress = func(Progress) {}
 	}
-	res := Result{Path: p, Bank: 1 - b.st.Active}
+	res := Result{Path: p, Bank: 1 - b.state().Active}
 	if src == nil {
 		return failResult(res, StatusInternal, "install", "no image source was given", "")
 	}
@@ -76,7 +76,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return failResult(res, StatusOf(err), "install", err.Error(), "")
 	}
 	defer unlock()
-	target := 1 - b.st.Active
+	target := 1 - b.state().Active
 	res.Bank = target
 	res.Source = src.String()
 	kr, err := b.keyring()
@@ -109,12 +109,12 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	if d := Decide(in); !d.Pending {
 		return b.finish(res, d, cr.n)
 	}
-	if target == b.st.Active { // by construction never; the rule holds all the same
+	if target == b.state().Active { // by construction never; the rule holds all the same
 		return failResult(res, StatusActiveBankUpdate, "install", "the box never writes the bank it runs from", "")
 	}
 
 	// Erase: the target bank is invalid from here until the switch.
-	before := b.st
+	before := b.state()
 	marked := false
 	if before.Banks[target].Valid || before.Banks[target].Image != nil {
 		st := before.clone()
@@ -136,7 +136,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 			res.Status, res.Text, res.Rule = StatusReadError, StatusReadError.Text(), "install"
 			res.PowerCut = true
 			res.Read = cr.n
-			res.Explain = fmt.Sprintf("Power was cut while bank %d was being written: that bank is now invalid. The box still boots its image in bank %d.", target, b.st.Active)
+			res.Explain = fmt.Sprintf("Power was cut while bank %d was being written: that bank is now invalid. The box still boots its image in bank %d.", target, b.state().Active)
 			res.Hint = "power the box on again; repeat the update when it runs"
 			return res
 		}
@@ -180,7 +180,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		restore()
 		return b.finishFail(res, StatusFileWrite, err.Error(), "", cr.n)
 	}
-	st := b.st.clone()
+	st := b.state().clone()
 	info.Installed = now()
 	st.Banks[target] = Bank{Valid: true, Image: info}
 	st.Active = target
@@ -204,8 +204,12 @@ func (b *Box) finish(res Result, d Decision, read int64) Result {
 	res.Blocks, res.Trusted = d.Blocks, d.Trusted
 	res.Confirm = d.Confirm
 	res.Read = read
-	if res.Image != nil && d.Kind != "" {
-		res.Image.Kind = d.Kind
+	if res.Image != nil {
+		img := *res.Image // the state may hold the same ImageInfo: never change it in place
+		if d.Kind != "" {
+			img.Kind = d.Kind
+		}
+		res.Image = &img
 	}
 	return res
 }

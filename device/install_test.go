@@ -121,3 +121,34 @@ func TestConcurrentChangeIsRefused(t *testing.T) {
 		t.Fatalf("after unlock: %d %s", r.Status, r.Explain)
 	}
 }
+
+// TestReadWhileUpdating reads the box from other goroutines while an update
+// runs, as the screens do (run with -race).
+func TestReadWhileUpdating(t *testing.T) {
+	f := newFixture(t)
+	m := f.model("MAG254")
+	b := f.box(m, nil, false)
+	data := f.image(m, DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 2 << 20})
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_ = b.State()
+			_ = b.Printenv()
+			_ = b.Boot()
+			_ = b.Trusted(PathPortal)
+		}
+	}()
+	r := f.update(b, data, UpdateOptions{Path: PathBoot, Progress: func(Progress) { _ = b.Running() }})
+	close(stop)
+	<-done
+	if r.Status != StatusFinishedOK {
+		t.Fatalf("%d %s", r.Status, r.Explain)
+	}
+}

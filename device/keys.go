@@ -41,7 +41,7 @@ func (kr *keyring) ref(k *imagefmt.Key) *KeyRef {
 // keyring loads the stored keys and the custom key of the running image.
 func (b *Box) keyring() (*keyring, error) {
 	kr := &keyring{}
-	for _, sk := range b.st.Keys {
+	for _, sk := range b.state().Keys {
 		k, err := imagefmt.LoadKey([]byte(sk.Data))
 		if err != nil {
 			return nil, &StateError{File: b.home + "/" + StateFileName, Problem: fmt.Sprintf("the %s key does not load (%v)", sk.Role, err)}
@@ -78,7 +78,7 @@ func (b *Box) runningCustom() *KeyRef {
 // decisionBase fills in the box's side of a decision.
 func (b *Box) decisionBase(kr *keyring, p Path) DecisionInput {
 	in := DecisionInput{Model: b.model, Path: p, Manufacturer: kr.m, Public: kr.p, Operator: kr.op,
-		Running: b.Running(), VerForced: forcedOn(b.st.Settings["Ver_Forced"])}
+		Running: b.Running(), VerForced: forcedOn(b.state().Settings["Ver_Forced"])}
 	return in
 }
 
@@ -94,7 +94,7 @@ func (b *Box) Trusted(p Path) []KeyRef {
 
 // OperatorKey is the installed operator key, nil when the box has none.
 func (b *Box) OperatorKey() *KeyRef {
-	for _, k := range b.st.Keys {
+	for _, k := range b.state().Keys {
 		if k.Role == RoleOperator {
 			r := k.KeyRef
 			return &r
@@ -125,13 +125,13 @@ func blockFacts(kr *keyring, checks []imagefmt.Check) []BlockFacts {
 // certification block must verify with the box's MANUFACTURER key. From then
 // on the box follows R2 at the boot stage and R6 on the portal.
 func (b *Box) InstallOperatorKey(data []byte) Result {
-	res := Result{Rule: "R7", Path: PathBoot, Bank: b.st.Active}
+	res := Result{Rule: "R7", Path: PathBoot, Bank: b.state().Active}
 	unlock, err := b.lock()
 	if err != nil {
 		return failResult(res, StatusOf(err), "install", err.Error(), "")
 	}
 	defer unlock()
-	st := b.st.clone()
+	st := b.state().clone()
 	if err := b.addOperatorKey(st, data); err != nil {
 		res.Status, res.Text = StatusSignatureInit, StatusSignatureInit.Text()
 		res.Explain = err.Error() + "."
@@ -161,7 +161,7 @@ func (b *Box) InstallOperatorKey(data []byte) Result {
 }
 
 func (b *Box) keyRef(r Role) KeyRef {
-	for _, k := range b.st.Keys {
+	for _, k := range b.state().Keys {
 		if k.Role == r {
 			return k.KeyRef
 		}

@@ -80,7 +80,7 @@ func (b *Box) SaveSettings(changed map[string]string) error {
 		return err
 	}
 	defer unlock()
-	st := b.st.clone()
+	st := b.state().clone()
 	names := make([]string, 0, len(changed))
 	for n := range changed {
 		names = append(names, n)
@@ -140,7 +140,7 @@ func (b *Box) FactoryReset() error {
 		return err
 	}
 	defer unlock()
-	st := b.st.clone()
+	st := b.state().clone()
 	fresh := factorySettings(b.model)
 	for _, name := range []string{"Image_Version", "Image_Date", "Image_Desc", "Boot_Version", "serial#", "ethaddr", "oppubKEY"} {
 		if v, ok := st.Settings[name]; ok {
@@ -165,7 +165,7 @@ func (b *Box) SetActiveBank(n int) error {
 		return err
 	}
 	defer unlock()
-	st := b.st.clone()
+	st := b.state().clone()
 	st.Active = n
 	if choiceBootmodeFollowsBank && st.Settings["bootmode"] != "DHCP" {
 		st.Settings["bootmode"] = bankMode(n)

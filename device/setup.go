@@ -83,7 +83,7 @@ func (b *Box) FlashBank(n int, imagePath string) error {
 	if err := syncDir(b.bankDir(n)); err != nil {
 		return fmt.Errorf("cannot write bank %d: %v", n, err)
 	}
-	st := b.st.clone()
+	st := b.state().clone()
 	st.Banks[n] = Bank{Valid: true, Image: info}
 	if n == st.Active {
 		setImageSettings(st, info)
@@ -99,7 +99,7 @@ func (b *Box) DamageBank(n int) error {
 	if n != 0 && n != 1 {
 		return fmt.Errorf("there is no bank %d: the box has banks 0 and 1", n)
 	}
-	st := b.st.clone()
+	st := b.state().clone()
 	st.Banks[n] = Bank{}
 	return b.save(st)
 }

@@ -266,8 +266,8 @@ func (m *Model) View() string {
 	if m.showIns {
 		if w >= inspectorSideBySide {
 			iw := inspectorWidth(w)
-			left := fit(body, w-iw, bodyH)
-			body = lipgloss.JoinHorizontal(lipgloss.Top, left, st.Inspector.Render(m.insp.view()))
+			left := fit(body, w-iw-1, bodyH)
+			body = lipgloss.JoinHorizontal(lipgloss.Top, left, " ", st.Inspector.Render(m.insp.view()))
 		} else {
 			body = st.Inspector.Render(m.insp.view())
 		}

@@ -188,7 +188,9 @@ func (s *session) finish() string {
 		s.t.Fatal(err)
 	}
 	fm := s.tm.FinalModel(s.t, teatest.WithFinalTimeout(20*time.Second))
-	return normalise(fm.View())
+	v := normalise(fm.View())
+	s.m.Shutdown() // an update still in flight sees a power cut
+	return v
 }
 
 // finalMsg lets the last key presses settle before quitting.

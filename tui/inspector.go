@@ -100,5 +100,8 @@ func (in *inspector) content(w int) string {
 }
 
 func keyLine(k device.KeyRef) string {
-	return fmt.Sprintf("%-12s %s %s", k.Role, k.Name, k.ID)
+	if k.Name == "" || strings.EqualFold(k.Name, string(k.Role)) {
+		return fmt.Sprintf("%s %s", k.Role, k.ID)
+	}
+	return fmt.Sprintf("%s (%s) %s", k.Name, k.Role, k.ID)
 }

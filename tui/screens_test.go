@@ -2,6 +2,8 @@ package tui
 
 import (
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device"
 )
 
 // Golden screens: each screen at 80×24 (and a few at 100×30), no colour.
@@ -258,4 +260,39 @@ func sru(t *testing.T, model string, w, h int) *session {
 	s.keys("m")
 	s.waitFor("Boot from backup bank")
 	return s
+}
+
+// TestScreenUSBDemoStick lists the demo kit's stick: every image with its line.
+func TestScreenUSBDemoStick(t *testing.T) {
+	tb := newTestBox(t, "MAG254", deviceInit())
+	tb.usb = t.TempDir()
+	if err := device.WriteDemoStick(tb.usb, tb.model); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 100, 30)
+	s.waitFor("Press m (MENU)")
+	s.keys("m")
+	s.waitFor("Exit & Discard")
+	s.down(7)
+	s.keys("right", "enter")
+	s.waitFor("OK installs")
+	s.golden()
+}
+
+func TestScreenUSBDemoStick80x24(t *testing.T) {
+	tb := newTestBox(t, "MAG254", deviceInit())
+	tb.usb = t.TempDir()
+	if err := device.WriteDemoStick(tb.usb, tb.model); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 80, 24)
+	s.waitFor("Press m (MENU)")
+	s.keys("m")
+	s.waitFor("Exit & Discard")
+	s.down(7)
+	s.keys("right", "enter")
+	s.waitFor("OK installs")
+	s.down(14)
+	s.waitFor("wrong-model")
+	s.golden()
 }

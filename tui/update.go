@@ -201,7 +201,7 @@ func (s *updateScreen) progressView(w int) string {
 		}
 	}
 	b.WriteString(st.Muted.Render(line) + "\n\n")
-	b.WriteString(st.Warn.Render("Writing the inactive bank. Cutting the power (p) now leaves that bank invalid; the running image stays.") + "\n")
+	b.WriteString(st.Warn.Render(wrap("Writing the inactive bank. Cutting the power (p) now leaves that bank invalid; the running image stays.", w-2)) + "\n")
 	return b.String()
 }
 

@@ -149,13 +149,15 @@ func (s *urlScreen) View() string {
 		}
 	}
 	b.WriteString("\n" + st.Muted.Render(wrap("OK downloads and installs through the "+pathName(s.fl.path())+". EXIT (esc) goes back; keys type into the field.", c.width-4)))
-	if s.fl != flavorPortal {
-		b.WriteString("\n" + st.Muted.Render("Reconstruction: the manuals say only \"enter a URL\"."))
-	}
 	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
 }
 
 func (s *urlScreen) Title() string { return s.title() }
+
+// Note is shown with the full help.
+func (s *urlScreen) Note() string {
+	return "Reconstruction: the manuals say only \"enter a URL\"; the list of the configured server's update_list.txt is the simulator's."
+}
 
 func (s *urlScreen) Keys() []key.Binding {
 	k := s.c.keys

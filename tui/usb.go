@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -17,9 +18,10 @@ type stickEntry struct {
 }
 
 type stickMsg struct {
-	id      int
-	entries []stickEntry
-	err     error
+	id        int
+	entries   []stickEntry
+	bootstrap []string
+	err       error
 }
 
 // usbScreen lists the images on the USB drive; OK starts the update.
@@ -28,6 +30,7 @@ type usbScreen struct {
 	id      int
 	fl      flavor
 	entries []stickEntry
+	boot    []string // Bootstrap files in the model's folder
 	loaded  bool
 	err     error
 	cursor  int
@@ -39,7 +42,11 @@ func (s *usbScreen) Init() tea.Cmd {
 	dir, m, id := s.c.env.USBDir, s.c.model, s.id
 	return func() tea.Msg {
 		es, err := stickEntries(dir, m)
-		return stickMsg{id: id, entries: es, err: err}
+		var boot []string
+		if dir != "" {
+			boot = device.USBBootstrap(dir, m)
+		}
+		return stickMsg{id: id, entries: es, bootstrap: boot, err: err}
 	}
 }
 
@@ -49,6 +56,9 @@ func (s *usbScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case stickMsg:
 		if msg.id == s.id {
 			s.entries, s.err, s.loaded = msg.entries, msg.err, true
+			if s.fl == flavorBootloader {
+				s.boot = msg.bootstrap
+			}
 		}
 	case tea.KeyMsg:
 		switch {
@@ -93,23 +103,47 @@ func (s *usbScreen) View() string {
 	} else {
 		b.WriteString(st.Label.Render("USB drive: ") + st.Value.Render("plugged in") + st.Muted.Render("  (the box looks in "+c.model.USBFolder()+"/)") + "\n\n")
 	}
+	if len(s.boot) > 0 {
+		b.WriteString(st.Label.Render("Bootstrap: ") + st.Value.Render(strings.Join(s.boot, ", ")) + st.Muted.Render("  (found; the simulator needs only imageupdate)") + "\n\n")
+	}
 	switch {
 	case !s.loaded:
 		b.WriteString(st.Muted.Render("Reading the USB drive…") + "\n")
 	case s.err != nil:
 		b.WriteString(st.Error.Render(wrap(s.err.Error(), c.width-4)) + "\n")
 	}
+	// rows: name and header facts; the selected image's line goes under the list
 	wide := 0
 	for _, e := range s.entries {
 		wide = max(wide, lipgloss.Width(e.label))
 	}
-	for i, e := range s.entries {
+	top := lipgloss.Height(b.String())
+	rows := max(3, c.height-2-top-7)
+	first := 0
+	if s.cursor >= rows {
+		first = s.cursor - rows + 1
+	}
+	last := min(len(s.entries), first+rows)
+	if first > 0 {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("  ↑ %d more", first)) + "\n")
+	}
+	for i := first; i < last; i++ {
+		e := s.entries[i]
+		facts, _ := splitDesc(e.desc)
 		row := e.label + strings.Repeat(" ", wide-lipgloss.Width(e.label))
-		line := "  " + row + "  " + st.Muted.Render(e.desc)
+		line := "  " + row + "  " + st.Muted.Render(facts)
 		if i == s.cursor {
-			line = st.SRUSelected.Render("▸ "+row) + "  " + st.Muted.Render(e.desc)
+			line = st.SRUSelected.Render("▸ "+row) + "  " + facts
 		}
 		b.WriteString(truncate(line, c.width-2) + "\n")
+	}
+	if last < len(s.entries) {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("  ↓ %d more", len(s.entries)-last)) + "\n")
+	}
+	if len(s.entries) > 0 {
+		if _, what := splitDesc(s.entries[s.cursor].desc); what != "" {
+			b.WriteString("\n" + wrap(what, c.width-4) + "\n")
+		}
 	}
 	if s.loaded && len(s.entries) > 0 {
 		b.WriteString("\n" + st.Muted.Render("OK installs the selected image through the "+pathName(s.fl.path())+"."))
@@ -129,6 +163,15 @@ func (s *usbScreen) Title() string { return s.updateTitle() }
 func (s *usbScreen) Keys() []key.Binding {
 	k := s.c.keys
 	return []key.Binding{k.Move, k.OK, k.Exit}
+}
+
+// splitDesc splits the demo kit's "what it is — MODEL VERSION DESC" line
+// into the header facts and the sentence.
+func splitDesc(d string) (facts, what string) {
+	if i := strings.LastIndex(d, " — "); i >= 0 {
+		return d[i+len(" — "):], d[:i]
+	}
+	return d, ""
 }
 
 // forced is Ver_Forced as the Bootloader shows it (a pending change counts).

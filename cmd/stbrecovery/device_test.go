@@ -357,3 +357,32 @@ func TestRulesCommand(t *testing.T) {
 		t.Errorf("unknown model: %d", code)
 	}
 }
+
+func TestDeviceUpdateFlags(t *testing.T) {
+	m, _ := device.LookupModel("MAG322")
+	home := filepath.Join(ramDir(t), "box")
+	if code, _, e := runCLI(t, "device", "init", "--home", home, "--model", "MAG322"); code != 0 {
+		t.Fatal(e)
+	}
+	same := stickWith(t, m, demoImage(t, m, "public-same", 0))
+	if code, _, _ := runCLI(t, "device", "update", "--home", home, "--usb", same); code != exitRefused {
+		t.Errorf("same version without --force: %d", code)
+	}
+	if code, _, e := runCLI(t, "device", "update", "--home", home, "--usb", same, "--force"); code != exitOK {
+		t.Fatalf("same version with --force: %d %s", code, e)
+	}
+	// The box now runs a Public image of version 218; the factory-next image
+	// (219) is accepted on its portal, the factory one (218, older date) only when confirmed.
+	older := stickWith(t, m, demoImage(t, m, "public-older", 0))
+	code, out, _ := runCLI(t, "device", "update", "--home", home, "--usb", older, "--via", "portal", "--json")
+	var res device.Result
+	if json.Unmarshal([]byte(out), &res); code != exitRefused || res.Confirm == "" || res.Rule != "version" {
+		t.Fatalf("older on the portal: %d %+v", code, res)
+	}
+	if code, _, e := runCLI(t, "device", "update", "--home", home, "--usb", older, "--via", "portal", "--confirm"); code != exitOK {
+		t.Fatalf("older on the portal, confirmed: %d %s", code, e)
+	}
+	if code, out, _ := runCLI(t, "device", "stick", "--out", filepath.Join(ramDir(t), "stick"), "--model", "MAG322"); code != 0 || !strings.Contains(out, "wrong-hash") {
+		t.Errorf("device stick: %d %s", code, out)
+	}
+}
