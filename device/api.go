@@ -70,7 +70,7 @@ type ImageInfo struct {
 	RootFSBy    *KeyRef   `json:"rootfs_signer,omitempty"` // who made the RootFS block
 	CustomKey   string    `json:"custom_key,omitempty"`    // armored custom public key, for Custom images
 	Size        int64     `json:"size"`
-	Installed   time.Time `json:"installed"`
+	Installed   time.Time `json:"installed,omitzero"`
 }
 
 // Bank is one of the two flash banks.
@@ -100,7 +100,7 @@ type Result struct {
 	Status    Status        `json:"status"`
 	Text      string        `json:"text"`
 	Rule      string        `json:"rule"` // "R1"…"R7", or the check: "header", "model", "version", "install"
-	Installed bool          `json:"installed"`
+	Installed bool          `json:"installed,omitzero"`
 	Explain   string        `json:"explain"` // one paragraph a person can act on
 	Hint      string        `json:"hint"`    // what a support engineer would do next
 	Image     *ImageInfo    `json:"image,omitempty"`

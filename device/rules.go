@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
 // BlockFacts is what the pipeline found out about one signature block; the
@@ -313,6 +315,11 @@ var dateLayouts = [...]string{"Mon Jan _2 15:04:05 MST 2006", "Mon Jan 2 15:04:0
 // ParseImageDate reads a header Date ("Thu Feb 21 00:43:44 EET 2019").
 // Zone abbreviations that Go does not know count as UTC.
 func ParseImageDate(s string) (time.Time, bool) {
+	// The header date names its zone by abbreviation (EET, MSK…), which
+	// time.Parse reads as UTC; imagefmt knows the common ones.
+	if d, err := imagefmt.ParseHeaderDate(s); err == nil {
+		return d.Time, true
+	}
 	s = strings.TrimSpace(s)
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {

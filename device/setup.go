@@ -25,6 +25,11 @@ func (b *Box) FlashBank(n int, imagePath string) error {
 	if n != 0 && n != 1 {
 		return fmt.Errorf("there is no bank %d: the box has banks 0 and 1", n)
 	}
+	unlock, err := b.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	f, err := os.Open(imagePath)
 	if err != nil {
 		return fmt.Errorf("image %s: %v", imagePath, errors.Unwrap(err))
@@ -99,6 +104,11 @@ func (b *Box) DamageBank(n int) error {
 	if n != 0 && n != 1 {
 		return fmt.Errorf("there is no bank %d: the box has banks 0 and 1", n)
 	}
+	unlock, err := b.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st := b.state().clone()
 	st.Banks[n] = Bank{}
 	return b.save(st)
