@@ -100,7 +100,7 @@ type Result struct {
 	Status    Status        `json:"status"`
 	Text      string        `json:"text"`
 	Rule      string        `json:"rule"` // "R1"…"R7", or the check: "header", "model", "version", "install"
-	Installed bool          `json:"installed,omitzero"`
+	Installed bool          `json:"installed"`
 	Explain   string        `json:"explain"` // one paragraph a person can act on
 	Hint      string        `json:"hint"`    // what a support engineer would do next
 	Image     *ImageInfo    `json:"image,omitempty"`
