@@ -133,7 +133,7 @@ func Decide(in DecisionInput) Decision {
 	}
 	if first != "" {
 		d.set(StatusWrongSignature, plan.id)
-		d.Explain = fmt.Sprintf("%s %s The image was refused because %s.", plan.why, signerSummary(d.Blocks), first)
+		d.Explain = fmt.Sprintf("%s The image was refused because %s.", plan.why, first)
 		d.Hint = signatureHint(in, plan, d)
 		return d
 	}
@@ -144,7 +144,7 @@ func Decide(in DecisionInput) Decision {
 	// 5. Install: the pipeline writes; the rules allow it.
 	d.set(StatusFinishedOK, plan.id)
 	d.Accept = true
-	d.Explain = fmt.Sprintf("%s %s The image is %s, version %d (%s).", plan.why, signerSummary(d.Blocks), kindPhrase(d.Kind), in.ImageVersion, in.ImageDesc)
+	d.Explain = fmt.Sprintf("%s The image is %s, version %d (%s).", plan.why, kindPhrase(d.Kind), in.ImageVersion, in.ImageDesc)
 	return d
 }
 
@@ -383,24 +383,6 @@ func contains(ks []Kind, k Kind) bool {
 		}
 	}
 	return false
-}
-
-func signerSummary(bs []BlockReport) string {
-	var parts []string
-	for _, b := range bs {
-		who := "no key this box knows"
-		if b.Signer != nil {
-			who = keyName(*b.Signer)
-			if b.Hash != "" {
-				who += " with " + b.Hash
-			}
-		}
-		parts = append(parts, fmt.Sprintf("%s: %s", b.Name, who))
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return "Blocks made by — " + strings.Join(parts, "; ") + "."
 }
 
 func headerHint(s Status) string {
