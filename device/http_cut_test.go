@@ -1,0 +1,78 @@
+package device
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// TestHTTPBodyCutAtTwentyOffsets has a server promise the whole image, send
+// the first n bytes and drop the connection, for 20 offsets from the header
+// to the global block: every one is a Read error (27) and the box is exactly
+// as it was, files, settings and `device show --json` alike.
+func TestHTTPBodyCutAtTwentyOffsets(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "box")
+	b, err := Init(home, InitOptions{Model: "MAG254"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := htDemo(t, b.Model(), "public")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(r.URL.Query().Get("cut"))
+		if err != nil || n < 0 || n > len(img) {
+			http.Error(w, "bad cut", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(img)))
+		w.Write(img[:n])
+		w.(http.Flusher).Flush()
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+
+	show := func() string {
+		t.Helper()
+		out, err := json.Marshal(b.State())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	beforeFiles, beforeShow := htSnapshot(t, home), show()
+	offsets := []int{0, 1, 50, 120}
+	for i := 1; len(offsets) < 20; i++ {
+		offsets = append(offsets, i*len(img)/17)
+	}
+	offsets[len(offsets)-1] = len(img) - 1 // inside the global block
+	for _, n := range offsets {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			src := HTTPSource(srv.URL+"/imageupdate?cut="+strconv.Itoa(n), WithIdleTimeout(2*time.Second))
+			r := b.Update(ctx, src, UpdateOptions{Path: PathBoot})
+			if r.Status != StatusReadError || r.Installed {
+				t.Fatalf("cut at %d of %d: status %v installed %v; want 27 (%s)", n, len(img), r.Status, r.Installed, r.Explain)
+			}
+			if err := b.Reload(); err != nil {
+				t.Fatal(err)
+			}
+			after := htSnapshot(t, home)
+			delete(after, lockName) // the lock file is made by the first change; it holds no state
+			htSameSnapshot(t, beforeFiles, after)
+			if got := show(); got != beforeShow {
+				t.Errorf("device show changed:\nbefore %s\nafter  %s", beforeShow, got)
+			}
+			if boot := b.Boot(); !boot.OK || boot.Bank != 0 {
+				t.Errorf("the box no longer boots its image from bank 0: %+v", boot)
+			}
+		})
+	}
+}
