@@ -3,6 +3,12 @@ package device
 // The choices this package makes where the sources are silent, marked
 // *(model)* in RULES.md and SCREENS.md, all in one place so that each is
 // easy to find and change.
+//
+// Choices that follow directly from the rules, and so have no switch here:
+// the portal of a Public image accepts Factory and Public images only (R4,
+// in planFor); Reset Op.KEY never removes an installed operator key
+// (R2, ResetOperatorKey); "Checking image" at power-on re-reads the bank's
+// header and size, not every signature, which were checked at install (Boot).
 const (
 	// CustomGlobalSigner: a Custom image's global block is made by STB_PUBLIC
 	// and its RootFS block by the custom key it carries (RULES.md table).
@@ -20,10 +26,6 @@ const (
 	// path trusts only that key (R6) whatever image runs.
 	choiceOperatorLocksPortal = true
 
-	// choicePortalPublicRefusesCustom: the portal of a Public image accepts
-	// Factory and Public images, refuses Custom and Operator ones (R4).
-	choicePortalPublicRefusesCustom = true
-
 	// choicePortalOlderAsks: a manual portal update to an older image (lower
 	// version, or the same version with a date not newer) asks for
 	// confirmation; without it the update is refused with status 24.
@@ -37,10 +39,6 @@ const (
 	// same key again (no change) and refuses a different one with status 1.
 	choiceOperatorKeyOnlySame = true
 
-	// choiceResetOpKeyRefused: Reset Op.KEY never removes an installed key
-	// (RULES.md R2: "neither the Bootloader, the SRU, nor a factory reset").
-	choiceResetOpKeyRefused = true
-
 	// choiceBootmodeFollowsBank: bootmode NAND is bank 0, NAND2 bank 1; the
 	// active bank and bootmode are kept in step.
 	choiceBootmodeFollowsBank = true
@@ -48,11 +46,6 @@ const (
 	// choiceOpKeySetting: the oppubKEY setting holds the installed operator
 	// key's 16-digit key id (the key itself is kept in the key store).
 	choiceOpKeySetting = true
-
-	// choiceBootChecksHeader: "Checking image" at power-on re-reads the
-	// bank's header and size, not every signature (they were checked when the
-	// image was installed).
-	choiceBootChecksHeader = true
 
 	// choiceDefaultAutoupdateCond is the factory autoupdate_cond: 1, update
 	// with confirmation.

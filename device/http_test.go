@@ -113,7 +113,7 @@ func TestHTTPSourceFaults(t *testing.T) {
 	})
 	mux.HandleFunc("/gone", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
 	mux.HandleFunc("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) })
-	mux.HandleFunc("/403", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 403) })
+	mux.HandleFunc("/403", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) })
 	mux.HandleFunc("/truncated", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(img)))
 		w.Write(img[:len(img)/2])

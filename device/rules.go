@@ -268,8 +268,14 @@ func kindOf(in DecisionInput) Kind {
 
 // versionCheck applies check 4; it reports whether it decided.
 func versionCheck(in DecisionInput, d *Decision) bool {
+	if in.Running == nil && choiceRecoveryAnyVersion {
+		return false // nothing to compare with
+	}
 	if in.Running == nil {
-		return false // choiceRecoveryAnyVersion: nothing to compare with
+		d.set(StatusFileCheckDone, "version")
+		d.Explain = "The box runs no valid image, so there is no version to compare with."
+		d.Hint = "recover the box at the boot stage"
+		return true
 	}
 	cur, next := in.Running.Version, in.ImageVersion
 	if in.Path == PathBoot {
@@ -293,7 +299,7 @@ func versionCheck(in DecisionInput, d *Decision) bool {
 		}
 	}
 	older := next < cur || (next == cur && !dateAfter(in.ImageDate, in.Running.Date))
-	if !older || in.Confirmed || in.Force {
+	if !older || in.Confirmed || in.Force || !choicePortalOlderAsks {
 		return false
 	}
 	d.set(StatusFileCheckDone, "version")
