@@ -23,6 +23,9 @@ type Model struct {
 	insp    *inspector
 	showIns bool
 	askQuit bool
+	task    bool // the scenario panel is shown
+	sized   bool // a window size arrived
+	termW   int  // the terminal's width; common.width is what the screens get
 }
 
 // New builds the root model. Nothing slow happens here: Options.Start runs
@@ -38,7 +41,7 @@ func New(opts Options) *Model {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	h := help.New()
 	h.Styles = st.Help
-	m := &Model{c: c, help: h, insp: newInspector(c)}
+	m := &Model{c: c, help: h, insp: newInspector(c), termW: 80}
 	m.stack = []screen{newSetupScreen(c)}
 	return m
 }
@@ -90,10 +93,14 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		c.width, c.height = msg.Width, msg.Height
+		if !m.sized {
+			// the task sits beside the screens when there is room; else 't' shows it
+			m.sized, m.task = true, msg.Width >= inspectorSideBySide
+		}
+		m.termW, c.height = msg.Width, msg.Height
+		m.layout()
 		m.help.Width = msg.Width
-		m.insp.resize()
-		return m, m.forward(msg)
+		return m, m.forward(tea.WindowSizeMsg{Width: c.width, Height: msg.Height})
 	case envReadyMsg:
 		if msg.err != nil {
 			m.stack = []screen{newMessageScreen(c, "Setup failed", msg.err.Error(), nil)}
@@ -103,7 +110,25 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if c.env.Box != nil {
 			c.model = c.env.Box.Model()
 		}
-		return m, tea.Batch(c.stateCmd(), m.powerOn())
+		return m, tea.Batch(c.stateCmd(), m.powerOn(), c.trainStep(nil))
+	case trainCheckMsg:
+		if msg.met && c.opts.Training != nil {
+			c.opts.Training.Panel.SetGoalMet(msg.took, msg.steps)
+		}
+		return m, nil
+	case trainHintMsg:
+		if msg.ok && c.opts.Training != nil {
+			c.opts.Training.Panel.NextHint()
+			m.task = true
+			m.layout()
+		}
+		return m, nil
+	case bootReportMsg:
+		return m, tea.Batch(m.forward(msg), c.trainStep(msg.report))
+	case autoupdateMsg:
+		return m, tea.Batch(m.forward(msg), c.trainStep(msg.report))
+	case opDoneMsg:
+		return m, tea.Batch(m.forward(msg), c.trainStep(nil))
 	case stateMsg:
 		c.state, c.printenv = msg.state, msg.printenv
 		m.insp.refresh()
@@ -122,7 +147,8 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if c.run == msg.run {
 			c.run, c.runProgress = nil, device.Progress{}
 		}
-		return m, tea.Batch(c.stateCmd(), m.forwardRun(msg.run, msg))
+		step := UpdateStep{Action: msg.run.label, Detail: msg.run.source, Result: msg.res}
+		return m, tea.Batch(c.stateCmd(), m.forwardRun(msg.run, msg), c.trainStep(step))
 	case pushMsg:
 		m.stack = append(m.stack, msg.s)
 		return m, msg.s.Init()
@@ -176,15 +202,22 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Inspector):
 		if c.ready {
 			m.showIns = !m.showIns
-			m.insp.resize()
+			m.layout()
+			return m.forward(tea.WindowSizeMsg{Width: c.width, Height: c.height})
 		}
 		return nil
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
-		m.insp.resize()
+		m.insp.resize(m.termW)
 		return nil
 	case m.showIns && key.Matches(msg, k.Scroll):
 		return m.insp.update(msg)
+	case c.opts.Training != nil && c.ready && key.Matches(msg, k.Hint):
+		return c.trainHint()
+	case c.opts.Training != nil && key.Matches(msg, k.Task):
+		m.task = !m.task
+		m.layout()
+		return m.forward(tea.WindowSizeMsg{Width: c.width, Height: c.height})
 	}
 	return m.forward(msg)
 }
@@ -206,6 +239,17 @@ func (m *Model) togglePower() tea.Cmd {
 		return m.c.stateCmd()
 	}
 	return m.powerOn()
+}
+
+// layout gives the screens the width left beside a side panel.
+func (m *Model) layout() {
+	c := m.c
+	c.width = m.termW
+	side := m.showIns || m.task && c.opts.Training != nil
+	if m.termW >= inspectorSideBySide && side {
+		c.width = m.termW - inspectorWidth(m.termW) - 1
+	}
+	m.insp.resize(m.termW)
 }
 
 // powerOff cuts the power: the session's context is cancelled (an update in
@@ -255,7 +299,7 @@ func (m *Model) forwardRun(run *updateRun, msg tea.Msg) tea.Cmd {
 func (m *Model) View() string {
 	c := m.c
 	st := c.st
-	w, h := c.width, c.height
+	w, h := m.termW, c.height
 	header := m.header()
 	foot := m.footer()
 	bodyH := h - lipgloss.Height(header) - lipgloss.Height(foot)
@@ -263,6 +307,15 @@ func (m *Model) View() string {
 		bodyH = 1
 	}
 	body := m.top().View()
+	if tr := c.opts.Training; tr != nil && m.task && !m.showIns {
+		if w >= inspectorSideBySide {
+			pw := inspectorWidth(w)
+			left := fit(body, w-pw-1, bodyH)
+			body = lipgloss.JoinHorizontal(lipgloss.Top, left, " ", st.Inspector.Render(fit(tr.Panel.View(pw-3), pw-2, bodyH)))
+		} else {
+			body = st.Inspector.Render(tr.Panel.View(w - 4))
+		}
+	}
 	if m.showIns {
 		if w >= inspectorSideBySide {
 			iw := inspectorWidth(w)
@@ -305,13 +358,13 @@ func (m *Model) header() string {
 			}
 			left = name + " · " + crumb
 		}
-		if lipgloss.Width(left)+lipgloss.Width(right)+1 <= c.width || i == len(titles) {
+		if lipgloss.Width(left)+lipgloss.Width(right)+1 <= m.termW || i == len(titles) {
 			break
 		}
 	}
-	gap := c.width - lipgloss.Width(left) - lipgloss.Width(right)
+	gap := m.termW - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
-		return truncate(left, c.width)
+		return truncate(left, m.termW)
 	}
 	return left + strings.Repeat(" ", gap) + right
 }
@@ -324,6 +377,9 @@ func (m *Model) footer() string {
 	k := c.keys
 	own := m.top().Keys()
 	global := []key.Binding{k.Power, k.Inspector, k.Help, k.Quit}
+	if c.opts.Training != nil {
+		global = []key.Binding{k.Power, k.Inspector, k.Task, k.Hint, k.Help, k.Quit}
+	}
 	if !c.ready {
 		global = []key.Binding{k.Help, k.Quit}
 	}
@@ -334,7 +390,7 @@ func (m *Model) footer() string {
 	}
 	out := m.help.View(bindings{short: short, full: full})
 	if n, ok := m.top().(noter); ok && m.help.ShowAll && n.Note() != "" {
-		out += "\n" + c.st.Muted.Render(wrap(n.Note(), c.width-2))
+		out += "\n" + c.st.Muted.Render(wrap(n.Note(), m.termW-2))
 	}
 	return out
 }

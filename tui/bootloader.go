@@ -105,7 +105,8 @@ func (s *bootloaderScreen) rows() []blRow {
 			{name: "MAC Address", value: c.state.MAC},
 		}
 	case blLoader:
-		return []blRow{{name: "Version", value: set["Boot_Version"]}}
+		ver, built := splitBootVersion(set["Boot_Version"])
+		return []blRow{{name: "Version", value: ver}, {name: "Build date", value: built}}
 	case blImage:
 		return []blRow{
 			{name: "Version", value: set["Image_Version"]},
@@ -149,6 +150,15 @@ func (s *bootloaderScreen) rows() []blRow {
 			return s.c.reboot()
 		}},
 	}
+}
+
+// splitBootVersion reads "2.30 (Mar 22 2016 - 15:37:02)" as the version and
+// the build date.
+func splitBootVersion(v string) (version, built string) {
+	if i := strings.Index(v, " ("); i >= 0 && strings.HasSuffix(v, ")") {
+		return v[:i], v[i+2 : len(v)-1]
+	}
+	return v, ""
 }
 
 // graphicLabel shows the stored "tvsystem_res" as the menu's words.

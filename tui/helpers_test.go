@@ -122,9 +122,10 @@ func testOptions(env Env, menuWindow bool) Options {
 
 // session drives a program with teatest.
 type session struct {
-	t  *testing.T
-	tm *teatest.TestModel
-	m  *Model
+	t    *testing.T
+	tm   *teatest.TestModel
+	m    *Model
+	w, h int
 }
 
 func start(t *testing.T, env Env, menuWindow bool, w, h int) *session {
@@ -136,7 +137,7 @@ func startWith(t *testing.T, opts Options, w, h int) *session {
 	t.Helper()
 	m := New(opts)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	return &session{t: t, tm: tm, m: m}
+	return &session{t: t, tm: tm, m: m, w: w, h: h}
 }
 
 // waitFor waits until the output shows every one of texts.
@@ -188,7 +189,18 @@ func (s *session) finish() string {
 		s.t.Fatal(err)
 	}
 	fm := s.tm.FinalModel(s.t, teatest.WithFinalTimeout(20*time.Second))
-	v := normalise(fm.View())
+	raw := fm.View()
+	// every screen fits the terminal exactly
+	lines := strings.Split(raw, "\n")
+	if len(lines) != s.h {
+		s.t.Errorf("the screen has %d lines, the terminal %d", len(lines), s.h)
+	}
+	for i, l := range lines {
+		if n := lipgloss.Width(l); n > s.w {
+			s.t.Errorf("line %d is %d cells wide, the terminal %d: %q", i+1, n, s.w, l)
+		}
+	}
+	v := normalise(raw)
 	s.m.Shutdown() // an update still in flight sees a power cut
 	return v
 }

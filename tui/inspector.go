@@ -26,10 +26,9 @@ func newInspector(c *common) *inspector {
 	return &inspector{c: c, vp: viewport.New(40, 10)}
 }
 
-// resize fits the viewport to the space the root gives it.
-func (in *inspector) resize() {
+// resize fits the viewport to the space the root gives it in a terminal w wide.
+func (in *inspector) resize(w int) {
 	c := in.c
-	w := c.width
 	if w >= inspectorSideBySide {
 		w = inspectorWidth(w)
 	}

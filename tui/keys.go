@@ -23,6 +23,8 @@ type KeyMap struct {
 	Tab       key.Binding
 	Yes       key.Binding
 	No        key.Binding
+	Hint      key.Binding // training runs only
+	Task      key.Binding // training runs only
 }
 
 // NewKeyMap is the default key map.
@@ -45,6 +47,8 @@ func NewKeyMap() KeyMap {
 		Tab:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
 		Yes:       key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "yes")),
 		No:        key.NewBinding(key.WithKeys("n", "esc", "backspace"), key.WithHelp("n", "no")),
+		Hint:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
+		Task:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "task")),
 	}
 }
 

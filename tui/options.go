@@ -53,8 +53,8 @@ type Options struct {
 	// as a tea.Cmd behind a spinner so the first frame comes at once; it may
 	// do I/O, the screens never do.
 	Start func(ctx context.Context) (Env, error)
-	// Scenario is passed through for the scenario runner (not used yet).
-	Scenario string
+	// Training, when not nil, follows a training scenario (--scenario).
+	Training *Training
 	// Renderer renders every style; nil means lipgloss' default renderer.
 	Renderer *lipgloss.Renderer
 	// Timing of boot, messages and reboots.

@@ -11,6 +11,8 @@ import (
 // updateRun is one Box.Update in flight. Its events (progress, questions)
 // come through a channel that a tea.Cmd loop reads, one message at a time.
 type updateRun struct {
+	label   string // the tool and the source, for the training record
+	source  string
 	gen     int
 	events  chan tea.Msg
 	done    chan struct{} // closed when Box.Update has returned
@@ -41,9 +43,12 @@ type updateDoneMsg struct {
 
 // startUpdate runs Box.Update in a command. A power cut cancels the power
 // session's context, which the device treats as power lost mid-write.
-func (c *common) startUpdate(src device.Source, opts device.UpdateOptions) (*updateRun, tea.Cmd) {
+func (c *common) startUpdate(label string, src device.Source, opts device.UpdateOptions) (*updateRun, tea.Cmd) {
 	ctx, cancel := context.WithCancel(c.ctx)
-	run := &updateRun{gen: c.gen, events: make(chan tea.Msg, 256), done: make(chan struct{}), cancel: cancel, started: c.clock()}
+	run := &updateRun{label: label, gen: c.gen, events: make(chan tea.Msg, 256), done: make(chan struct{}), cancel: cancel, started: c.clock()}
+	if src != nil {
+		run.source = src.String()
+	}
 	c.run, c.runProgress = run, device.Progress{}
 	clock := c.clock
 	send := func(m tea.Msg) bool {

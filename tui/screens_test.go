@@ -296,3 +296,38 @@ func TestScreenUSBDemoStick80x24(t *testing.T) {
 	s.waitFor("wrong-model")
 	s.golden()
 }
+
+// TestScreenUpdateChecking and TestScreenUpdateProgress draw the update
+// screen from its messages, without a device: the states between the
+// start and the result, which a program run passes too fast to catch.
+func TestScreenUpdateChecking(t *testing.T) {
+	m := New(testOptions(Env{}, true))
+	m.Update(teaSize(80, 24))
+	c := m.c
+	c.ready, c.model = true, mustModel(t, "MAG254")
+	u := newUpdateScreen(c, flavorBootloader, "USB Bootstrap", nil, false)
+	u.Update(progressMsg{p: device.Progress{Stage: device.StatusInspectingFile, Total: -1}})
+	m.stack, m.powered = []screen{u}, true
+	goldenView(t, m.View())
+}
+
+func TestScreenUpdateProgress(t *testing.T) {
+	m := New(testOptions(Env{}, true))
+	m.Update(teaSize(80, 24))
+	c := m.c
+	c.ready, c.model = true, mustModel(t, "MAG322")
+	u := newUpdateScreen(c, flavorSRU, "Using USB", nil, false)
+	u.Update(progressMsg{p: device.Progress{Stage: device.StatusErasing, Total: 12 << 20}})
+	u.Update(progressMsg{p: device.Progress{Stage: device.StatusUpdatingImage, Done: 7 << 20, Total: 12 << 20}})
+	m.stack, m.powered = []screen{u}, true
+	goldenView(t, m.View())
+}
+
+func mustModel(t *testing.T, name string) device.Model {
+	t.Helper()
+	md, err := device.LookupModel(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return md
+}

@@ -65,7 +65,7 @@ func newUpdateScreen(c *common, fl flavor, title string, src device.Source, forc
 }
 
 func (s *updateScreen) Init() tea.Cmd {
-	run, cmd := s.c.startUpdate(s.src, device.UpdateOptions{Path: s.fl.path(), Force: s.force})
+	run, cmd := s.c.startUpdate(s.title, s.src, device.UpdateOptions{Path: s.fl.path(), Force: s.force})
 	s.run = run
 	if s.c.opts.Static {
 		return cmd
@@ -259,7 +259,7 @@ func (s *updateScreen) resultView(w, room int) string {
 	}
 	if r.Installed {
 		if img := r.Image; img != nil {
-			b.WriteString(fmt.Sprintf("Installed in bank %d: version %d · %s · %s image\n", r.Bank, img.Version, img.Description, img.Kind))
+			b.WriteString(wrap(fmt.Sprintf("Installed in bank %d: version %d · %s · %s image", r.Bank, img.Version, img.Description, img.Kind), w) + "\n")
 		}
 		if s.rebootIn {
 			b.WriteString(st.Muted.Render("OK. Reboot... (OK reboots now)") + "\n")

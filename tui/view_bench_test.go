@@ -126,6 +126,6 @@ func BenchmarkViewUpdateInstalled(b *testing.B) {
 func BenchmarkViewInspector(b *testing.B) {
 	m, _ := benchModel(b, "MAG254")
 	m.showIns = true
-	m.insp.resize()
+	m.layout()
 	benchView(b, m, newPortalScreen(m.c))
 }

@@ -8,10 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/scenario"
 	"github.com/stbrecovery/stbrecovery/tui"
 )
 
@@ -20,11 +23,12 @@ var demoServerImages = [...]string{"factory-next", "public", "public-next", "cus
 
 // addTUIFlags makes the root command run the screens.
 func addTUIFlags(root *cobra.Command) {
-	var model, home, usb, scenario string
-	root.Flags().StringVar(&model, "model", "", "the box's model (MAG250/254/270: Bootloader; MAG256 and later: System Recovery Utility); default MAG254, or the model of the box in --home")
-	root.Flags().StringVar(&home, "home", "", "folder that holds the box (kept); default: a temporary box removed on exit")
-	root.Flags().StringVar(&usb, "usb", "", "folder mounted as the USB drive; default: a demo stick with every kind of image")
-	root.Flags().StringVar(&scenario, "scenario", "", "a scenario to start from (passed to the scenario runner)")
+	var model, home, usb, scenarioName, report string
+	root.Flags().StringVar(&model, "model", "", "the box's `MODEL` (MAG250/254/270: Bootloader; MAG256 and later: System Recovery Utility); default MAG254, or the model of the box in --home")
+	root.Flags().StringVar(&home, "home", "", "`DIR` that holds the box (kept); default: a temporary box removed on exit")
+	root.Flags().StringVar(&usb, "usb", "", "`DIR` mounted as the USB drive; default: a demo stick with every kind of image")
+	root.Flags().StringVar(&scenarioName, "scenario", "", "train on the scenario `NAME` (listed by \"stbrecovery scenarios\") or FILE: its box, USB stick and server, with its story, goal and hints beside the screens")
+	addReportFlag(root, &report)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		name := model
 		if name == "" {
@@ -34,7 +38,16 @@ func addTUIFlags(root *cobra.Command) {
 		if err != nil {
 			return err
 		}
-		return runTUI(m, model != "", home, usb, scenario)
+		if scenarioName != "" {
+			if home != "" || usb != "" || model != "" {
+				return errors.New("--scenario sets up its own box, USB stick and update server: drop --model, --home and --usb")
+			}
+			return runScenarioTUI(scenarioName, report)
+		}
+		if report != "" {
+			return errors.New("--report goes with --scenario: name the scenario to report on")
+		}
+		return runTUI(m, model != "", home, usb)
 	}
 }
 
@@ -53,7 +66,7 @@ func (e *tuiEnv) close() {
 	}
 }
 
-func runTUI(m device.Model, modelGiven bool, home, usb, scenario string) error {
+func runTUI(m device.Model, modelGiven bool, home, usb string) error {
 	if usb != "" {
 		if fi, err := os.Stat(usb); err != nil || !fi.IsDir() {
 			return fmt.Errorf("--usb %s is not a folder: give the folder that stands for the USB drive", usb)
@@ -66,7 +79,7 @@ func runTUI(m device.Model, modelGiven bool, home, usb, scenario string) error {
 	env := &tuiEnv{temp: temp}
 	defer env.close()
 	start := func(ctx context.Context) (tui.Env, error) { return env.start(m, modelGiven, home, usb) }
-	model := tui.New(tui.Options{Start: start, Scenario: scenario})
+	model := tui.New(tui.Options{Start: start})
 	p := tea.NewProgram(model, tea.WithAltScreen())
 	_, err = p.Run()
 	model.Shutdown()
@@ -143,4 +156,82 @@ func writeDemoServer(dir string, m device.Model) error {
 		}
 	}
 	return nil
+}
+
+// runScenarioTUI runs the screens on a training scenario: the scenario is
+// read first (a bad name fails at once), set up behind the first screen's
+// spinner, and summed up on the terminal at the end.
+func runScenarioTUI(name, report string) error {
+	sc, err := scenario.Load(name)
+	if err != nil {
+		return err
+	}
+	temp, err := os.MkdirTemp("", "stbrecovery-scenario-")
+	if err != nil {
+		return fmt.Errorf("cannot make a temporary folder: %v", err)
+	}
+	defer os.RemoveAll(temp)
+	var ready atomic.Pointer[scenarioRun] // set by start, before any step is recorded
+	start := func(ctx context.Context) (tui.Env, error) {
+		w, err := sc.Setup(temp)
+		if err != nil {
+			return tui.Env{}, err
+		}
+		if err := w.StartServer(); err != nil {
+			w.Close()
+			return tui.Env{}, err
+		}
+		run := &scenarioRun{World: w, Session: scenario.NewSession(sc, nil), report: report}
+		ready.Store(run)
+		return run.env(), nil
+	}
+	brief := tui.ScenarioBrief{Name: sc.Name, Title: sc.Title, Model: sc.Model.Name, Difficulty: string(sc.Difficulty),
+		Story: sc.Story, Goal: sc.Goal.Show(), Hints: append([]string(nil), sc.Hints...)}
+	training := &tui.Training{
+		Panel: tui.NewScenarioPanel(brief, tui.NewStyles(nil)),
+		Hint: func() (string, bool) {
+			run := ready.Load()
+			if run == nil {
+				return "", false
+			}
+			return run.Session.NextHint()
+		},
+		Record: func(step any) {
+			run := ready.Load()
+			if run == nil {
+				return
+			}
+			switch st := step.(type) {
+			case tui.UpdateStep:
+				run.Session.Record(scenario.UpdateRecord(st.Action, st.Detail, st.Result))
+			case device.BootReport:
+				run.Session.Record(scenario.BootRecord(st))
+			case device.AutoupdateReport:
+				run.Session.Record(scenario.AutoupdateRecord(st))
+			}
+		},
+		Check: func(box *device.Box) (bool, time.Duration, int) {
+			run := ready.Load()
+			if run == nil {
+				return false, 0, 0
+			}
+			run.Session.Check(box)
+			met, took := run.Session.Met()
+			return met, took, run.Session.Steps()
+		},
+	}
+	model := tui.New(tui.Options{Start: start, Training: training})
+	p := tea.NewProgram(model, tea.WithAltScreen())
+	_, err = p.Run()
+	model.Shutdown()
+	run := ready.Load()
+	if run == nil {
+		return err
+	}
+	summary, ferr := run.finish()
+	fmt.Println(summary)
+	if err == nil {
+		err = ferr
+	}
+	return err
 }
