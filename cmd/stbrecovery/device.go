@@ -21,7 +21,7 @@ func newDeviceCmd() *cobra.Command {
 		Short: "Make, inspect and update a simulated box kept in a folder",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newDeviceInitCmd(), newDeviceShowCmd(), newDeviceUpdateCmd(), newDeviceStickCmd())
+	cmd.AddCommand(newDeviceInitCmd(), newDeviceShowCmd(), newDeviceUpdateCmd(), newDeviceInstallKeyCmd(), newDeviceStickCmd())
 	return cmd
 }
 
@@ -274,6 +274,62 @@ func runUpdate(cmd *cobra.Command, f updateFlags) error {
 	return withCode(code, fmt.Errorf("the update failed (%d %s); %s", res.Status, res.Text, orElse(res.Hint, "see the explanation above")))
 }
 
+// ---- device install-key ----
+
+func newDeviceInstallKeyCmd() *cobra.Command {
+	var home string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "install-key --home DIR OPERATOR.key",
+		Short: "Install a certified operator key (R7; exit 0 installed, 3 refused, 1 other error)",
+		Long: "install-key installs an operator key in the stb_pub_sign.key form (a public key with the\n" +
+			"manufacturer's certification block) into the box's key slot. The certification must verify\n" +
+			"with the box's MANUFACTURER key (R7). From then on the box accepts only images signed by\n" +
+			"that key, at the boot stage (R2) and on the portal (R6), and nothing removes it.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fail := func(err error) error {
+				if asJSON {
+					_ = printJSON(cmd.OutOrStdout(), map[string]any{"status": int(device.StatusInternal), "text": device.StatusInternal.Text(),
+						"installed": false, "error": err.Error()})
+					return withCode(exitError, nil)
+				}
+				return withCode(exitError, err)
+			}
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return fail(fmt.Errorf("cannot read the key file %s (%v); give the path of an OPERATOR.key file", args[0], errors.Unwrap(err)))
+			}
+			b, err := openBox(home)
+			if err != nil {
+				var ec *exitCodeError
+				if errors.As(err, &ec) && ec.err != nil {
+					return fail(ec.err)
+				}
+				return fail(err)
+			}
+			res := b.InstallOperatorKey(data)
+			res.Source = args[0]
+			code := updateExit(res)
+			if asJSON {
+				_ = printJSON(cmd.OutOrStdout(), res)
+				return withCode(code, nil)
+			}
+			printResult(cmd.OutOrStdout(), res)
+			switch code {
+			case exitOK:
+				return nil
+			case exitRefused:
+				return withCode(code, fmt.Errorf("the box refused the key (%d %s); %s", res.Status, res.Text, orElse(res.Hint, "see the explanation above")))
+			}
+			return withCode(code, fmt.Errorf("the key was not installed (%d %s); %s", res.Status, res.Text, orElse(res.Hint, "see the explanation above")))
+		},
+	}
+	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}
+
 // updateExit is 0 installed, 3 refused by the rules, 1 anything else.
 func updateExit(res device.Result) int {
 	if res.Installed {
@@ -309,7 +365,7 @@ func printResult(w io.Writer, r device.Result) {
 		}
 		fmt.Fprintln(w)
 	}
-	if r.Installed {
+	if r.Installed && r.Image != nil {
 		fmt.Fprintf(w, "Bank %d now holds it and is the active bank.\n", r.Bank)
 	}
 	if len(r.Blocks) > 0 {
