@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -17,13 +18,42 @@ type autoupdateMsg struct {
 
 func (m autoupdateMsg) generation() int { return m.gen }
 
+// autoEventMsg is one event of a running Autoupdate: a step decided, install
+// progress, or the question asked when autoupdate_cond is 1.
+type autoEventMsg struct {
+	gen      int
+	id       int
+	events   chan tea.Msg
+	step     *device.AutoupdateStep
+	progress *device.Progress
+	question string
+	answer   chan bool
+}
+
+func (m autoEventMsg) generation() int { return m.gen }
+
+// listenAuto reads the next event of a running Autoupdate.
+func listenAuto(events chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		m, ok := <-events
+		if !ok {
+			return nil
+		}
+		return m
+	}
+}
+
 // autoupdateScreen is the portal's "Check now": the Autoupdate module's
 // steps, each with the values it compared, then the install's outcome.
 // (Reconstruction: the portal's own screen is not documented.)
 type autoupdateScreen struct {
-	c      *common
-	id     int
-	report *device.AutoupdateReport
+	c        *common
+	id       int
+	report   *device.AutoupdateReport
+	steps    []device.AutoupdateStep // as they are decided
+	progress *device.Progress
+	question string    // asked when autoupdate_cond is 1 ("update with confirmation")
+	answer   chan bool // where the answer goes; nil when nothing is asked
 }
 
 func newAutoupdateScreen(c *common) *autoupdateScreen { return &autoupdateScreen{c: c, id: c.newID()} }
@@ -31,17 +61,57 @@ func newAutoupdateScreen(c *common) *autoupdateScreen { return &autoupdateScreen
 func (s *autoupdateScreen) Init() tea.Cmd {
 	c := s.c
 	box, gen, id, ctx := c.env.Box, c.gen, s.id, c.ctx
-	return func() tea.Msg {
+	events := make(chan tea.Msg, 64)
+	send := func(m autoEventMsg) bool {
+		m.gen, m.id, m.events = gen, id, events
+		select {
+		case events <- m:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	opts := device.AutoupdateOptions{
+		// autoupdate_cond 1: the person answers on this screen.
+		Confirm: func(q string) bool {
+			ans := make(chan bool, 1)
+			if !send(autoEventMsg{question: q, answer: ans}) {
+				return false
+			}
+			select {
+			case a := <-ans:
+				return a
+			case <-ctx.Done():
+				return false
+			}
+		},
+		Step:     func(st device.AutoupdateStep) { send(autoEventMsg{step: &st}) },
+		Progress: func(p device.Progress) { send(autoEventMsg{progress: &p}) },
+	}
+	work := func() tea.Msg {
 		var r device.AutoupdateReport
-		// Confirmation (autoupdate_cond 1) is answered yes: the person pressed Check now.
-		opts := device.AutoupdateOptions{Confirm: func(string) bool { return true }}
 		c.lock(func() { r = box.Autoupdate(ctx, opts) })
+		close(events)
 		return autoupdateMsg{gen: gen, id: id, report: r}
 	}
+	return tea.Batch(work, listenAuto(events))
 }
 
 func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case autoEventMsg:
+		if msg.id != s.id {
+			return s, nil
+		}
+		switch {
+		case msg.step != nil:
+			s.steps = append(s.steps, *msg.step)
+		case msg.progress != nil:
+			s.progress = msg.progress
+		case msg.answer != nil:
+			s.question, s.answer = msg.question, msg.answer
+		}
+		return s, listenAuto(msg.events)
 	case autoupdateMsg:
 		if msg.id == s.id {
 			r := msg.report
@@ -50,6 +120,18 @@ func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 	case tea.KeyMsg:
 		k := s.c.keys
+		if s.answer != nil {
+			switch {
+			case key.Matches(msg, k.OK):
+				s.answer <- true
+			case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
+				s.answer <- false
+			default:
+				return s, nil
+			}
+			s.question, s.answer = "", nil
+			return s, nil
+		}
 		if s.report == nil {
 			return s, nil
 		}
@@ -68,15 +150,14 @@ func (s *autoupdateScreen) View() string {
 	w := min(c.width-4, 96)
 	var b strings.Builder
 	b.WriteString(st.PortalTitle.Render("Check now · Autoupdate") + "\n")
-	if s.report == nil {
-		b.WriteString(st.Muted.Render("Reading update_list.txt at autoupdateURL…"))
-		return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	steps := s.steps
+	if s.report != nil {
+		steps = s.report.Steps
+		if s.report.ListURL != "" {
+			b.WriteString(st.Label.Render("List: ") + s.report.ListURL + "\n")
+		}
 	}
-	r := s.report
-	if r.ListURL != "" {
-		b.WriteString(st.Label.Render("List: ") + r.ListURL + "\n")
-	}
-	for _, step := range r.Steps {
+	for _, step := range steps {
 		mark := st.OK.Render("✓")
 		if !step.Pass {
 			mark = st.Error.Render("✗")
@@ -90,14 +171,27 @@ func (s *autoupdateScreen) View() string {
 			b.WriteString(indent(st.Muted.Render(wrap(step.Note, w-2)), "  ") + "\n")
 		}
 	}
+	if s.report == nil {
+		switch {
+		case s.answer != nil:
+			b.WriteString("\n" + st.Dialog.Render(st.Message.Render("Update with confirmation")+"\n\n"+wrap(s.question, w-6)+"\n\n"+
+				st.Muted.Render("OK: update now · EXIT: not now")) + "\n")
+		case s.progress != nil && s.progress.Total > 0:
+			b.WriteString("\n" + st.Muted.Render(fmt.Sprintf("%d %s · %s of %s", int(s.progress.Stage), s.progress.Stage.Text(),
+				humanBytes(s.progress.Done), humanBytes(s.progress.Total))) + "\n")
+		case len(steps) == 0:
+			b.WriteString(st.Muted.Render("Reading update_list.txt at autoupdateURL…"))
+		}
+		return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	}
+	r := s.report
 	head := st.RefusalHead
 	if r.Outcome == device.AutoupdateInstalled || r.Outcome == device.AutoupdateUpToDate {
 		head = st.SuccessHead
 	}
 	b.WriteString("\n" + head.Render(string(r.Outcome)+" · "+r.Status.String()) + "\n")
 	if res := r.Result; res != nil && !res.Installed {
-		u := &updateScreen{c: c, fl: flavorPortal}
-		b.WriteString(st.ExplainBox.Width(w).Render(u.explain(*res, w-4)) + "\n")
+		b.WriteString(st.ExplainBox.Width(w).Render(explainResult(st, *res, "Trusted on the "+pathName(res.Path)+": ", w-4)) + "\n")
 	}
 	if r.Outcome == device.AutoupdateInstalled {
 		b.WriteString(st.Muted.Render("Press OK to reboot into the new image."))

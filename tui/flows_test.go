@@ -152,8 +152,49 @@ func TestScreenAutoupdate(t *testing.T) {
 	s.waitFor("Check now")
 	s.down(2)
 	s.keys("enter")
+	s.waitFor("Update now?") // autoupdate_cond 1: update with confirmation
+	s.keys("enter")
 	s.waitFor("installed")
 	s.golden()
+}
+
+// autoupdateAsking opens Check now on a box whose autoupdate_cond is 1 and
+// waits for the question.
+func autoupdateAsking(t *testing.T) (*testBox, *session) {
+	tb := newTestBox(t, "MAG254", deviceInit())
+	url := updateServer(t, tb, "factory-next")
+	if err := tb.box.SaveSettings(map[string]string{"autoupdateURL": url + "/mag254/update_list.txt", "autoupdate_cond": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, Env{Box: tb.box, ServerURL: url}, false, 100, 30)
+	s.waitFor("Home")
+	s.keys("enter", "enter")
+	s.waitFor("Check now")
+	s.down(2)
+	s.keys("enter")
+	s.waitFor("Update now?")
+	return tb, s
+}
+
+// TestScreenAutoupdateAsks: with autoupdate_cond 1 the portal asks before installing.
+func TestScreenAutoupdateAsks(t *testing.T) {
+	_, s := autoupdateAsking(t)
+	s.golden()
+}
+
+// TestFlowAutoupdateDeclined: EXIT at the question installs nothing.
+func TestFlowAutoupdateDeclined(t *testing.T) {
+	tb, s := autoupdateAsking(t)
+	before := tb.box.State()
+	s.keys("esc")
+	s.waitFor("declined")
+	if err := tb.box.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	after := tb.box.State()
+	if after.Active != before.Active || after.Settings["Image_Version"] != before.Settings["Image_Version"] {
+		t.Errorf("a declined Autoupdate changed the box: %+v", after)
+	}
 }
 
 func TestOutcomePortalOlderAsks(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -104,6 +105,30 @@ func (s *urlScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	return s, cmd
 }
 
+// listTable lays the update list out as a table (bubbles/table), the picked
+// entry highlighted; w is the width it may take.
+func (s *urlScreen) listTable(w int) string {
+	nameW, typeW, dateW := 20, 7, 29
+	descrW := max(10, w-nameW-typeW-dateW-8)
+	cols := []table.Column{{Title: "Name", Width: nameW}, {Title: "Type", Width: typeW},
+		{Title: "Date", Width: dateW}, {Title: "Description", Width: descrW}}
+	rows := make([]table.Row, len(s.entries))
+	for i, e := range s.entries {
+		rows[i] = table.Row{e.name, e.typ, e.date, e.descr}
+	}
+	styles := table.DefaultStyles()
+	styles.Header = s.c.st.Label.Padding(0, 1)
+	styles.Cell = lipgloss.NewStyle().Padding(0, 1)
+	styles.Selected = s.c.st.SRUSelected
+	if s.cursor < 0 {
+		styles.Selected = lipgloss.NewStyle()
+	}
+	t := table.New(table.WithColumns(cols), table.WithRows(rows), table.WithStyles(styles),
+		table.WithHeight(min(len(rows), max(3, s.c.height-16))+1), table.WithFocused(s.cursor >= 0))
+	t.SetCursor(max(s.cursor, 0))
+	return t.View()
+}
+
 // follow puts the selected list entry's URL into the field.
 func (s *urlScreen) follow() {
 	if s.cursor >= 0 {
@@ -139,14 +164,7 @@ func (s *urlScreen) View() string {
 		b.WriteString(st.Muted.Render("The server's update_list.txt lists no image.") + "\n")
 	default:
 		b.WriteString(st.Label.Render("update_list.txt of the configured server (↑/↓ picks one):") + "\n")
-		for i, e := range s.entries {
-			line := e.name + "  " + st.Muted.Render(e.typ+" · "+e.date+" · "+e.descr)
-			if i == s.cursor {
-				b.WriteString(truncate(st.SRUSelected.Render("▸ "+e.name)+"  "+st.Muted.Render(e.typ+" · "+e.date+" · "+e.descr), c.width-2) + "\n")
-			} else {
-				b.WriteString(truncate("  "+line, c.width-2) + "\n")
-			}
-		}
+		b.WriteString(s.listTable(c.width-4) + "\n")
 	}
 	b.WriteString("\n" + st.Muted.Render(wrap("OK downloads and installs through the "+pathName(s.fl.path())+". EXIT (esc) goes back; keys type into the field.", c.width-4)))
 	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
