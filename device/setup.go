@@ -6,12 +6,9 @@ package device
 // an earlier power cut leaves it.
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
-
-	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
 // FlashBank writes the imageupdate at imagePath into bank n directly, as the
@@ -42,51 +39,9 @@ func (b *Box) FlashBank(n int, imagePath string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("image %s is not a file", imagePath)
 	}
-	ctx := context.Background()
-	cr := &countingReader{r: f, ctx: ctx}
-	rd, err := imagefmt.NewReader(cr, fi.Size(), b.model.Hash)
+	info, err := b.flashBank(n, f, fi.Size())
 	if err != nil {
 		return fmt.Errorf("image %s: %v", imagePath, err)
-	}
-	hdr := rd.Header()
-	if !b.model.TakesImagesFor(hdr.Model) {
-		return fmt.Errorf("image %s is built for %s; a %s runs only images built for %s", imagePath, hdr.Model, b.model.Name, b.model.Base)
-	}
-	tmp, customData, err := b.writeBank(ctx, rd, cr, n, fi.Size(), func(Progress) {})
-	if err != nil {
-		return fmt.Errorf("image %s: %v", imagePath, err)
-	}
-	kr, err := b.keyring()
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	custom := loadCustom(customData)
-	in := DecisionInput{Model: b.model, Manufacturer: kr.m, Public: kr.p, Operator: kr.op, Complete: true}
-	if custom != nil {
-		ref := kr.add(custom, RoleCustom)
-		in.ImageCustomKey = &ref
-	}
-	checks := rd.Verify(kr.keys)
-	for _, c := range checks {
-		if !c.OK() {
-			os.Remove(tmp)
-			return fmt.Errorf("image %s does not verify with the keys this box knows (%v); give the box the key that signed it", imagePath, c.Err)
-		}
-	}
-	in.Blocks = blockFacts(kr, checks)
-	d := Decision{Kind: kindOf(in)}
-	for _, bf := range in.Blocks {
-		d.Blocks = append(d.Blocks, BlockReport{Name: bf.Name, Signer: bf.Signer, Hash: bf.Hash, OK: true})
-	}
-	info := describe(hdr, d, custom, rd.Consumed())
-	info.Installed = now()
-	if err := os.Rename(tmp, b.BankFile(n)); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cannot write bank %d: %v", n, err)
-	}
-	if err := syncDir(b.bankDir(n)); err != nil {
-		return fmt.Errorf("cannot write bank %d: %v", n, err)
 	}
 	st := b.state().clone()
 	st.Banks[n] = Bank{Valid: true, Image: info}

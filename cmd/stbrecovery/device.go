@@ -220,14 +220,7 @@ func newDeviceUpdateCmd() *cobra.Command {
 }
 
 func runUpdate(cmd *cobra.Command, f updateFlags) error {
-	fail := func(err error) error {
-		if f.asJSON {
-			_ = printJSON(cmd.OutOrStdout(), map[string]any{"status": int(device.StatusInternal), "text": device.StatusInternal.Text(),
-				"installed": false, "error": err.Error()})
-			return withCode(exitError, nil)
-		}
-		return withCode(exitError, err)
-	}
+	fail := func(err error) error { return jsonFailure(cmd, f.asJSON, err) }
 	var p device.Path
 	switch strings.ToLower(f.via) {
 	case "boot", "":
@@ -240,12 +233,8 @@ func runUpdate(cmd *cobra.Command, f updateFlags) error {
 	if (f.usb == "") == (f.url == "") {
 		return fail(errors.New("give the image with exactly one of --usb DIR or --url URL"))
 	}
-	b, err := openBox(f.home)
+	b, err := openBoxFor(f.home)
 	if err != nil {
-		var ec *exitCodeError
-		if errors.As(err, &ec) && ec.err != nil {
-			return fail(ec.err)
-		}
 		return fail(err)
 	}
 	var src device.Source
@@ -259,8 +248,14 @@ func runUpdate(cmd *cobra.Command, f updateFlags) error {
 	defer stop()
 	res := b.Update(ctx, src, device.UpdateOptions{Path: p, Force: f.force,
 		Confirm: func(string) bool { return f.confirm }})
+	return reportResult(cmd, res, f.asJSON, "image", "the update failed")
+}
+
+// reportResult prints an update's or key install's Result (one JSON object
+// with asJSON) and returns its exit code: 0 installed, 3 refused, 1 otherwise.
+func reportResult(cmd *cobra.Command, res device.Result, asJSON bool, what, failed string) error {
 	code := updateExit(res)
-	if f.asJSON {
+	if asJSON {
 		_ = printJSON(cmd.OutOrStdout(), res)
 		return withCode(code, nil)
 	}
@@ -269,9 +264,32 @@ func runUpdate(cmd *cobra.Command, f updateFlags) error {
 	case exitOK:
 		return nil
 	case exitRefused:
-		return withCode(code, fmt.Errorf("the box refused the image (%d %s); %s", res.Status, res.Text, orElse(res.Hint, "see the explanation above")))
+		return withCode(code, fmt.Errorf("the box refused the %s (%d %s); %s", what, res.Status, res.Text, orElse(res.Hint, "see the explanation above")))
 	}
-	return withCode(code, fmt.Errorf("the update failed (%d %s); %s", res.Status, res.Text, orElse(res.Hint, "see the explanation above")))
+	return withCode(code, fmt.Errorf("%s (%d %s); %s", failed, res.Status, res.Text, orElse(res.Hint, "see the explanation above")))
+}
+
+// jsonFailure reports err as the JSON object of a failed command when asJSON, else as a plain error; exit 1.
+func jsonFailure(cmd *cobra.Command, asJSON bool, err error) error {
+	if asJSON {
+		_ = printJSON(cmd.OutOrStdout(), map[string]any{"status": int(device.StatusInternal), "text": device.StatusInternal.Text(),
+			"installed": false, "error": err.Error()})
+		return withCode(exitError, nil)
+	}
+	return withCode(exitError, err)
+}
+
+// openBoxFor opens the box in home, unwrapping the exit code openBox attaches.
+func openBoxFor(home string) (*device.Box, error) {
+	b, err := openBox(home)
+	if err != nil {
+		var ec *exitCodeError
+		if errors.As(err, &ec) && ec.err != nil {
+			return nil, ec.err
+		}
+		return nil, err
+	}
+	return b, nil
 }
 
 // ---- device install-key ----
@@ -288,41 +306,18 @@ func newDeviceInstallKeyCmd() *cobra.Command {
 			"that key, at the boot stage (R2) and on the portal (R6), and nothing removes it.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fail := func(err error) error {
-				if asJSON {
-					_ = printJSON(cmd.OutOrStdout(), map[string]any{"status": int(device.StatusInternal), "text": device.StatusInternal.Text(),
-						"installed": false, "error": err.Error()})
-					return withCode(exitError, nil)
-				}
-				return withCode(exitError, err)
-			}
+			fail := func(err error) error { return jsonFailure(cmd, asJSON, err) }
 			data, err := os.ReadFile(args[0])
 			if err != nil {
 				return fail(fmt.Errorf("cannot read the key file %s (%v); give the path of an OPERATOR.key file", args[0], errors.Unwrap(err)))
 			}
-			b, err := openBox(home)
+			b, err := openBoxFor(home)
 			if err != nil {
-				var ec *exitCodeError
-				if errors.As(err, &ec) && ec.err != nil {
-					return fail(ec.err)
-				}
 				return fail(err)
 			}
 			res := b.InstallOperatorKey(data)
 			res.Source = args[0]
-			code := updateExit(res)
-			if asJSON {
-				_ = printJSON(cmd.OutOrStdout(), res)
-				return withCode(code, nil)
-			}
-			printResult(cmd.OutOrStdout(), res)
-			switch code {
-			case exitOK:
-				return nil
-			case exitRefused:
-				return withCode(code, fmt.Errorf("the box refused the key (%d %s); %s", res.Status, res.Text, orElse(res.Hint, "see the explanation above")))
-			}
-			return withCode(code, fmt.Errorf("the key was not installed (%d %s); %s", res.Status, res.Text, orElse(res.Hint, "see the explanation above")))
+			return reportResult(cmd, res, asJSON, "key", "the key was not installed")
 		},
 	}
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
