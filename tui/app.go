@@ -26,6 +26,39 @@ type Model struct {
 	task    bool // the scenario panel is shown
 	sized   bool // a window size arrived
 	termW   int  // the terminal's width; common.width is what the screens get
+	setup   *setupRun
+}
+
+// setupRun is Options.Start in flight. Shutdown cancels it and waits for it
+// to return, so that the caller may remove the folder it writes into.
+type setupRun struct {
+	mu     sync.Mutex
+	closed bool // Shutdown was called: a setup not yet begun never begins
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// begin reports whether the setup may run; end must follow a true.
+func (r *setupRun) begin() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return false
+	}
+	r.wg.Add(1)
+	return true
+}
+
+func (r *setupRun) end() { r.wg.Done() }
+
+// stop cancels the setup and waits until it has returned.
+func (r *setupRun) stop() {
+	r.mu.Lock()
+	r.closed = true
+	r.cancel()
+	r.mu.Unlock()
+	r.wg.Wait()
 }
 
 // New builds the root model. Nothing slow happens here: Options.Start runs
@@ -41,27 +74,34 @@ func New(opts Options) *Model {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	h := help.New()
 	h.Styles = st.Help
-	m := &Model{c: c, help: h, insp: newInspector(c), termW: 80}
+	m := &Model{c: c, help: h, insp: newInspector(c), termW: 80, setup: &setupRun{}}
+	m.setup.ctx, m.setup.cancel = context.WithCancel(context.Background())
 	m.stack = []screen{newSetupScreen(c)}
 	return m
 }
 
 // Init starts the environment's setup behind a spinner.
 func (m *Model) Init() tea.Cmd {
-	start := m.c.opts.Start
+	start, run := m.c.opts.Start, m.setup
 	setup := func() tea.Msg {
 		if start == nil {
 			return envReadyMsg{err: errNoStart}
 		}
-		env, err := start(context.Background())
+		if !run.begin() {
+			return envReadyMsg{err: run.ctx.Err()}
+		}
+		defer run.end()
+		env, err := start(run.ctx)
 		return envReadyMsg{env: env, err: err}
 	}
 	return tea.Batch(m.top().Init(), setup)
 }
 
-// Shutdown cuts the power of a running update and waits for it to settle, so
-// that the caller may remove the box's home afterwards.
+// Shutdown stops the environment's setup if it still runs, cuts the power of
+// a running update, and waits for both to settle, so that the caller may
+// remove the box's home and the setup's folder afterwards.
 func (m *Model) Shutdown() {
+	m.setup.stop()
 	m.c.cancel()
 	if run := m.c.run; run != nil {
 		for range run.events {
@@ -103,7 +143,7 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.forward(tea.WindowSizeMsg{Width: c.width, Height: msg.Height})
 	case envReadyMsg:
 		if msg.err != nil {
-			m.stack = []screen{newMessageScreen(c, "Setup failed", msg.err.Error(), nil)}
+			m.stack = []screen{newMessageScreen(c, "Setup failed", sentence(msg.err.Error()), nil)}
 			return m, nil
 		}
 		c.env, c.ready = msg.env, true
@@ -129,6 +169,9 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.forward(msg), c.trainStep(msg.report))
 	case opDoneMsg:
 		return m, tea.Batch(m.forward(msg), c.trainStep(nil))
+	case keyInstalledMsg:
+		step := UpdateStep{Action: opKeyAction, Detail: msg.source, Result: msg.res}
+		return m, tea.Batch(m.forward(msg), c.stateCmd(), c.trainStep(step))
 	case stateMsg:
 		c.state, c.printenv = msg.state, msg.printenv
 		m.insp.refresh()
@@ -300,13 +343,15 @@ func (m *Model) View() string {
 	c := m.c
 	st := c.st
 	w, h := m.termW, c.height
+	// the screen first: its view decides whether it scrolls, which its keys in
+	// the help line then show
+	body := m.top().View()
 	header := m.header()
 	foot := m.footer()
 	bodyH := h - lipgloss.Height(header) - lipgloss.Height(foot)
 	if bodyH < 1 {
 		bodyH = 1
 	}
-	body := m.top().View()
 	if tr := c.opts.Training; tr != nil && m.task && !m.showIns {
 		if w >= inspectorSideBySide {
 			pw := inspectorWidth(w)
@@ -383,16 +428,47 @@ func (m *Model) footer() string {
 	if !c.ready {
 		global = []key.Binding{k.Help, k.Quit}
 	}
-	short := append(append([]key.Binding{}, own...), global...)
 	full := [][]key.Binding{own, global}
 	if m.showIns {
 		full = append(full, []key.Binding{k.Scroll})
 	}
-	out := m.help.View(bindings{short: short, full: full})
+	short := append([]key.Binding{}, own...)
+	if m.showIns && m.insp.vp.TotalLineCount() > m.insp.vp.Height {
+		short = append(short, k.Scroll) // the inspector is taller than the screen
+	}
+	out := m.shortHelp(append(short, global...))
+	if m.help.ShowAll {
+		out = m.help.View(bindings{full: full})
+	}
 	if n, ok := m.top().(noter); ok && m.help.ShowAll && n.Note() != "" {
 		out += "\n" + c.st.Muted.Render(wrap(n.Note(), m.termW-2))
 	}
 	return out
+}
+
+// shortHelp is the one-line help. When the keys do not fit the line, the
+// ones '?' still lists go first (inspector, task, hint, scroll, power), so
+// that "? help" and "q quit" stay in view. (help.Model's own cut lets a line
+// that fills the width exactly run past it.)
+func (m *Model) shortHelp(short []key.Binding) string {
+	k := m.c.keys
+	h := m.help
+	h.Width = 0
+	out := h.ShortHelpView(short)
+	for _, d := range []key.Binding{k.Inspector, k.Task, k.Hint, k.Scroll, k.Power} {
+		if lipgloss.Width(out) <= m.termW {
+			break
+		}
+		kept := short[:0:0]
+		for _, b := range short {
+			if b.Help() != d.Help() {
+				kept = append(kept, b)
+			}
+		}
+		short = kept
+		out = h.ShortHelpView(short)
+	}
+	return truncate(out, m.termW)
 }
 
 // fit pads or cuts s to exactly h lines of at most w cells.

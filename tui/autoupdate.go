@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
@@ -54,6 +55,11 @@ type autoupdateScreen struct {
 	progress *device.Progress
 	question string    // asked when autoupdate_cond is 1 ("update with confirmation")
 	answer   chan bool // where the answer goes; nil when nothing is asked
+
+	// vp holds the page when it is taller than the screen; it follows the
+	// newest line (the question, the outcome) until the person scrolls up.
+	vp       viewport.Model
+	scrolled bool
 }
 
 func newAutoupdateScreen(c *common) *autoupdateScreen { return &autoupdateScreen{c: c, id: c.newID()} }
@@ -120,6 +126,12 @@ func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 	case tea.KeyMsg:
 		k := s.c.keys
+		if s.vp.Height > 0 && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down) || key.Matches(msg, k.Scroll)) {
+			var cmd tea.Cmd
+			s.vp, cmd = s.vp.Update(msg)
+			s.scrolled = !s.vp.AtBottom()
+			return s, cmd
+		}
 		if s.answer != nil {
 			switch {
 			case key.Matches(msg, k.OK):
@@ -166,7 +178,7 @@ func (s *autoupdateScreen) View() string {
 		if step.Versus != "" {
 			row += st.Muted.Render(" vs " + step.Versus)
 		}
-		b.WriteString(truncate(row, w) + "\n")
+		b.WriteString(strings.ReplaceAll(wrap(row, w), "\n", "\n  ") + "\n")
 		if step.Note != "" {
 			b.WriteString(indent(st.Muted.Render(wrap(step.Note, w-2)), "  ") + "\n")
 		}
@@ -182,7 +194,7 @@ func (s *autoupdateScreen) View() string {
 		case len(steps) == 0:
 			b.WriteString(st.Muted.Render("Reading update_list.txt at autoupdateURL…"))
 		}
-		return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+		return s.page(b.String())
 	}
 	r := s.report
 	head := st.RefusalHead
@@ -196,11 +208,35 @@ func (s *autoupdateScreen) View() string {
 	if r.Outcome == device.AutoupdateInstalled {
 		b.WriteString(st.Muted.Render("Press OK to reboot into the new image."))
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.page(b.String())
 }
 
-func (s *autoupdateScreen) Title() string       { return "Check now" }
-func (s *autoupdateScreen) Keys() []key.Binding { return []key.Binding{s.c.keys.OK, s.c.keys.Exit} }
+// page shows text whole when it fits the screen, else in the viewport, at
+// its end unless the person scrolled up.
+func (s *autoupdateScreen) page(text string) string {
+	c, st := s.c, s.c.st
+	text = lipgloss.NewStyle().PaddingLeft(1).Render(strings.TrimRight(text, "\n"))
+	room := c.height - 2 // header and help line
+	if lipgloss.Height(text) <= room || room < 4 {
+		s.vp.Height = 0
+		return text
+	}
+	s.vp.Width, s.vp.Height = c.width, room-1
+	s.vp.SetContent(text)
+	if !s.scrolled {
+		s.vp.GotoBottom()
+	}
+	more := fmt.Sprintf(" ↑/↓ pgup/pgdn scroll · %d%%", int(s.vp.ScrollPercent()*100))
+	return s.vp.View() + "\n" + st.Muted.Render(more)
+}
+
+func (s *autoupdateScreen) Title() string { return "Check now" }
+func (s *autoupdateScreen) Keys() []key.Binding {
+	if s.vp.Height > 0 {
+		return []key.Binding{s.c.keys.OK, s.c.keys.Exit, s.c.keys.Scroll}
+	}
+	return []key.Binding{s.c.keys.OK, s.c.keys.Exit}
+}
 
 // Note is shown with the full help.
 func (s *autoupdateScreen) Note() string {

@@ -126,6 +126,7 @@ func (s *bootloaderScreen) rows() []blRow {
 				s.hadKey = hasOperatorKey(s.c.state)
 				return s.c.opCmd(opResetKey, (*device.Box).ResetOperatorKey)
 			}},
+			{name: "Install Op.KEY", act: func(s *bootloaderScreen) tea.Cmd { return c.push(newOpKeyScreen(s.c, flavorBootloader)) }},
 		}
 	}
 	return []blRow{
@@ -328,8 +329,10 @@ func (s *bootloaderScreen) View() string {
 		status = "* changed: Exit & Save keeps, Exit & Discard drops"
 	}
 	if status != "" {
-		sty := st.BLStatus
-		lines = append(lines, sty.Width(inner).Render(truncate(" "+status, inner)))
+		// a long status takes more lines: nothing of it is cut off
+		for _, l := range strings.Split(wrap(status, inner-2), "\n") {
+			lines = append(lines, st.BLStatus.Width(inner).Render(truncate(" "+l, inner)))
+		}
 	} else {
 		lines = append(lines, st.BLRow.Width(inner).Render(""))
 	}

@@ -90,3 +90,24 @@ func fetchList(ctx context.Context, u string) ([]listEntry, error) {
 	}
 	return out, nil
 }
+
+// stickKeys lists the key files on the USB drive at dir ("" : no drive
+// plugged in, which the box reports as 29).
+func stickKeys(dir string, m device.Model) ([]device.StickKey, error) {
+	if dir == "" {
+		return nil, &device.StatusError{Status: device.StatusUSBNotFound, Detail: "no USB drive is plugged in"}
+	}
+	return device.ListStickKeys(dir, m)
+}
+
+// installStickKey reads k from the USB drive and gives it to the box as its
+// operator key; the box checks its certification (R7).
+func installStickKey(box *device.Box, k device.StickKey) device.Result {
+	data, err := k.Read()
+	if err != nil {
+		st := device.StatusOf(err)
+		return device.Result{Status: st, Text: st.Text(), Rule: "header", Path: device.PathBoot,
+			Explain: err.Error() + ".", Hint: "put the key file back on the USB drive and try again"}
+	}
+	return box.InstallOperatorKey(data)
+}

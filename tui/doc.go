@@ -1,7 +1,8 @@
 // Package tui draws the recovery tools of MAG set-top boxes: power-on and
 // boot, the blue Bootloader (MAG250/254/270), the System Recovery Utility
 // (MAG256 and later), the embedded portal, the update flow with its progress
-// and its refusals, and an inspector of the box's state.
+// and its refusals, the install of a certified operator key, and an
+// inspector of the box's state.
 //
 // The package does no file or network I/O itself: every device call runs as
 // a tea.Cmd and the screens render the messages those commands return. Each

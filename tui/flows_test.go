@@ -154,7 +154,7 @@ func TestScreenAutoupdate(t *testing.T) {
 	s.keys("enter")
 	s.waitFor("Update now?") // autoupdate_cond 1: update with confirmation
 	s.keys("enter")
-	s.waitFor("installed")
+	s.waitFor("Press OK to reboot")
 	s.golden()
 }
 
@@ -220,5 +220,25 @@ func TestFlowQuitWhileFlashing(t *testing.T) {
 	s.waitFor("Writing the inactive bank")
 	s.keys("q")
 	s.waitFor("Quit? (y/n)")
+	s.golden()
+}
+
+// TestScreenAutoupdateRefused80x24: on a small terminal the page scrolls,
+// and it shows its end: the outcome and its explanation.
+func TestScreenAutoupdateRefused80x24(t *testing.T) {
+	tb := newTestBox(t, "MAG254", deviceInit())
+	url := updateServer(t, tb, "public-next")
+	if err := tb.box.SaveSettings(map[string]string{"autoupdateURL": url + "/mag254/update_list.txt", "autoupdate_cond": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, Env{Box: tb.box, ServerURL: url}, false, 80, 24)
+	s.waitFor("Home")
+	s.keys("enter", "enter")
+	s.waitFor("Check now")
+	s.down(2)
+	s.keys("enter")
+	s.waitFor("Update now?")
+	s.keys("enter")
+	s.waitFor("refused", "Next:")
 	s.golden()
 }

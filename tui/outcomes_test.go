@@ -82,12 +82,12 @@ func TestOutcomeWrongSignatureR1SRU(t *testing.T) {
 	s.golden()
 }
 
-// TestOutcomeWrongSignatureR1Scrolled is the refusal at 80×24, scrolled
-// to the end of its explanation.
+// TestOutcomeWrongSignatureR1Scrolled is the refusal at 80×20, where its
+// explanation does not fit, scrolled to the end.
 func TestOutcomeWrongSignatureR1Scrolled(t *testing.T) {
 	tb := newTestBox(t, "MAG254", deviceInit())
 	tb.demoStick(t, "operator-one")
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 80, 24)
+	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 80, 20)
 	s.waitFor("Press m (MENU)")
 	s.keys("m")
 	s.waitFor("Exit & Discard")

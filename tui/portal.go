@@ -26,6 +26,9 @@ func newPortalSettingsScreen(c *common) *listScreen {
 	s := &listScreen{c: c, title: "Settings", heading: "Settings", look: lookPortal}
 	s.items = []listItem{
 		{label: "Software update", sub: true, run: func() tea.Cmd { return c.push(newPortalUpdateScreen(c)) }},
+		{label: "Install Op.KEY", sub: true, note: "Installs an operator key from the USB drive, if MANUFACTURER certified it (R7). Reconstruction.", run: func() tea.Cmd {
+			return c.push(newOpKeyScreen(c, flavorPortal))
+		}},
 	}
 	return s
 }

@@ -52,6 +52,9 @@ func newSRUUpgradeScreen(c *common) *listScreen {
 			return c.push(newMessageScreen(c, "Using multicast",
 				"Multicast update (224.50.0.211:9001) is not simulated: there is no multicast stream here. Use Update software → Using USB or Using HTTP.", nil))
 		}},
+		{label: "Install Op.KEY", sub: true, note: "Installs an operator key from the USB drive, if MANUFACTURER certified it (R7). Reconstruction.", run: func() tea.Cmd {
+			return c.push(newOpKeyScreen(c, flavorSRU))
+		}},
 	}
 	return s
 }

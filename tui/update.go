@@ -144,7 +144,7 @@ func (s *updateScreen) View() string {
 	b.WriteString(st.Label.Render("Source: ") + st.Value.Render(s.sourceName()) + "\n\n")
 	switch {
 	case s.res != nil:
-		b.WriteString(s.resultView(w, c.height-3-lipgloss.Height(b.String())))
+		b.WriteString(s.resultView(w, c.height-2-strings.Count(b.String(), "\n")))
 	case s.ask != nil:
 		b.WriteString(st.Dialog.Render(st.Message.Render("Confirm")+"\n\n"+wrap(s.ask.question, w-6)+"\n\n"+
 			st.Muted.Render("OK (enter) installs it · EXIT (esc) keeps the running image")) + "\n")
@@ -237,7 +237,7 @@ func (s *updateScreen) tvText(r device.Result) (text, panel string) {
 }
 
 func (s *updateScreen) resultView(w, room int) string {
-	c, st := s.c, s.c.st
+	st := s.c.st
 	r := *s.res
 	text, panel := s.tvText(r)
 	var b strings.Builder
@@ -268,23 +268,30 @@ func (s *updateScreen) resultView(w, room int) string {
 		}
 		return b.String()
 	}
-	box := st.ExplainBox.Width(w - 2).Render(s.explain(r, w-6))
-	room -= lipgloss.Height(b.String()) + 1
-	if lipgloss.Height(box) <= room || room < 4 {
-		b.WriteString("\n" + box + "\n")
-		return b.String()
-	}
-	// taller than the screen: scroll it
-	s.vp.Width, s.vp.Height = w, room-1
-	s.vp.SetContent(box)
-	more := fmt.Sprintf("↑/↓ pgup/pgdn scroll · %d%%", int(s.vp.ScrollPercent()*100))
-	b.WriteString("\n" + s.vp.View() + "\n" + c.st.Muted.Render(more))
+	room -= strings.Count(b.String(), "\n")
+	b.WriteString(explainPane(st, &s.vp, explainResult(st, r, "Trusted on the "+pathName(r.Path)+": ", w-6), w, room))
 	return b.String()
 }
 
-// explain is the box under a refusal: rule, signers, trust, paragraph, hint.
-func (s *updateScreen) explain(r device.Result, w int) string {
-	st := s.c.st
+// explainPane draws an explanation box under a blank line in room lines
+// (the lines left under the text above it, header and help line aside):
+// whole when it fits, else in vp, which the arrows and pgup/pgdn scroll.
+func explainPane(st Styles, vp *viewport.Model, text string, w, room int) string {
+	box := st.ExplainBox.Width(w - 2).Render(text)
+	room--
+	if lipgloss.Height(box) <= room || room < 4 {
+		vp.Height = 0 // nothing to scroll
+		return "\n" + box + "\n"
+	}
+	vp.Width, vp.Height = w, room-1
+	vp.SetContent(box)
+	more := fmt.Sprintf("↑/↓ pgup/pgdn scroll · %d%%", int(vp.ScrollPercent()*100))
+	return "\n" + vp.View() + "\n" + st.Muted.Render(more)
+}
+
+// explainResult is the box under a refusal: rule, signers, the keys that
+// decide (after trustedLabel), paragraph, hint.
+func explainResult(st Styles, r device.Result, trustedLabel string, w int) string {
 	var b strings.Builder
 	b.WriteString(st.ExplainHead.Render("Why: ") + ruleName(r) + "\n")
 	if len(r.Blocks) > 0 {
@@ -310,10 +317,10 @@ func (s *updateScreen) explain(r device.Result, w int) string {
 		for i, k := range r.Trusted {
 			names[i] = keyName(k)
 		}
-		b.WriteString(wrap(st.ExplainHead.Render("Trusted on the "+pathName(r.Path)+": ")+strings.Join(names, ", "), w) + "\n")
+		b.WriteString(wrap(st.ExplainHead.Render(trustedLabel)+strings.Join(names, ", "), w) + "\n")
 	}
 	if r.Explain != "" {
-		b.WriteString(wrap(r.Explain, w) + "\n")
+		b.WriteString(wrap(sentence(r.Explain), w) + "\n")
 	}
 	if r.Hint != "" {
 		b.WriteString(st.HintLine.Render(wrap("Next: "+r.Hint, w)))
@@ -414,8 +421,10 @@ func (s *updateScreen) Keys() []key.Binding {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "install")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep"))}
 	case s.res != nil && s.res.Installed:
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "reboot"))}
-	case s.res != nil:
+	case s.res != nil && s.vp.Height > 0:
 		return []key.Binding{k.OK, k.Exit, k.Scroll}
+	case s.res != nil:
+		return []key.Binding{k.OK, k.Exit}
 	}
 	return nil
 }

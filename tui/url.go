@@ -108,13 +108,24 @@ func (s *urlScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 // listTable lays the update list out as a table (bubbles/table), the picked
 // entry highlighted; w is the width it may take.
 func (s *urlScreen) listTable(w int) string {
-	nameW, typeW, dateW := 20, 7, 29
+	// the name column takes the longest name (a list may break the 20-character
+	// rule), within reason; the selected row carries a mark, for terminals
+	// without colour
+	nameW, typeW, dateW := 4, 7, 29
+	for _, e := range s.entries {
+		nameW = max(nameW, lipgloss.Width(e.name))
+	}
+	nameW = min(nameW, 24) + 2
 	descrW := max(10, w-nameW-typeW-dateW-8)
-	cols := []table.Column{{Title: "Name", Width: nameW}, {Title: "Type", Width: typeW},
+	cols := []table.Column{{Title: "  Name", Width: nameW}, {Title: "Type", Width: typeW},
 		{Title: "Date", Width: dateW}, {Title: "Description", Width: descrW}}
 	rows := make([]table.Row, len(s.entries))
 	for i, e := range s.entries {
-		rows[i] = table.Row{e.name, e.typ, e.date, e.descr}
+		mark := "  "
+		if i == s.cursor {
+			mark = "▸ "
+		}
+		rows[i] = table.Row{mark + e.name, e.typ, e.date, e.descr}
 	}
 	styles := table.DefaultStyles()
 	styles.Header = s.c.st.Label.Padding(0, 1)
@@ -165,6 +176,11 @@ func (s *urlScreen) View() string {
 	default:
 		b.WriteString(st.Label.Render("update_list.txt of the configured server (↑/↓ picks one):") + "\n")
 		b.WriteString(s.listTable(c.width-4) + "\n")
+		if s.cursor >= 0 {
+			// the table cuts long descriptions: the picked entry's shows whole
+			e := s.entries[s.cursor]
+			b.WriteString("\n" + wrap(e.name+" · "+e.typ+" · "+e.descr, c.width-4) + "\n")
+		}
 	}
 	b.WriteString("\n" + st.Muted.Render(wrap("OK downloads and installs through the "+pathName(s.fl.path())+". EXIT (esc) goes back; keys type into the field.", c.width-4)))
 	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())

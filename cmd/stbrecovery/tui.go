@@ -78,7 +78,7 @@ func runTUI(m device.Model, modelGiven bool, home, usb string) error {
 	}
 	env := &tuiEnv{temp: temp}
 	defer env.close()
-	start := func(ctx context.Context) (tui.Env, error) { return env.start(m, modelGiven, home, usb) }
+	start := func(ctx context.Context) (tui.Env, error) { return env.start(ctx, m, modelGiven, home, usb) }
 	model := tui.New(tui.Options{Start: start})
 	p := tea.NewProgram(model, tea.WithAltScreen())
 	_, err = p.Run()
@@ -87,8 +87,10 @@ func runTUI(m device.Model, modelGiven bool, home, usb string) error {
 }
 
 // start opens or makes the box, the USB stick and the update server. It runs
-// behind the first screen's spinner.
-func (e *tuiEnv) start(m device.Model, modelGiven bool, home, usb string) (tui.Env, error) {
+// behind the first screen's spinner; a person who quits meanwhile cancels
+// ctx, and start stops at its next step (the program waits for it before it
+// removes the temporary folder).
+func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, home, usb string) (tui.Env, error) {
 	var out tui.Env
 	boxHome := home
 	if boxHome == "" {
@@ -108,6 +110,9 @@ func (e *tuiEnv) start(m device.Model, modelGiven bool, home, usb string) (tui.E
 		return out, err
 	}
 	out.Box = box
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
 	if usb == "" {
 		usb = filepath.Join(e.temp, "usb")
 		if err := device.WriteDemoStick(usb, m); err != nil {
@@ -116,8 +121,14 @@ func (e *tuiEnv) start(m device.Model, modelGiven bool, home, usb string) (tui.E
 		out.Notes = append(out.Notes, "demo USB stick: "+usb)
 	}
 	out.USBDir = usb
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
 	srvDir := filepath.Join(e.temp, "server")
 	if err := writeDemoServer(srvDir, m); err != nil {
+		return out, err
+	}
+	if err := ctx.Err(); err != nil {
 		return out, err
 	}
 	srv, err := device.StartUpdateServer(srvDir, nil)
@@ -177,7 +188,14 @@ func runScenarioTUI(name, report string) error {
 		if err != nil {
 			return tui.Env{}, err
 		}
+		if err := ctx.Err(); err != nil {
+			return tui.Env{}, err // quit while the scenario was being set up
+		}
 		if err := w.StartServer(); err != nil {
+			w.Close()
+			return tui.Env{}, err
+		}
+		if err := ctx.Err(); err != nil {
 			w.Close()
 			return tui.Env{}, err
 		}

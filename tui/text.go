@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -64,6 +66,16 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// sentence starts s with a capital letter, as the explanation box shows a
+// paragraph that the device may have built from a clause.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // indent puts prefix before every line of s.
