@@ -3,7 +3,9 @@ package device
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
@@ -134,8 +136,12 @@ func (b *Box) InstallOperatorKey(data []byte) Result {
 	st := b.state().clone()
 	if err := b.addOperatorKey(st, data); err != nil {
 		res.Status, res.Text = StatusSignatureInit, StatusSignatureInit.Text()
-		res.Explain = err.Error() + "."
+		res.Explain = upperFirst(strings.TrimSuffix(strings.TrimSpace(err.Error()), ".")) + "."
 		res.Hint = "ask the operator for its key certified by the manufacturer (the stb_pub_sign.key form)"
+		var kr *keyRefusal
+		if errors.As(err, &kr) && kr.hint != "" {
+			res.Hint = kr.hint
+		}
 		res.Trusted = []KeyRef{b.keyRef(RoleManufacturer)}
 		return res
 	}
@@ -179,11 +185,17 @@ func (b *Box) opRef(st *stateFile) *KeyRef {
 	return nil
 }
 
+// keyRefusal is why an operator key is not installed, with what to do about it.
+type keyRefusal struct{ why, hint string }
+
+func (e *keyRefusal) Error() string { return e.why }
+
 // addOperatorKey checks a certified key against the MANUFACTURER key of st and adds it to st.
 func (b *Box) addOperatorKey(st *stateFile, data []byte) error {
 	key, err := imagefmt.LoadKey(data)
 	if err != nil {
-		return fmt.Errorf("the operator key cannot be read: %v", err)
+		return &keyRefusal{why: fmt.Sprintf("the operator key cannot be read: %v", err),
+			hint: "give the operator's key file in the stb_pub_sign.key form (OPERATOR.key)"}
 	}
 	var manuf *imagefmt.Key
 	for _, sk := range st.Keys {
@@ -198,7 +210,8 @@ func (b *Box) addOperatorKey(st *stateFile, data []byte) error {
 		return fmt.Errorf("the box has no MANUFACTURER key to check the certification with")
 	}
 	if _, err := key.VerifyCertification(manuf); err != nil {
-		return fmt.Errorf("the operator key %s is not certified by this box's MANUFACTURER key %s: %v", key, manuf, err)
+		detail := strings.TrimPrefix(err.Error(), imagefmt.ErrSignatureInit.Text+": ")
+		return &keyRefusal{why: fmt.Sprintf("the operator key %s is not certified by this box's MANUFACTURER key %s: %s", key, manuf, detail)}
 	}
 	for _, sk := range st.Keys {
 		if sk.Role == RoleOperator {
@@ -206,7 +219,8 @@ func (b *Box) addOperatorKey(st *stateFile, data []byte) error {
 				return nil
 			}
 			if choiceOperatorKeyOnlySame {
-				return fmt.Errorf("the box is already locked to the operator key %s (%s); only that operator can change it", sk.Name, sk.ID)
+				return &keyRefusal{why: fmt.Sprintf("the box is already locked to the operator key %s (%s); only that operator can change it", sk.Name, sk.ID),
+					hint: fmt.Sprintf("install the images of the operator whose key the box holds (%s), or ask that operator", sk.Name)}
 			}
 		}
 	}
