@@ -17,7 +17,8 @@ func newPortalScreen(c *common) *listScreen {
 	}
 	s.below = func() string {
 		set := c.state.Settings
-		return c.st.Muted.Render("Running " + orDash(set["Image_Desc"]) + " · version " + orDash(set["Image_Version"]) + " · bank " + c.bankName(c.state.Active))
+		line := "Running " + orDash(set["Image_Desc"]) + " · version " + orDash(set["Image_Version"]) + " · bank " + c.bankName(c.state.Active)
+		return c.st.Muted.Render(wrap(line, min(c.width-4, 76)))
 	}
 	return s
 }
