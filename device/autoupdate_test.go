@@ -195,8 +195,12 @@ func TestAutoupdateSequence(t *testing.T) {
 				t.Fatalf("outcome %s, status %v, steps %q; want %s, %v, %q\n%+v", r.Outcome, r.Status, got,
 					c.want.outcome, c.want.status, c.want.steps, r.Steps)
 			}
-			if (installs == 1) != c.want.installed && c.install == 0 {
-				t.Errorf("install called %d times", installs)
+			// The install is called once exactly when the sequence reaches its install step.
+			if reached := strings.Contains(c.want.steps, "install"); installs != map[bool]int{false: 0, true: 1}[reached] {
+				t.Errorf("install called %d times; the steps %s reach it: %v", installs, c.want.steps, reached)
+			}
+			if r.Result != nil && r.Result.Installed != c.want.installed {
+				t.Errorf("installed %v; want %v", r.Result.Installed, c.want.installed)
 			}
 			if h := srv.imageHits.Load(); h != c.want.imageHits {
 				t.Errorf("image fetched %d times; want %d", h, c.want.imageHits)
@@ -320,5 +324,38 @@ func TestBoxAutoupdate(t *testing.T) {
 				htSameSnapshot(t, before, htSnapshot(t, home))
 			}
 		})
+	}
+}
+
+// TestAutoupdateComparesDatesNotVersions: RULES.md check 4 says that on the
+// portal "Autoupdate compares dates"; the version-number question that a
+// manual portal update asks (an older version needs a confirmation) is not
+// Autoupdate's. An image with a newer list and header date installs even
+// when its Image Version is not higher than the running one.
+func TestAutoupdateComparesDatesNotVersions(t *testing.T) {
+	b, err := Init(filepath.Join(t.TempDir(), "box"), InitOptions{Model: "MAG254"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	running, ok := ParseImageDate(b.Running().Date)
+	if !ok {
+		t.Fatal(b.Running().Date)
+	}
+	newer := running.Add(72 * time.Hour).In(eet)
+	for _, version := range []int{b.Running().Version - 1, b.Running().Version} {
+		srv := newAUServer(t)
+		srv.list = "[" + auEntry("n", "$URL/img", "release", newer) + "]"
+		srv.images["/img"] = htImage(t, htImageSpec{Version: version, Date: newer, Desc: fmt.Sprintf("0.2.%d-r99-254", version), Key: htKey(t, "manufacturer")})
+		if err := b.SaveSettings(map[string]string{"autoupdate_cond": "0", "autoupdateURL": srv.URL + "/mag254/"}); err != nil {
+			t.Fatal(err)
+		}
+		rep := b.Autoupdate(context.Background(), AutoupdateOptions{})
+		if rep.Outcome != AutoupdateInstalled || rep.Status != StatusFinishedOK {
+			t.Fatalf("version %d, newer date: %s %v\n%+v", version, rep.Outcome, rep.Status, rep.Steps)
+		}
+		if got := b.State().Settings["Image_Version"]; got != fmt.Sprint(version) {
+			t.Errorf("Image_Version %s after installing version %d", got, version)
+		}
+		newer = newer.Add(72 * time.Hour)
 	}
 }

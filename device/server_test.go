@@ -136,8 +136,11 @@ func TestUpdateServer(t *testing.T) {
 		}
 	}
 	resp, err := http.Post(srv.URL+"/imageupdate", "text/plain", strings.NewReader("x"))
-	if err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("POST: %v %v", resp.StatusCode, err)
+	if err != nil {
+		t.Fatalf("POST: %v", err)
+	}
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d; want 405", resp.StatusCode)
 	}
 	resp.Body.Close()
 	// A list written by hand is served as it stands.

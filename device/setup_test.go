@@ -82,7 +82,7 @@ func TestFlashBankRefuses(t *testing.T) {
 		{"wrong-model", "built for MAG322"},
 		{"operator-one", "does not verify"}, // no operator key installed
 		{"tampered", "does not verify"},
-		{"wrong-hash", ""},
+		{"wrong-hash", "SHA-256"}, // a SHA-256 image on a SHA-1 model
 	} {
 		before := b.State()
 		err := b.FlashBank(1, setupImage(t, m, c.image))

@@ -142,6 +142,13 @@ func (st *stateFile) check() error {
 		if b.Image != nil && !m.TakesImagesFor(b.Image.Model) {
 			return fmt.Errorf("bank %d holds an image for %q, not for %s", i, b.Image.Model, m.Base)
 		}
+		if b.Image != nil {
+			switch b.Image.Kind {
+			case KindFactory, KindPublic, KindCustom, KindOperator, KindUnknown:
+			default: // planFor would take any other kind for a Public image (R4)
+				return fmt.Errorf("bank %d holds an image of kind %q; the kinds are factory, public, custom, operator and unknown", i, b.Image.Kind)
+			}
+		}
 	}
 	seen := map[Role]bool{}
 	for _, k := range st.Keys {

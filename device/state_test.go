@@ -22,6 +22,7 @@ func TestDamagedStateIsReportedNotReplaced(t *testing.T) {
 		"newer":       {[]byte(strings.Replace(string(good), `"format": 1`, `"format": 9`, 1)), "newer"},
 		"no format":   {[]byte(strings.Replace(string(good), `"format": 1,`, ``, 1)), "format"},
 		"bad bank":    {[]byte(strings.Replace(string(good), `"active": 0`, `"active": 2`, 1)), "active bank"},
+		"bad kind":    {[]byte(strings.Replace(string(good), `"kind": "factory"`, `"kind": "zzz"`, 1)), "kind \"zzz\""},
 		"bad model":   {[]byte(strings.Replace(string(good), `"model": "MAG254"`, `"model": "MAG999"`, 1)), "MAG999"},
 		"bad key":     {[]byte(strings.Replace(string(good), `"data": "-----BEGIN`, `"data": "x-----BEGIN`, 1)), "MANUFACTURER key does not load"},
 		"extra field": {[]byte(strings.Replace(string(good), `"format": 1,`, `"format": 1, "colour": "blue",`, 1)), "colour"},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -241,7 +242,9 @@ func TestDeviceUpdateSurvivesSIGKILL(t *testing.T) {
 			// appear, then for it to stop growing.
 			waitSettled(filepath.Join(home, "bank0"))
 		}
-		if tmps, _ := filepath.Glob(filepath.Join(home, "bank0", ".imageupdate.*.tmp")); len(tmps) > 0 {
+		tmps, _ := filepath.Glob(filepath.Join(home, "bank0", ".imageupdate.*.tmp"))
+		wasMid := len(tmps) > 0
+		if wasMid {
 			midWrite++
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
@@ -267,6 +270,9 @@ func TestDeviceUpdateSurvivesSIGKILL(t *testing.T) {
 		case br.Image.Version == m.FactoryVersion+1 && br.Bank == 1:
 			if !st.Banks[0].Valid {
 				invalidAfter++
+			} else if wasMid {
+				// RULES.md: a power cut while writing leaves the inactive bank invalid.
+				t.Errorf("point %d: killed while bank 0 was being written, yet bank 0 is valid", i)
 			}
 		case br.Image.Version == m.FactoryVersion+2 && br.Bank == 0 && n == len(data):
 			switched++
@@ -333,12 +339,26 @@ func TestRulesCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("%d %s", code, errOut)
 	}
-	keys, _ := device.LoadDemoKeys()
+	keys, err := device.LoadDemoKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
 	m, _ := device.LookupModel("MAG254")
-	cells, _ := device.Matrix(keys, m)
+	cells, err := device.Matrix(keys, m)
+	if err != nil || len(cells) == 0 {
+		t.Fatalf("Matrix: %d cells, %v", len(cells), err)
+	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != len(cells)+3 {
 		t.Fatalf("%d lines for %d cells", len(lines), len(cells))
+	}
+	// Each row shows the decision of its cell: its result and its rule.
+	for i, c := range cells {
+		row := strings.Fields(lines[i+3])
+		want := fmt.Sprintf("%d %s", c.Decision.Status, c.Decision.Text)
+		if !strings.Contains(lines[i+3], want) || len(row) == 0 || row[len(row)-1] != c.Decision.Rule || row[0] != string(c.Case.Path) || row[3] != c.Case.Incoming {
+			t.Errorf("row %d %q; want %+v: %s %s", i, lines[i+3], c.Case, want, c.Decision.Rule)
+		}
 	}
 	if !strings.Contains(out, "portal  custom-alpha  -          custom-beta") || !strings.Contains(out, "17 Wrong signature") {
 		t.Errorf("unexpected table:\n%s", out)
@@ -346,12 +366,36 @@ func TestRulesCommand(t *testing.T) {
 	code, out, _ = runCLI(t, "rules", "--model", "MAG322", "--json")
 	var got struct {
 		Cells []struct {
-			Status int
-			Rule   string
+			Path        string
+			Running     string
+			OperatorKey bool `json:"operator_key"`
+			Incoming    string
+			Status      int
+			Rule        string
+			Installed   bool
 		}
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &got) != nil || len(got.Cells) != len(cells) {
+	m322, _ := device.LookupModel("MAG322")
+	cells322, err := device.Matrix(keys, m322)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil || len(got.Cells) != len(cells322) {
 		t.Fatalf("rules --json: %d %q", code, out)
+	}
+	accepted := 0
+	for i, c := range cells322 {
+		g := got.Cells[i]
+		if g.Path != string(c.Case.Path) || g.Running != c.Case.Running || g.OperatorKey != c.Case.OperatorKey || g.Incoming != c.Case.Incoming ||
+			g.Status != int(c.Decision.Status) || g.Rule != c.Decision.Rule || g.Installed != c.Decision.Accept {
+			t.Errorf("cell %d: --json says %+v; Matrix says %+v %d %s", i, g, c.Case, c.Decision.Status, c.Decision.Rule)
+		}
+		if g.Installed {
+			accepted++
+		}
+	}
+	if accepted == 0 || accepted == len(cells322) {
+		t.Errorf("%d of %d cells accepted; a real matrix accepts some and refuses others", accepted, len(cells322))
 	}
 	if code, _, _ := runCLI(t, "rules", "--model", "XYZ"); code != exitError {
 		t.Errorf("unknown model: %d", code)
