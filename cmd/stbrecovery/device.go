@@ -213,7 +213,7 @@ func newDeviceUpdateCmd() *cobra.Command {
 	fl.StringVar(&f.usb, "usb", "", "a folder standing for the USB drive (it holds mag254/imageupdate)")
 	fl.StringVar(&f.url, "url", "", "an http:// URL of an imageupdate file")
 	fl.StringVar(&f.via, "via", "boot", "the update path: boot (Bootloader / System Recovery Utility) or portal")
-	fl.BoolVar(&f.force, "force", false, "install the same version again (as Forced = Yes)")
+	fl.BoolVar(&f.force, "force", false, "boot path: install the same version again (as Forced = Yes); portal: also install an older image without asking")
 	fl.BoolVar(&f.confirm, "confirm", false, "answer yes when the portal asks before an older image")
 	fl.BoolVar(&f.asJSON, "json", false, "print one JSON object")
 	return cmd
