@@ -848,6 +848,9 @@ func (p *parser) running(n *yaml.Node) (*ImageCheck, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(n.Content) == 0 {
+		return nil, p.errAt(n, "goal.running", "give at least one check (kind, version, min_version, max_version, signer or rootfs_signer)")
+	}
 	r := &ImageCheck{}
 	if v := f.get("kind"); v != nil {
 		k, err := p.oneOf(v, "goal.running.kind", "kind", string(device.KindFactory), string(device.KindPublic), string(device.KindCustom), string(device.KindOperator))

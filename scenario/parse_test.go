@@ -54,6 +54,8 @@ func TestParseBadFiles(t *testing.T) {
 	}{
 		{"unknown operator key", "operator_key: operator_one", "operator_key: operator_three",
 			`wrong.yaml:9: box.operator_key: unknown key "operator_three" (use operator_one or operator_two)`},
+		{"goal that checks nothing", "  running:\n    kind: public\n", "  running: {}\n",
+			`wrong.yaml:15: goal.running: give at least one check`},
 		{"unknown model", "model: MAG254", "model: MAG999",
 			`wrong.yaml:2: model: unknown model "MAG999" (use MAG250, MAG254,`},
 		{"missing model", "model: MAG254\n", "",
