@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -154,7 +155,33 @@ func TestServeEndToEnd(t *testing.T) {
 		})
 	}
 
-	// The list names both images; Ctrl+C stops the server cleanly.
+	// The list names both images, with their URLs on this server.
+	resp, err := http.Get(base + "/update_list.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []struct {
+		Name string `json:"name"`
+		URL  string `json:"url"`
+		Type string `json:"type"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("update_list.txt: %v (HTTP %d)", err, resp.StatusCode)
+	}
+	urls := map[string]bool{}
+	for _, e := range list {
+		urls[e.URL] = true
+		if e.Name == "" || e.Type != "release" {
+			t.Errorf("list entry %+v", e)
+		}
+	}
+	if len(list) != 2 || !urls[base+"/mag254/imageupdate"] || !urls[base+"/operator/imageupdate"] {
+		t.Errorf("update_list.txt lists %+v", list)
+	}
+
+	// Ctrl+C stops the server cleanly.
 	if err := serve.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
