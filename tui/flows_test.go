@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stbrecovery/stbrecovery/device"
 )
 
@@ -18,15 +17,11 @@ func TestFlowExitAndSave(t *testing.T) {
 	opts := testOptions(Env{Box: tb.box}, true)
 	opts.Timing.Message = time.Hour // keep "OK. Reboot..." on screen
 	s := startWith(t, opts, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Exit & Discard")
-	s.keys("right") // TV System: next value
-	s.down(9)
-	s.keys("enter")
-	s.waitFor("Please confirm save change. Press OK")
-	s.keys("enter")
-	s.waitFor("OK. Reboot...")
+	s.run(toBootloader(
+		step{keys: []string{"right"}}, // TV System: next value
+		step{down: 9, keys: []string{"enter"}, wait: []string{"Please confirm save change. Press OK"}},
+		step{keys: []string{"enter"}, wait: []string{"OK. Reboot..."}},
+	), "")
 	if got := tb.box.State().Settings["tvsystem"]; got != "1080i-50" {
 		t.Errorf("tvsystem after Exit & Save = %q, want 1080i-50", got)
 	}
@@ -36,13 +31,10 @@ func TestFlowExitAndSave(t *testing.T) {
 func TestFlowExitAndDiscard(t *testing.T) {
 	tb := newTestBox(t, "MAG254", deviceInit())
 	s := start(t, Env{Box: tb.box}, true, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Exit & Discard")
-	s.keys("right")
-	s.down(10)
-	s.keys("enter") // Exit & Discard: reboot
-	s.waitFor("Press m (MENU)")
+	s.run(toBootloader(
+		step{keys: []string{"right"}},
+		step{down: 10, keys: []string{"enter"}, wait: []string{"Press m (MENU)"}}, // Exit & Discard: reboot
+	), "")
 	if got := tb.box.State().Settings["tvsystem"]; got != "720p-50" {
 		t.Errorf("tvsystem after Exit & Discard = %q, want 720p-50", got)
 	}
@@ -50,45 +42,12 @@ func TestFlowExitAndDiscard(t *testing.T) {
 }
 
 func TestFlowResetOpKeyLocked(t *testing.T) {
-	keys, err := device.LoadDemoKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := keys.Cert("operator_one")
-	f := filepath.Join(t.TempDir(), "op.key")
-	os.WriteFile(f, cert, 0o644)
-	tb := newTestBox(t, "MAG254", device.InitOptions{OperatorKey: f})
+	tb := newTestBox(t, "MAG254", withOperatorKey("operator_one")(t))
 	s := start(t, Env{Box: tb.box}, true, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Exit & Discard")
-	s.down(7)
-	s.keys("right")
-	s.waitFor("Reset Op.KEY")
-	s.down(2)
-	s.keys("enter")
-	s.waitFor("cannot be removed")
-	s.golden()
-}
-
-// TestScreenBootEr20: the active bank holds nothing valid.
-func TestScreenBootEr20(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	if err := tb.box.SetActiveBank(1); err != nil {
-		t.Fatal(err)
-	}
-	s := start(t, Env{Box: tb.box}, false, 80, 24)
-	s.waitFor("Active partition not valid", "stays here")
-	s.golden()
-}
-
-func TestScreenBootEr20MAG420(t *testing.T) {
-	tb := newTestBox(t, "MAG420", deviceInit())
-	if err := tb.box.SetActiveBank(1); err != nil {
-		t.Fatal(err)
-	}
-	s := start(t, Env{Box: tb.box}, false, 80, 24)
-	s.waitFor("Active partition not valid", "stays here")
+	s.run(toBootloader(
+		step{down: 7, keys: []string{"right"}, wait: []string{"Reset Op.KEY"}},
+		step{down: 2, keys: []string{"enter"}, wait: []string{"cannot be removed"}},
+	), "")
 	s.golden()
 }
 
@@ -113,73 +72,97 @@ func updateServer(t *testing.T, tb *testBox, names ...string) string {
 	return srv.URL
 }
 
-func TestScreenSRUUsingHTTP(t *testing.T) {
-	tb := newTestBox(t, "MAG322", deviceInit())
-	url := updateServer(t, tb, "public", "public-next")
-	s := start(t, Env{Box: tb.box, ServerURL: url}, true, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Boot from backup bank")
-	s.keys("down", "enter", "enter", "down", "enter")
-	s.waitFor("update_list.txt of the configured server")
-	s.keys("down", "down") // the second entry
-	s.golden()
+// servedScreenCases are golden screens of boxes readied beyond a stick: a
+// bank made invalid, an update server, Autoupdate settings (run by TestScreen).
+var servedScreenCases = []screenCase{
+	// BootEr20: the active bank holds nothing valid.
+	{name: "BootEr20", model: "MAG254", prep: invalidActiveBank, w: 80, h: 24, steps: []step{
+		{wait: []string{"Active partition not valid", "stays here"}},
+	}},
+	{name: "BootEr20MAG420", model: "MAG420", prep: invalidActiveBank, w: 80, h: 24, steps: []step{
+		{wait: []string{"Active partition not valid", "stays here"}},
+	}},
+	{name: "SRUUsingHTTP", model: "MAG322", prep: serving("public", "public-next"), menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"down", "enter", "enter", "down", "enter"}, wait: []string{"update_list.txt of the configured server"}},
+		step{keys: []string{"down", "down"}}, // the second entry
+	)},
+	{name: "Autoupdate", model: "MAG254", prep: autoupdating("", "factory-next"), w: 100, h: 30, steps: toAutoupdateQuestion(
+		// autoupdate_cond 1: update with confirmation
+		step{keys: []string{"enter"}, wait: []string{"Press OK to reboot"}},
+	)},
+	// AutoupdateAsks: with autoupdate_cond 1 the portal asks before installing.
+	{name: "AutoupdateAsks", model: "MAG254", prep: autoupdating("1", "factory-next"), w: 100, h: 30, steps: toAutoupdateQuestion()},
+	// AutoupdateRefused80x24: on a small terminal the page scrolls, and it
+	// shows its end: the outcome and its explanation.
+	{name: "AutoupdateRefused80x24", model: "MAG254", prep: autoupdating("1", "public-next"), w: 80, h: 24, steps: toAutoupdateQuestion(
+		step{keys: []string{"enter"}, wait: []string{"refused", "Next:"}},
+	)},
 }
 
-func TestOutcomeInstalledHTTP(t *testing.T) {
-	tb := newTestBox(t, "MAG322", deviceInit())
-	url := updateServer(t, tb, "public", "public-next")
-	s := start(t, Env{Box: tb.box, ServerURL: url}, true, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Boot from backup bank")
-	s.keys("down", "enter", "enter", "down", "enter")
-	s.waitFor("update_list.txt of the configured server")
-	s.keys("down", "down", "enter")
-	s.waitFor("16 Update finished OK")
-	s.golden()
+// servedOutcomeCases are golden outcomes of updates from a server or on a
+// box readied beyond a stick (run by TestOutcome).
+var servedOutcomeCases = []screenCase{
+	{name: "InstalledHTTP", model: "MAG322", prep: serving("public", "public-next"), menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"down", "enter", "enter", "down", "enter"}, wait: []string{"update_list.txt of the configured server"}},
+		step{keys: []string{"down", "down", "enter"}, wait: []string{"16 Update finished OK"}},
+	)},
+	{name: "PortalOlderAsks", model: "MAG254", init: runningDemo("public"), demo: "public-older", w: 100, h: 30, steps: portalUSB(
+		step{wait: []string{"Install it anyway?"}},
+	)},
 }
 
-func TestScreenAutoupdate(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	url := updateServer(t, tb, "factory-next")
-	if err := tb.box.SaveSettings(map[string]string{"autoupdateURL": url + "/mag254/update_list.txt"}); err != nil {
+// invalidActiveBank makes bank 1, which holds nothing, the active one.
+func invalidActiveBank(t *testing.T, tb *testBox) string {
+	t.Helper()
+	if err := tb.box.SetActiveBank(1); err != nil {
 		t.Fatal(err)
 	}
-	s := start(t, Env{Box: tb.box, ServerURL: url}, false, 100, 30)
-	s.waitFor("Home")
-	s.keys("enter", "enter")
-	s.waitFor("Check now")
-	s.down(2)
-	s.keys("enter")
-	s.waitFor("Update now?") // autoupdate_cond 1: update with confirmation
-	s.keys("enter")
-	s.waitFor("Press OK to reboot")
-	s.golden()
+	return ""
+}
+
+// serving serves the named demo images with updateServer.
+func serving(names ...string) func(*testing.T, *testBox) string {
+	return func(t *testing.T, tb *testBox) string {
+		t.Helper()
+		return updateServer(t, tb, names...)
+	}
+}
+
+// autoupdating serves the named demo images and points the box's
+// Autoupdate at them, with autoupdate_cond cond ("": not set).
+func autoupdating(cond string, names ...string) func(*testing.T, *testBox) string {
+	return func(t *testing.T, tb *testBox) string {
+		t.Helper()
+		url := updateServer(t, tb, names...)
+		settings := map[string]string{"autoupdateURL": url + "/mag254/update_list.txt"}
+		if cond != "" {
+			settings["autoupdate_cond"] = cond
+		}
+		if err := tb.box.SaveSettings(settings); err != nil {
+			t.Fatal(err)
+		}
+		return url
+	}
+}
+
+// toAutoupdateQuestion opens Check now in the portal and waits for its
+// question, then takes more.
+func toAutoupdateQuestion(more ...step) []step {
+	return append([]step{
+		{wait: []string{"Home"}},
+		{keys: []string{"enter", "enter"}, wait: []string{"Check now"}},
+		{down: 2, keys: []string{"enter"}, wait: []string{"Update now?"}},
+	}, more...)
 }
 
 // autoupdateAsking opens Check now on a box whose autoupdate_cond is 1 and
 // waits for the question.
 func autoupdateAsking(t *testing.T) (*testBox, *session) {
 	tb := newTestBox(t, "MAG254", deviceInit())
-	url := updateServer(t, tb, "factory-next")
-	if err := tb.box.SaveSettings(map[string]string{"autoupdateURL": url + "/mag254/update_list.txt", "autoupdate_cond": "1"}); err != nil {
-		t.Fatal(err)
-	}
+	url := autoupdating("1", "factory-next")(t, tb)
 	s := start(t, Env{Box: tb.box, ServerURL: url}, false, 100, 30)
-	s.waitFor("Home")
-	s.keys("enter", "enter")
-	s.waitFor("Check now")
-	s.down(2)
-	s.keys("enter")
-	s.waitFor("Update now?")
+	s.run(toAutoupdateQuestion(), url)
 	return tb, s
-}
-
-// TestScreenAutoupdateAsks: with autoupdate_cond 1 the portal asks before installing.
-func TestScreenAutoupdateAsks(t *testing.T) {
-	_, s := autoupdateAsking(t)
-	s.golden()
 }
 
 // TestFlowAutoupdateDeclined: EXIT at the question installs nothing.
@@ -197,48 +180,11 @@ func TestFlowAutoupdateDeclined(t *testing.T) {
 	}
 }
 
-func TestOutcomePortalOlderAsks(t *testing.T) {
-	probe := newTestBox(t, "MAG254", deviceInit())
-	tb := newTestBox(t, "MAG254", device.InitOptions{Image: probe.demoFile(t, "public")})
-	tb.demoStick(t, "public-older")
-	s := portalUSB(t, tb)
-	s.waitFor("Install it anyway?")
-	s.golden()
-}
-
 // TestFlowQuitWhileFlashing: q asks first while the flash is being written.
 func TestFlowQuitWhileFlashing(t *testing.T) {
 	tb := newTestBox(t, "MAG254", deviceInit())
 	url := stallingServer(t, tb, "factory-next")
 	s := start(t, Env{Box: tb.box, ServerURL: url}, false, 80, 24)
-	s.waitFor("Home")
-	s.keys("enter", "enter", "down", "enter")
-	s.waitFor("URL:")
-	s.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
-	s.tm.Type(url + "/image")
-	s.keys("enter")
-	s.waitFor("Writing the inactive bank")
-	s.keys("q")
-	s.waitFor("Quit? (y/n)")
-	s.golden()
-}
-
-// TestScreenAutoupdateRefused80x24: on a small terminal the page scrolls,
-// and it shows its end: the outcome and its explanation.
-func TestScreenAutoupdateRefused80x24(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	url := updateServer(t, tb, "public-next")
-	if err := tb.box.SaveSettings(map[string]string{"autoupdateURL": url + "/mag254/update_list.txt", "autoupdate_cond": "1"}); err != nil {
-		t.Fatal(err)
-	}
-	s := start(t, Env{Box: tb.box, ServerURL: url}, false, 80, 24)
-	s.waitFor("Home")
-	s.keys("enter", "enter")
-	s.waitFor("Check now")
-	s.down(2)
-	s.keys("enter")
-	s.waitFor("Update now?")
-	s.keys("enter")
-	s.waitFor("refused", "Next:")
+	s.run(toURLWriting(step{keys: []string{"q"}, wait: []string{"Quit? (y/n)"}}), url)
 	s.golden()
 }

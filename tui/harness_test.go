@@ -153,22 +153,24 @@ func (s *session) waitFor(texts ...string) {
 	}, teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 }
 
+// namedKeys are the keys session.keys takes by name; any other string is
+// typed as runes.
+var namedKeys = map[string]tea.KeyType{
+	"up":     tea.KeyUp,
+	"down":   tea.KeyDown,
+	"left":   tea.KeyLeft,
+	"right":  tea.KeyRight,
+	"enter":  tea.KeyEnter,
+	"esc":    tea.KeyEsc,
+	"pgdown": tea.KeyPgDown,
+	"ctrl+u": tea.KeyCtrlU,
+}
+
 func (s *session) keys(ks ...string) {
 	for _, k := range ks {
-		switch k {
-		case "up":
-			s.tm.Send(tea.KeyMsg{Type: tea.KeyUp})
-		case "down":
-			s.tm.Send(tea.KeyMsg{Type: tea.KeyDown})
-		case "left":
-			s.tm.Send(tea.KeyMsg{Type: tea.KeyLeft})
-		case "right":
-			s.tm.Send(tea.KeyMsg{Type: tea.KeyRight})
-		case "enter":
-			s.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-		case "esc":
-			s.tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
-		default:
+		if kt, ok := namedKeys[k]; ok {
+			s.tm.Send(tea.KeyMsg{Type: kt})
+		} else {
 			s.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
 		}
 	}
@@ -178,6 +180,100 @@ func (s *session) keys(ks ...string) {
 func (s *session) down(n int) {
 	for i := 0; i < n; i++ {
 		s.keys("down")
+	}
+}
+
+// step is one move of a golden case: Down pressed down times, then keys,
+// then text typed, then a wait until the screen shows every one of wait
+// (none: no wait).
+type step struct {
+	down int
+	keys []string
+	text string // typed a rune at a time; $URL stands for the server's URL
+	wait []string
+}
+
+// run plays steps in order; url replaces $URL in their text.
+func (s *session) run(steps []step, url string) {
+	s.t.Helper()
+	for _, st := range steps {
+		s.down(st.down)
+		s.keys(st.keys...)
+		if st.text != "" {
+			s.tm.Type(strings.ReplaceAll(st.text, "$URL", url))
+		}
+		if len(st.wait) > 0 {
+			s.waitFor(st.wait...)
+		}
+	}
+}
+
+// screenCase is one golden screen: a fresh box, what is put on its stick,
+// a program started at a size, and the steps that lead to the screen.
+type screenCase struct {
+	name  string
+	model string
+	// init gives the box's init options; nil for deviceInit().
+	init func(t *testing.T) device.InitOptions
+	demo string // demo image put on the stick as <model>/imageupdate
+	raw  []byte // or these bytes
+	kit  bool   // or the demo kit's whole stick
+	// prep readies the box after the stick and returns the update
+	// server's URL, if any: the box's configured server, and $URL in steps.
+	prep func(t *testing.T, tb *testBox) string
+	// typedOnly leaves the box without a configured server: prep's URL
+	// is only typed.
+	typedOnly bool
+	menu      bool // MENU listened for at power-on
+	w, h      int
+	steps     []step
+	// check, if set, looks at the box once the steps are done, before
+	// the screen is compared.
+	check func(t *testing.T, tb *testBox)
+}
+
+// runScreenCases runs each case as a subtest, compared with
+// testdata/<test>/<case>.golden.
+func runScreenCases(t *testing.T, cases []screenCase) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, c := range cases {
+		if seen[c.name] {
+			t.Fatalf("two cases named %q", c.name)
+		}
+		seen[c.name] = true
+		t.Run(c.name, func(t *testing.T) {
+			init := deviceInit()
+			if c.init != nil {
+				init = c.init(t)
+			}
+			tb := newTestBox(t, c.model, init)
+			switch {
+			case c.demo != "":
+				tb.demoStick(t, c.demo)
+			case c.raw != nil:
+				tb.stick(t, c.raw)
+			case c.kit:
+				tb.usb = t.TempDir()
+				if err := device.WriteDemoStick(tb.usb, tb.model); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var url string
+			if c.prep != nil {
+				url = c.prep(t, tb)
+			}
+			env := Env{Box: tb.box, USBDir: tb.usb, ServerURL: url}
+			if c.typedOnly {
+				env.ServerURL = ""
+			}
+			s := start(t, env, c.menu, c.w, c.h)
+			s.run(c.steps, url)
+			if c.check != nil {
+				c.check(t, tb)
+			}
+			s.golden()
+		})
 	}
 }
 

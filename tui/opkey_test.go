@@ -198,19 +198,39 @@ func TestFlowOpKeyThenOperatorImage(t *testing.T) {
 	}
 }
 
-// portalInstallOpKey opens the portal's Settings → Install Op.KEY.
-func portalInstallOpKey(s *session) {
-	s.t.Helper()
-	s.waitFor("Home")
-	s.keys("enter") // Settings
-	s.waitFor("Install Op.KEY")
-	s.keys("down", "enter")
+// opKeyScreenCases are the golden screens of Install Op.KEY (run by TestScreen).
+var opKeyScreenCases = []screenCase{
+	// OpKeyList: the key files of the stick's keys/ folder, then of the
+	// model's folder; the selected one says whether it carries a
+	// certification.
+	{name: "OpKeyList", model: "MAG254", prep: opKeyListStick, w: 80, h: 24, steps: portalInstallOpKey(
+		step{wait: []string{"mag254/operator_one.key"}},
+		step{keys: []string{"down"}, wait: []string{"no certification block"}},
+	)},
+	{name: "OpKeyNoDrive", model: "MAG322", menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"down", "enter"}, wait: []string{"Using multicast"}}, // Upgrade Tools
+		step{down: 2, keys: []string{"enter"}, wait: []string{"USB device not found!"}},
+	)},
+	// OpKeyManyKeys: a long list scrolls inside the screen.
+	{name: "OpKeyManyKeys", model: "MAG254", prep: manyKeysStick, w: 80, h: 24, steps: portalInstallOpKey(
+		step{wait: []string{"keys/operator_01.key"}},
+		step{down: 15, wait: []string{"operator_16.key"}},
+	)},
 }
 
-// TestScreenOpKeyList: the key files of the stick's keys/ folder, then of
-// the model's folder; the selected one says whether it carries a certification.
-func TestScreenOpKeyList(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
+// portalInstallOpKey opens the portal's Settings → Install Op.KEY, then takes more.
+func portalInstallOpKey(more ...step) []step {
+	return append([]step{
+		{wait: []string{"Home"}},
+		{keys: []string{"enter"}, wait: []string{"Install Op.KEY"}}, // Settings
+		{keys: []string{"down", "enter"}},
+	}, more...)
+}
+
+// opKeyListStick puts key files, good and bad, and a file that is no key
+// on the stick.
+func opKeyListStick(t *testing.T, tb *testBox) string {
+	t.Helper()
 	pub, err := fs.ReadFile(assets.Keys(), "custom_alpha.pub.asc")
 	if err != nil {
 		t.Fatal(err)
@@ -220,39 +240,15 @@ func TestScreenOpKeyList(t *testing.T) {
 	tb.putFile(t, "keys/notes.txt", []byte("not listed\n"))
 	cert, _ := tb.keys.Cert("operator_one")
 	tb.putFile(t, "mag254/operator_one.key", cert)
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, false, 80, 24)
-	portalInstallOpKey(s)
-	s.waitFor("mag254/operator_one.key")
-	s.keys("down")
-	s.waitFor("no certification block")
-	s.golden()
+	return ""
 }
 
-func TestScreenOpKeyNoDrive(t *testing.T) {
-	tb := newTestBox(t, "MAG322", deviceInit())
-	s := start(t, Env{Box: tb.box}, true, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Boot from backup bank")
-	s.keys("down", "enter") // Upgrade Tools
-	s.waitFor("Using multicast")
-	s.down(2)
-	s.keys("enter")
-	s.waitFor("USB device not found!")
-	s.golden()
-}
-
-// TestScreenOpKeyManyKeys: a long list scrolls inside the screen.
-func TestScreenOpKeyManyKeys(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
+// manyKeysStick puts 20 operator keys on the stick.
+func manyKeysStick(t *testing.T, tb *testBox) string {
+	t.Helper()
 	cert, _ := tb.keys.Cert("operator_two")
 	for i := 1; i <= 20; i++ {
 		tb.putFile(t, fmt.Sprintf("keys/operator_%02d.key", i), cert)
 	}
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, false, 80, 24)
-	portalInstallOpKey(s)
-	s.waitFor("keys/operator_01.key")
-	s.down(15)
-	s.waitFor("operator_16.key")
-	s.golden()
+	return ""
 }

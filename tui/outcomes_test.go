@@ -8,192 +8,153 @@ import (
 	"strconv"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stbrecovery/stbrecovery/device"
 )
 
 // Golden screens of every update outcome, on the real device and demo kit.
 
+// TestOutcome runs the golden outcomes of outcomeCases, and those of
+// servedOutcomeCases (flows_test.go).
+func TestOutcome(t *testing.T) {
+	var cases []screenCase
+	cases = append(cases, outcomeCases...)
+	cases = append(cases, servedOutcomeCases...)
+	runScreenCases(t, cases)
+}
+
+var outcomeCases = []screenCase{
+	{name: "Installed", model: "MAG254", demo: "public", menu: true, w: 100, h: 30, steps: usbBootstrap(
+		step{wait: []string{"Update finished OK"}},
+	)},
+	{name: "InstalledThenBoot", model: "MAG254", demo: "public", menu: true, w: 100, h: 30, steps: usbBootstrap(
+		step{wait: []string{"Update finished OK"}},
+		step{keys: []string{"enter"}, wait: []string{"Press m (MENU)"}},
+		step{keys: []string{"enter"}, wait: []string{"Home", "0.2.19-r1-pub-254"}},
+	)},
+	{name: "WrongSignatureR1", model: "MAG254", demo: "operator-one", menu: true, w: 100, h: 30, steps: usbBootstrap(
+		step{wait: []string{"Wrong digital signature", "Why:"}},
+	)},
+	{name: "WrongSignatureR1SRU", model: "MAG322", demo: "operator-one", menu: true, w: 100, h: 30, steps: toSRU(
+		step{keys: []string{"down", "enter", "enter", "enter"}, wait: []string{"OK installs"}},
+		step{keys: []string{"enter"}, wait: []string{"17 Wrong signature", "Why:"}},
+	)},
+	// WrongSignatureR1Scrolled is the refusal at 80×20, where its
+	// explanation does not fit, scrolled to the end.
+	{name: "WrongSignatureR1Scrolled", model: "MAG254", demo: "operator-one", menu: true, w: 80, h: 20, steps: usbBootstrap(
+		step{wait: []string{"Wrong digital signature", "scroll · 0%"}},
+		step{keys: []string{"pgdown", "pgdown"}, wait: []string{"scroll · 100%"}},
+	)},
+	{name: "WrongSignatureR2", model: "MAG254", init: withOperatorKey("operator_one"), demo: "public", menu: true, w: 100, h: 30, steps: usbBootstrap(
+		step{wait: []string{"Wrong digital signature", "Why:"}},
+	)},
+	{name: "WrongSignatureR3", model: "MAG254", demo: "public", w: 100, h: 30, steps: portalUSB(
+		step{wait: []string{"17 Wrong signature", "Why:"}},
+	)},
+	{name: "WrongSignatureR5", model: "MAG254", init: runningDemo("custom-alpha"), demo: "custom-beta", w: 100, h: 30, steps: portalUSB(
+		step{wait: []string{"17 Wrong signature", "Why:"}},
+	)},
+	{name: "WrongModel", model: "MAG254", demo: "wrong-model", menu: true, w: 100, h: 30, steps: usbBootstrap(
+		step{wait: []string{"Wrong image", "Why:"}},
+	)},
+	{name: "InvalidHeader", model: "MAG254", raw: []byte("this is not an imageupdate file\n"), menu: true, w: 100, h: 30, steps: usbBootstrap(
+		step{wait: []string{"Wrong image", "update engine: 22"}},
+	)},
+	{name: "VersionNotNewer", model: "MAG254", demo: "public-older", menu: true, w: 100, h: 30, steps: usbBootstrap(
+		step{wait: []string{"Image version is not newer", "Why:"}},
+	)},
+	{name: "SameVersionRefused", model: "MAG254", demo: "public-same", menu: true, w: 100, h: 30, steps: usbBootstrap(
+		step{wait: []string{"Image version is not newer", "Why:"}},
+	)},
+	{name: "ForcedReinstall", model: "MAG254", demo: "public-same", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{down: 6, keys: []string{"right"}, wait: []string{"Forced"}},               // Image Info
+		step{down: 3, keys: []string{"right", "left"}},                                 // Forced: Yes, back
+		step{down: 1, keys: []string{"right", "enter"}, wait: []string{"Forced: Yes"}}, // Upgrade Tools → USB Bootstrap
+		step{keys: []string{"enter"}, wait: []string{"Update finished OK"}},
+	)},
+	// ReadError serves an image whose transfer breaks off half-way.
+	{name: "ReadError", model: "MAG322", prep: breakingServer, typedOnly: true, menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"down", "enter", "enter", "down", "enter"}, wait: []string{"URL:"}},
+		step{keys: []string{"ctrl+u"}, text: "$URL/mag322/imageupdate"},
+		step{keys: []string{"enter"}, wait: []string{"27 Read error"}},
+	)},
+	// PowerCut cuts the power while the inactive bank is being written,
+	// then powers on: the box boots its old image.
+	{name: "PowerCut", model: "MAG254", prep: stalling("public"), w: 80, h: 24, steps: toURLWriting(
+		step{keys: []string{"p"}, wait: []string{"The box has no power."}},
+		step{keys: []string{"p"}, wait: []string{"Home", "0.2.18-r23-254"}},
+		step{keys: []string{"i"}, wait: []string{"Inspector"}},
+	), check: func(t *testing.T, tb *testBox) {
+		st := tb.box.State()
+		if st.Active != 0 || st.Banks[1].Valid {
+			t.Errorf("after the cut: active %d, bank 1 valid %v; want 0 and false", st.Active, st.Banks[1].Valid)
+		}
+	}},
+}
+
 // usbBootstrap opens the Bootloader, Upgrade Tools → USB Bootstrap and
-// installs the stick's imageupdate.
-func usbBootstrap(t *testing.T, tb *testBox) *session {
+// installs the stick's imageupdate, then takes more.
+func usbBootstrap(more ...step) []step {
+	return toBootloader(append([]step{
+		{down: 7, keys: []string{"right", "enter"}, wait: []string{"OK installs"}},
+		{keys: []string{"enter"}},
+	}, more...)...)
+}
+
+// portalUSB boots the image and runs Settings → Software update → Update
+// from USB, then takes more.
+func portalUSB(more ...step) []step {
+	return append([]step{
+		{wait: []string{"Home"}},
+		{keys: []string{"enter", "enter", "enter"}, wait: []string{"OK installs"}},
+		{keys: []string{"enter"}},
+	}, more...)
+}
+
+// toURLWriting boots the image, runs Settings → Software update → Update
+// from URL with $URL/image and waits for the inactive bank being written,
+// then takes more.
+func toURLWriting(more ...step) []step {
+	return append([]step{
+		{wait: []string{"Home"}},
+		{keys: []string{"enter", "enter", "down", "enter"}, wait: []string{"URL:"}},
+		{keys: []string{"ctrl+u"}, text: "$URL/image"},
+		{keys: []string{"enter"}, wait: []string{"Writing the inactive bank"}},
+	}, more...)
+}
+
+// withOperatorKey inits the box with the certified demo operator key name installed.
+func withOperatorKey(name string) func(*testing.T) device.InitOptions {
+	return func(t *testing.T) device.InitOptions {
+		t.Helper()
+		keys, err := device.LoadDemoKeys()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := keys.Cert(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		certFile := filepath.Join(t.TempDir(), name+".key")
+		if err := os.WriteFile(certFile, cert, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return device.InitOptions{OperatorKey: certFile}
+	}
+}
+
+// runningDemo inits a MAG254 running the named demo image.
+func runningDemo(name string) func(*testing.T) device.InitOptions {
+	return func(t *testing.T) device.InitOptions {
+		t.Helper()
+		probe := newTestBox(t, "MAG254", deviceInit())
+		return device.InitOptions{Image: probe.demoFile(t, name)}
+	}
+}
+
+// breakingServer serves tb's public demo image, breaking the transfer off
+// half-way.
+func breakingServer(t *testing.T, tb *testBox) string {
 	t.Helper()
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 100, 30)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Exit & Discard")
-	s.down(7)
-	s.keys("right", "enter")
-	s.waitFor("OK installs")
-	s.keys("enter")
-	return s
-}
-
-// portalUSB boots the image and runs Settings → Software update → Update from USB.
-func portalUSB(t *testing.T, tb *testBox) *session {
-	t.Helper()
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, false, 100, 30)
-	s.waitFor("Home")
-	s.keys("enter", "enter", "enter")
-	s.waitFor("OK installs")
-	s.keys("enter")
-	return s
-}
-
-func TestOutcomeInstalled(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "public")
-	s := usbBootstrap(t, tb)
-	s.waitFor("Update finished OK")
-	s.golden()
-}
-
-func TestOutcomeInstalledThenBoot(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "public")
-	s := usbBootstrap(t, tb)
-	s.waitFor("Update finished OK")
-	s.keys("enter")
-	s.waitFor("Press m (MENU)")
-	s.keys("enter")
-	s.waitFor("Home", "0.2.19-r1-pub-254")
-	s.golden()
-}
-
-func TestOutcomeWrongSignatureR1(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "operator-one")
-	s := usbBootstrap(t, tb)
-	s.waitFor("Wrong digital signature", "Why:")
-	s.golden()
-}
-
-func TestOutcomeWrongSignatureR1SRU(t *testing.T) {
-	tb := newTestBox(t, "MAG322", deviceInit())
-	tb.demoStick(t, "operator-one")
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 100, 30)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Boot from backup bank")
-	s.keys("down", "enter", "enter", "enter")
-	s.waitFor("OK installs")
-	s.keys("enter")
-	s.waitFor("17 Wrong signature", "Why:")
-	s.golden()
-}
-
-// TestOutcomeWrongSignatureR1Scrolled is the refusal at 80×20, where its
-// explanation does not fit, scrolled to the end.
-func TestOutcomeWrongSignatureR1Scrolled(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "operator-one")
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 80, 20)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Exit & Discard")
-	s.down(7)
-	s.keys("right", "enter")
-	s.waitFor("OK installs")
-	s.keys("enter")
-	s.waitFor("Wrong digital signature", "scroll · 0%")
-	s.tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
-	s.tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
-	s.waitFor("scroll · 100%")
-	s.golden()
-}
-
-func TestOutcomeWrongSignatureR2(t *testing.T) {
-	keys, err := device.LoadDemoKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := keys.Cert("operator_one")
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile := filepath.Join(t.TempDir(), "operator_one.key")
-	if err := os.WriteFile(certFile, cert, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tb := newTestBox(t, "MAG254", device.InitOptions{OperatorKey: certFile})
-	tb.demoStick(t, "public")
-	s := usbBootstrap(t, tb)
-	s.waitFor("Wrong digital signature", "Why:")
-	s.golden()
-}
-
-func TestOutcomeWrongSignatureR3(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "public")
-	s := portalUSB(t, tb)
-	s.waitFor("17 Wrong signature", "Why:")
-	s.golden()
-}
-
-func TestOutcomeWrongSignatureR5(t *testing.T) {
-	probe := newTestBox(t, "MAG254", deviceInit())
-	tb := newTestBox(t, "MAG254", device.InitOptions{Image: probe.demoFile(t, "custom-alpha")})
-	tb.demoStick(t, "custom-beta")
-	s := portalUSB(t, tb)
-	s.waitFor("17 Wrong signature", "Why:")
-	s.golden()
-}
-
-func TestOutcomeWrongModel(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "wrong-model")
-	s := usbBootstrap(t, tb)
-	s.waitFor("Wrong image", "Why:")
-	s.golden()
-}
-
-func TestOutcomeInvalidHeader(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.stick(t, []byte("this is not an imageupdate file\n"))
-	s := usbBootstrap(t, tb)
-	s.waitFor("Wrong image", "update engine: 22")
-	s.golden()
-}
-
-func TestOutcomeVersionNotNewer(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "public-older")
-	s := usbBootstrap(t, tb)
-	s.waitFor("Image version is not newer", "Why:")
-	s.golden()
-}
-
-func TestOutcomeSameVersionRefused(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "public-same")
-	s := usbBootstrap(t, tb)
-	s.waitFor("Image version is not newer", "Why:")
-	s.golden()
-}
-
-func TestOutcomeForcedReinstall(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "public-same")
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Exit & Discard")
-	s.down(6)
-	s.keys("right") // Image Info
-	s.waitFor("Forced")
-	s.down(3)
-	s.keys("right", "left") // Forced: Yes, back
-	s.down(1)
-	s.keys("right", "enter") // Upgrade Tools → USB Bootstrap
-	s.waitFor("Forced: Yes")
-	s.keys("enter")
-	s.waitFor("Update finished OK")
-	s.golden()
-}
-
-// TestOutcomeReadError serves an image whose transfer breaks off half-way.
-func TestOutcomeReadError(t *testing.T) {
-	tb := newTestBox(t, "MAG322", deviceInit())
 	data, err := os.ReadFile(tb.demoFile(t, "public"))
 	if err != nil {
 		t.Fatal(err)
@@ -206,44 +167,16 @@ func TestOutcomeReadError(t *testing.T) {
 			conn.Close()
 		}
 	}))
-	defer srv.Close()
-	s := start(t, Env{Box: tb.box}, true, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Boot from backup bank")
-	s.keys("down", "enter", "enter", "down", "enter")
-	s.waitFor("URL:")
-	s.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
-	s.tm.Type(srv.URL + "/mag322/imageupdate")
-	s.keys("enter")
-	s.waitFor("27 Read error")
-	s.golden()
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
-// TestOutcomePowerCut cuts the power while the inactive bank is being
-// written, then powers on: the box boots its old image.
-func TestOutcomePowerCut(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	url := stallingServer(t, tb, "public")
-	s := start(t, Env{Box: tb.box, ServerURL: url}, false, 80, 24)
-	s.waitFor("Home")
-	s.keys("enter", "enter", "down", "enter") // Settings → Software update → Update from URL
-	s.waitFor("URL:")
-	s.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
-	s.tm.Type(url + "/image")
-	s.keys("enter")
-	s.waitFor("Writing the inactive bank")
-	s.keys("p")
-	s.waitFor("The box has no power.")
-	s.keys("p")
-	s.waitFor("Home", "0.2.18-r23-254")
-	s.keys("i")
-	s.waitFor("Inspector")
-	st := tb.box.State()
-	if st.Active != 0 || st.Banks[1].Valid {
-		t.Errorf("after the cut: active %d, bank 1 valid %v; want 0 and false", st.Active, st.Banks[1].Valid)
+// stalling serves the named demo image with stallingServer.
+func stalling(name string) func(*testing.T, *testBox) string {
+	return func(t *testing.T, tb *testBox) string {
+		t.Helper()
+		return stallingServer(t, tb, name)
 	}
-	s.golden()
 }
 
 // stallingServer serves the first half of the named demo image at /image,

@@ -14,313 +14,168 @@ func TestScreenSetup(t *testing.T) {
 	goldenView(t, m.View())
 }
 
-func TestScreenPowerOn(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	s := start(t, Env{Box: tb.box}, true, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.golden()
+// TestScreen runs the golden screens of screenCases, and those of the
+// other files' tables: servedScreenCases (flows_test.go) and
+// opKeyScreenCases (opkey_test.go).
+func TestScreen(t *testing.T) {
+	var cases []screenCase
+	cases = append(cases, screenCases...)
+	cases = append(cases, servedScreenCases...)
+	cases = append(cases, opKeyScreenCases...)
+	runScreenCases(t, cases)
 }
 
-func TestScreenPowerOnMAG420(t *testing.T) {
-	tb := newTestBox(t, "MAG420", deviceInit())
-	s := start(t, Env{Box: tb.box}, true, 80, 24)
-	s.waitFor("service button")
-	s.golden()
+var screenCases = []screenCase{
+	{name: "PowerOn", model: "MAG254", menu: true, w: 80, h: 24, steps: []step{
+		{wait: []string{"Press m (MENU)"}},
+	}},
+	{name: "PowerOnMAG420", model: "MAG420", menu: true, w: 80, h: 24, steps: []step{
+		{wait: []string{"service button"}},
+	}},
+	{name: "Portal", model: "MAG254", w: 80, h: 24, steps: []step{
+		{wait: []string{"Home"}},
+	}},
+	{name: "PortalSoftwareUpdate", model: "MAG254", w: 80, h: 24, steps: []step{
+		{wait: []string{"Home"}},
+		{keys: []string{"enter"}, wait: []string{"Software update"}},
+		{keys: []string{"enter"}, wait: []string{"Update from URL"}},
+	}},
+	{name: "PortalDeviceInfo", model: "MAG254", w: 80, h: 24, steps: []step{
+		{wait: []string{"Home"}},
+		{keys: []string{"down", "enter"}, wait: []string{"Image description"}},
+	}},
+	{name: "Bootloader", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader()},
+	{name: "Bootloader100x30", model: "MAG254", demo: "public", menu: true, w: 100, h: 30, steps: toBootloader()},
+	{name: "BootloaderDeviceInfo", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{down: 4, keys: []string{"right"}, wait: []string{"MAC Address"}},
+	)},
+	{name: "BootloaderLoaderInfo", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{down: 5, keys: []string{"right"}, wait: []string{"Loader Info"}},
+	)},
+	{name: "BootloaderImageInfo", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{down: 6, keys: []string{"right"}, wait: []string{"Forced"}},
+	)},
+	{name: "BootloaderUpgradeTools", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{down: 7, keys: []string{"right"}, wait: []string{"Reset Op.KEY"}},
+	)},
+	{name: "BootloaderMCUpgrade", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{down: 7, keys: []string{"right"}, wait: []string{"Reset Op.KEY"}},
+		step{keys: []string{"down", "enter"}, wait: []string{"not simulated"}},
+	)},
+	{name: "BootloaderChanged", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{keys: []string{"right", "down", "right"}, wait: []string{"changed"}},
+	)},
+	{name: "BootloaderSaveConfirm", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{keys: []string{"right"}},
+		step{down: 9, keys: []string{"enter"}, wait: []string{"Please confirm save change. Press OK"}},
+	)},
+	{name: "BootloaderDefSettings", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{down: 8, keys: []string{"enter"}, wait: []string{"Press OK"}},
+	)},
+	{name: "USBBootstrapList", model: "MAG254", demo: "public", menu: true, w: 80, h: 24, steps: toBootloader(
+		step{down: 7, keys: []string{"right", "enter"}, wait: []string{"Forced: No"}},
+	)},
+	{name: "SRU", model: "MAG322", demo: "public", menu: true, w: 80, h: 24, steps: toSRU()},
+	{name: "SRUFullHelp", model: "MAG322", demo: "public", menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"?"}, wait: []string{"Reconstruction"}},
+	)},
+	{name: "SRUDeviceInformation", model: "MAG322", demo: "public", menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"enter"}, wait: []string{"Image description"}},
+	)},
+	{name: "SRUUpgradeTools", model: "MAG322", demo: "public", menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"down", "enter"}, wait: []string{"Using multicast"}},
+	)},
+	{name: "SRUUpdateSoftware", model: "MAG322", demo: "public", menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"down", "enter"}, wait: []string{"Using multicast"}},
+		step{keys: []string{"enter"}, wait: []string{"Using HTTP"}},
+	)},
+	{name: "SRUMulticast", model: "MAG322", demo: "public", menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"down", "enter"}, wait: []string{"Using multicast"}},
+		step{keys: []string{"down", "enter"}, wait: []string{"not simulated"}},
+	)},
+	{name: "SRUResetSettings", model: "MAG322", demo: "public", menu: true, w: 80, h: 24, steps: toSRU(
+		step{keys: []string{"down", "down", "enter"}, wait: []string{"factory values?"}},
+	)},
+	{name: "ServiceButton", model: "MAG420", menu: true, w: 80, h: 24, steps: []step{
+		{wait: []string{"service button"}},
+		{keys: []string{"s"}, wait: []string{"Emergency startup"}},
+	}},
+	{name: "EmergencyStartup", model: "MAG420", demo: "public", menu: true, w: 80, h: 24, steps: []step{
+		{wait: []string{"service button"}},
+		{keys: []string{"s"}, wait: []string{"Emergency startup"}},
+		{keys: []string{"down", "down", "enter"}, wait: []string{"from USB)"}},
+	}},
+	{name: "PowerOff", model: "MAG254", w: 80, h: 24, steps: []step{
+		{wait: []string{"Home"}},
+		{keys: []string{"p"}, wait: []string{"The box has no power."}},
+	}},
+	{name: "Inspector", model: "MAG254", w: 80, h: 24, steps: []step{
+		{wait: []string{"Home"}},
+		{keys: []string{"i"}, wait: []string{"Inspector"}},
+	}},
+	{name: "Inspector100x30", model: "MAG254", w: 100, h: 30, steps: []step{
+		{wait: []string{"Home"}},
+		{keys: []string{"i"}, wait: []string{"Inspector"}},
+	}},
+	// USBDemoStick lists the demo kit's stick: every image with its line.
+	{name: "USBDemoStick", model: "MAG254", kit: true, menu: true, w: 100, h: 30, steps: toBootloader(
+		step{down: 7, keys: []string{"right", "enter"}, wait: []string{"OK installs"}},
+	)},
+	{name: "USBDemoStick80x24", model: "MAG254", kit: true, menu: true, w: 80, h: 24, steps: toBootloader(
+		step{down: 7, keys: []string{"right", "enter"}, wait: []string{"OK installs"}},
+		step{down: 14, wait: []string{"wrong-model"}},
+	)},
 }
 
-func TestScreenPortal(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	s := start(t, Env{Box: tb.box}, false, 80, 24)
-	s.waitFor("Home")
-	s.golden()
+// toBootloader holds MENU at power-on, waits for the Bootloader, then takes more.
+func toBootloader(more ...step) []step {
+	return append([]step{
+		{wait: []string{"Press m (MENU)"}},
+		{keys: []string{"m"}, wait: []string{"Exit & Discard"}},
+	}, more...)
 }
 
-func TestScreenPortalSoftwareUpdate(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	s := start(t, Env{Box: tb.box}, false, 80, 24)
-	s.waitFor("Home")
-	s.keys("enter")
-	s.waitFor("Software update")
-	s.keys("enter")
-	s.waitFor("Update from URL")
-	s.golden()
+// toSRU holds MENU at power-on of a later model, waits for the System
+// Recovery Utility, then takes more.
+func toSRU(more ...step) []step {
+	return append([]step{
+		{wait: []string{"Press m (MENU)"}},
+		{keys: []string{"m"}, wait: []string{"Boot from backup bank"}},
+	}, more...)
 }
 
-func TestScreenPortalDeviceInfo(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	s := start(t, Env{Box: tb.box}, false, 80, 24)
-	s.waitFor("Home")
-	s.keys("down", "enter")
-	s.waitFor("Image description")
-	s.golden()
-}
-
-func TestScreenBootloader(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.golden()
-}
-
-func TestScreenBootloader100x30(t *testing.T) {
-	s := bootloader(t, 100, 30)
-	s.golden()
-}
-
-func TestScreenBootloaderDeviceInfo(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.down(4)
-	s.keys("right")
-	s.waitFor("MAC Address")
-	s.golden()
-}
-
-func TestScreenBootloaderLoaderInfo(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.down(5)
-	s.keys("right")
-	s.waitFor("Loader Info")
-	s.golden()
-}
-
-func TestScreenBootloaderImageInfo(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.down(6)
-	s.keys("right")
-	s.waitFor("Forced")
-	s.golden()
-}
-
-func TestScreenBootloaderUpgradeTools(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.down(7)
-	s.keys("right")
-	s.waitFor("Reset Op.KEY")
-	s.golden()
-}
-
-func TestScreenBootloaderMCUpgrade(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.down(7)
-	s.keys("right")
-	s.waitFor("Reset Op.KEY")
-	s.keys("down", "enter")
-	s.waitFor("not simulated")
-	s.golden()
-}
-
-func TestScreenBootloaderChanged(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.keys("right", "down", "right")
-	s.waitFor("changed")
-	s.golden()
-}
-
-func TestScreenBootloaderSaveConfirm(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.keys("right")
-	s.down(9)
-	s.keys("enter")
-	s.waitFor("Please confirm save change. Press OK")
-	s.golden()
-}
-
-func TestScreenBootloaderDefSettings(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.down(8)
-	s.keys("enter")
-	s.waitFor("Press OK")
-	s.golden()
-}
-
-func TestScreenUSBBootstrapList(t *testing.T) {
-	s := bootloader(t, 80, 24)
-	s.down(7)
-	s.keys("right", "enter")
-	s.waitFor("Forced: No")
-	s.golden()
-}
-
-func TestScreenSRU(t *testing.T) {
-	s := sru(t, "MAG322", 80, 24)
-	s.golden()
-}
-
-func TestScreenSRUFullHelp(t *testing.T) {
-	s := sru(t, "MAG322", 80, 24)
-	s.keys("?")
-	s.waitFor("Reconstruction")
-	s.golden()
-}
-
-func TestScreenSRUDeviceInformation(t *testing.T) {
-	s := sru(t, "MAG322", 80, 24)
-	s.keys("enter")
-	s.waitFor("Image description")
-	s.golden()
-}
-
-func TestScreenSRUUpgradeTools(t *testing.T) {
-	s := sru(t, "MAG322", 80, 24)
-	s.keys("down", "enter")
-	s.waitFor("Using multicast")
-	s.golden()
-}
-
-func TestScreenSRUUpdateSoftware(t *testing.T) {
-	s := sru(t, "MAG322", 80, 24)
-	s.keys("down", "enter")
-	s.waitFor("Using multicast")
-	s.keys("enter")
-	s.waitFor("Using HTTP")
-	s.golden()
-}
-
-func TestScreenSRUMulticast(t *testing.T) {
-	s := sru(t, "MAG322", 80, 24)
-	s.keys("down", "enter")
-	s.waitFor("Using multicast")
-	s.keys("down", "enter")
-	s.waitFor("not simulated")
-	s.golden()
-}
-
-func TestScreenSRUResetSettings(t *testing.T) {
-	s := sru(t, "MAG322", 80, 24)
-	s.keys("down", "down", "enter")
-	s.waitFor("factory values?")
-	s.golden()
-}
-
-func TestScreenServiceButton(t *testing.T) {
-	tb := newTestBox(t, "MAG420", deviceInit())
-	s := start(t, Env{Box: tb.box}, true, 80, 24)
-	s.waitFor("service button")
-	s.keys("s")
-	s.waitFor("Emergency startup")
-	s.golden()
-}
-
-func TestScreenEmergencyStartup(t *testing.T) {
-	tb := newTestBox(t, "MAG420", deviceInit())
-	tb.demoStick(t, "public")
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 80, 24)
-	s.waitFor("service button")
-	s.keys("s")
-	s.waitFor("Emergency startup")
-	s.keys("down", "down", "enter")
-	s.waitFor("from USB)")
-	s.golden()
-}
-
-func TestScreenPowerOff(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	s := start(t, Env{Box: tb.box}, false, 80, 24)
-	s.waitFor("Home")
-	s.keys("p")
-	s.waitFor("The box has no power.")
-	s.golden()
-}
-
-func TestScreenInspector(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	s := start(t, Env{Box: tb.box}, false, 80, 24)
-	s.waitFor("Home")
-	s.keys("i")
-	s.waitFor("Inspector")
-	s.golden()
-}
-
-func TestScreenInspector100x30(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	s := start(t, Env{Box: tb.box}, false, 100, 30)
-	s.waitFor("Home")
-	s.keys("i")
-	s.waitFor("Inspector")
-	s.golden()
-}
-
-// bootloader powers a MAG254 on and holds MENU.
-func bootloader(t *testing.T, w, h int) *session {
-	t.Helper()
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.demoStick(t, "public")
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, w, h)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Exit & Discard")
-	return s
-}
-
-// sru powers a later model on and holds MENU.
-func sru(t *testing.T, model string, w, h int) *session {
-	t.Helper()
-	tb := newTestBox(t, model, deviceInit())
-	tb.demoStick(t, "public")
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, w, h)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Boot from backup bank")
-	return s
-}
-
-// TestScreenUSBDemoStick lists the demo kit's stick: every image with its line.
-func TestScreenUSBDemoStick(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.usb = t.TempDir()
-	if err := device.WriteDemoStick(tb.usb, tb.model); err != nil {
-		t.Fatal(err)
+// TestScreenUpdate draws the update screen from its messages, without a
+// device: the states between the start and the result, which a program
+// run passes too fast to catch.
+func TestScreenUpdate(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		model    string
+		flavor   flavor
+		title    string
+		progress []device.Progress // sent in order
+	}{
+		{name: "Checking", model: "MAG254", flavor: flavorBootloader, title: "USB Bootstrap", progress: []device.Progress{
+			{Stage: device.StatusInspectingFile, Total: -1},
+		}},
+		{name: "Progress", model: "MAG322", flavor: flavorSRU, title: "Using USB", progress: []device.Progress{
+			{Stage: device.StatusErasing, Total: 12 << 20},
+			{Stage: device.StatusUpdatingImage, Done: 7 << 20, Total: 12 << 20},
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := New(testOptions(Env{}, true))
+			m.Update(teaSize(80, 24))
+			cm := m.c
+			cm.ready, cm.model = true, mustModel(t, c.model)
+			u := newUpdateScreen(cm, c.flavor, c.title, nil, false)
+			for _, p := range c.progress {
+				u.Update(progressMsg{p: p})
+			}
+			m.stack, m.powered = []screen{u}, true
+			goldenView(t, m.View())
+		})
 	}
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 100, 30)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Exit & Discard")
-	s.down(7)
-	s.keys("right", "enter")
-	s.waitFor("OK installs")
-	s.golden()
-}
-
-func TestScreenUSBDemoStick80x24(t *testing.T) {
-	tb := newTestBox(t, "MAG254", deviceInit())
-	tb.usb = t.TempDir()
-	if err := device.WriteDemoStick(tb.usb, tb.model); err != nil {
-		t.Fatal(err)
-	}
-	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 80, 24)
-	s.waitFor("Press m (MENU)")
-	s.keys("m")
-	s.waitFor("Exit & Discard")
-	s.down(7)
-	s.keys("right", "enter")
-	s.waitFor("OK installs")
-	s.down(14)
-	s.waitFor("wrong-model")
-	s.golden()
-}
-
-// TestScreenUpdateChecking and TestScreenUpdateProgress draw the update
-// screen from its messages, without a device: the states between the
-// start and the result, which a program run passes too fast to catch.
-func TestScreenUpdateChecking(t *testing.T) {
-	m := New(testOptions(Env{}, true))
-	m.Update(teaSize(80, 24))
-	c := m.c
-	c.ready, c.model = true, mustModel(t, "MAG254")
-	u := newUpdateScreen(c, flavorBootloader, "USB Bootstrap", nil, false)
-	u.Update(progressMsg{p: device.Progress{Stage: device.StatusInspectingFile, Total: -1}})
-	m.stack, m.powered = []screen{u}, true
-	goldenView(t, m.View())
-}
-
-func TestScreenUpdateProgress(t *testing.T) {
-	m := New(testOptions(Env{}, true))
-	m.Update(teaSize(80, 24))
-	c := m.c
-	c.ready, c.model = true, mustModel(t, "MAG322")
-	u := newUpdateScreen(c, flavorSRU, "Using USB", nil, false)
-	u.Update(progressMsg{p: device.Progress{Stage: device.StatusErasing, Total: 12 << 20}})
-	u.Update(progressMsg{p: device.Progress{Stage: device.StatusUpdatingImage, Done: 7 << 20, Total: 12 << 20}})
-	m.stack, m.powered = []screen{u}, true
-	goldenView(t, m.View())
 }
 
 func mustModel(t *testing.T, name string) device.Model {
