@@ -27,3 +27,26 @@ func (b *Box) lock() (func(), error) {
 	}
 	return unlock, nil
 }
+
+// change applies f to a copy of the state under the box's lock and saves the
+// copy in one atomic write when f succeeds; when f fails nothing is stored.
+func (b *Box) change(f func(st *stateFile) error) error {
+	unlock, err := b.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st := b.state().clone()
+	if err := f(st); err != nil {
+		return err
+	}
+	return b.save(st)
+}
+
+// checkBank refuses a bank number the box does not have.
+func checkBank(n int) error {
+	if n != 0 && n != 1 {
+		return fmt.Errorf("there is no bank %d: the box has banks 0 and 1", n)
+	}
+	return nil
+}

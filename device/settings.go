@@ -75,52 +75,48 @@ func bankMode(n int) string {
 // setting. Changing bootmode to NAND or NAND2 picks the bank to boot from.
 // Nothing is stored when any change is refused.
 func (b *Box) SaveSettings(changed map[string]string) error {
-	unlock, err := b.lock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	st := b.state().clone()
-	names := make([]string, 0, len(changed))
-	for n := range changed {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		v := changed[name]
-		if name == "" || strings.ContainsAny(name, "= \n") {
-			return fmt.Errorf("%q is not a setting name", name)
+	return b.change(func(st *stateFile) error {
+		names := make([]string, 0, len(changed))
+		for n := range changed {
+			names = append(names, n)
 		}
-		if strings.ContainsAny(v, "\n\r") {
-			return fmt.Errorf("the value of %s must be one line", name)
-		}
-		if readOnlySettings[name] {
-			if st.Settings[name] == v {
+		sort.Strings(names)
+		for _, name := range names {
+			v := changed[name]
+			if name == "" || strings.ContainsAny(name, "= \n") {
+				return fmt.Errorf("%q is not a setting name", name)
+			}
+			if strings.ContainsAny(v, "\n\r") {
+				return fmt.Errorf("the value of %s must be one line", name)
+			}
+			if readOnlySettings[name] {
+				if st.Settings[name] == v {
+					continue
+				}
+				return fmt.Errorf("%s is set by the box itself and cannot be changed", name)
+			}
+			if ch, ok := settingChoices[name]; ok && !oneOf(v, ch) {
+				return fmt.Errorf("%s cannot be %q: pick one of %s", name, v, strings.Join(ch, ", "))
+			}
+			if v == "" {
+				delete(st.Settings, name)
 				continue
 			}
-			return fmt.Errorf("%s is set by the box itself and cannot be changed", name)
-		}
-		if ch, ok := settingChoices[name]; ok && !oneOf(v, ch) {
-			return fmt.Errorf("%s cannot be %q: pick one of %s", name, v, strings.Join(ch, ", "))
-		}
-		if v == "" {
-			delete(st.Settings, name)
-			continue
-		}
-		st.Settings[name] = v
-		if name == "bootmode" && choiceBootmodeFollowsBank {
-			switch v {
-			case "NAND":
-				st.Active = 0
-			case "NAND2":
-				st.Active = 1
-			}
-			if img := st.Banks[st.Active].Image; st.Banks[st.Active].Valid && img != nil {
-				setImageSettings(st, img)
+			st.Settings[name] = v
+			if name == "bootmode" && choiceBootmodeFollowsBank {
+				switch v {
+				case "NAND":
+					st.Active = 0
+				case "NAND2":
+					st.Active = 1
+				}
+				if img := st.Banks[st.Active].Image; st.Banks[st.Active].Valid && img != nil {
+					setImageSettings(st, img)
+				}
 			}
 		}
-	}
-	return b.save(st)
+		return nil
+	})
 }
 
 func oneOf(v string, list []string) bool {
@@ -135,43 +131,35 @@ func oneOf(v string, list []string) bool {
 // FactoryReset restores the factory settings (Def. Settings / Reset
 // settings); the images, the active bank, the identity and the operator key stay.
 func (b *Box) FactoryReset() error {
-	unlock, err := b.lock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	st := b.state().clone()
-	fresh := factorySettings(b.model)
-	for _, name := range []string{"Image_Version", "Image_Date", "Image_Desc", "Boot_Version", "serial#", "ethaddr", "oppubKEY"} {
-		if v, ok := st.Settings[name]; ok {
-			fresh[name] = v
+	return b.change(func(st *stateFile) error {
+		fresh := factorySettings(b.model)
+		for _, name := range []string{"Image_Version", "Image_Date", "Image_Desc", "Boot_Version", "serial#", "ethaddr", "oppubKEY"} {
+			if v, ok := st.Settings[name]; ok {
+				fresh[name] = v
+			}
 		}
-	}
-	if choiceBootmodeFollowsBank {
-		fresh["bootmode"] = bankMode(st.Active)
-	}
-	st.Settings = fresh
-	return b.save(st)
+		if choiceBootmodeFollowsBank {
+			fresh["bootmode"] = bankMode(st.Active)
+		}
+		st.Settings = fresh
+		return nil
+	})
 }
 
 // SetActiveBank boots from bank n next time (Boot Mode NAND2 / Boot from
 // backup bank). The bank need not be valid: booting then shows Er20.
 func (b *Box) SetActiveBank(n int) error {
-	if n != 0 && n != 1 {
-		return fmt.Errorf("there is no bank %d: the box has banks 0 and 1", n)
-	}
-	unlock, err := b.lock()
-	if err != nil {
+	if err := checkBank(n); err != nil {
 		return err
 	}
-	defer unlock()
-	st := b.state().clone()
-	st.Active = n
-	if choiceBootmodeFollowsBank && st.Settings["bootmode"] != "DHCP" {
-		st.Settings["bootmode"] = bankMode(n)
-	}
-	if img := st.Banks[n].Image; st.Banks[n].Valid && img != nil {
-		setImageSettings(st, img)
-	}
-	return b.save(st)
+	return b.change(func(st *stateFile) error {
+		st.Active = n
+		if choiceBootmodeFollowsBank && st.Settings["bootmode"] != "DHCP" {
+			st.Settings["bootmode"] = bankMode(n)
+		}
+		if img := st.Banks[n].Image; st.Banks[n].Valid && img != nil {
+			setImageSettings(st, img)
+		}
+		return nil
+	})
 }

@@ -19,36 +19,32 @@ import (
 // image settings (Image_Version, Image_Date, Image_Desc) follow it. The
 // active bank is not changed.
 func (b *Box) FlashBank(n int, imagePath string) error {
-	if n != 0 && n != 1 {
-		return fmt.Errorf("there is no bank %d: the box has banks 0 and 1", n)
-	}
-	unlock, err := b.lock()
-	if err != nil {
+	if err := checkBank(n); err != nil {
 		return err
 	}
-	defer unlock()
-	f, err := os.Open(imagePath)
-	if err != nil {
-		return fmt.Errorf("image %s: %v", imagePath, errors.Unwrap(err))
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("image %s: %v", imagePath, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("image %s is not a file", imagePath)
-	}
-	info, err := b.flashBank(n, f, fi.Size())
-	if err != nil {
-		return fmt.Errorf("image %s: %v", imagePath, err)
-	}
-	st := b.state().clone()
-	st.Banks[n] = Bank{Valid: true, Image: info}
-	if n == st.Active {
-		setImageSettings(st, info)
-	}
-	return b.save(st)
+	return b.change(func(st *stateFile) error {
+		f, err := os.Open(imagePath)
+		if err != nil {
+			return fmt.Errorf("image %s: %v", imagePath, errors.Unwrap(err))
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			return fmt.Errorf("image %s: %v", imagePath, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("image %s is not a file", imagePath)
+		}
+		info, err := b.flashBank(n, f, fi.Size())
+		if err != nil {
+			return fmt.Errorf("image %s: %v", imagePath, err)
+		}
+		st.Banks[n] = Bank{Valid: true, Image: info}
+		if n == st.Active {
+			setImageSettings(st, info)
+		}
+		return nil
+	})
 }
 
 // DamageBank marks bank n invalid, as flash damage or a power cut while it
@@ -56,15 +52,11 @@ func (b *Box) FlashBank(n int, imagePath string) error {
 // active bank and the settings stay as they are, so damaging the active bank
 // gives a box that stops at "Active partition not valid" (Er20).
 func (b *Box) DamageBank(n int) error {
-	if n != 0 && n != 1 {
-		return fmt.Errorf("there is no bank %d: the box has banks 0 and 1", n)
-	}
-	unlock, err := b.lock()
-	if err != nil {
+	if err := checkBank(n); err != nil {
 		return err
 	}
-	defer unlock()
-	st := b.state().clone()
-	st.Banks[n] = Bank{}
-	return b.save(st)
+	return b.change(func(st *stateFile) error {
+		st.Banks[n] = Bank{}
+		return nil
+	})
 }
