@@ -192,11 +192,7 @@ func (s *opKeyScreen) listView(w, room int) string {
 	}
 	// the label, the ↑/↓ more lines and what goes under the list
 	rows := max(3, room-1-2-lipgloss.Height(under))
-	first := 0
-	if s.cursor >= rows {
-		first = s.cursor - rows + 1
-	}
-	last := min(len(s.keys), first+rows)
+	first, last := scrollWindow(s.cursor, len(s.keys), rows)
 	if first > 0 {
 		b.WriteString(st.Muted.Render(fmt.Sprintf("  ↑ %d more", first)) + "\n")
 	}

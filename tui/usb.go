@@ -119,11 +119,7 @@ func (s *usbScreen) View() string {
 	}
 	top := lipgloss.Height(b.String())
 	rows := max(3, c.height-2-top-7)
-	first := 0
-	if s.cursor >= rows {
-		first = s.cursor - rows + 1
-	}
-	last := min(len(s.entries), first+rows)
+	first, last := scrollWindow(s.cursor, len(s.entries), rows)
 	if first > 0 {
 		b.WriteString(st.Muted.Render(fmt.Sprintf("  ↑ %d more", first)) + "\n")
 	}
