@@ -239,7 +239,7 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 		return err
 	}
 	kernel := demoFill(64<<10, uint64(spec.Version)<<8|1)
-	env := []byte(fmt.Sprintf("language=en\nntpurl=pool.ntp.org\nportal1=\nportal2=\nbg_color=0x00006498\nfg_color=0x00FFFFFF\nimage_desc=%s\n", desc))
+	env := []byte("language=en\nntpurl=pool.ntp.org\nportal1=\nportal2=\nbg_color=0x00006498\nfg_color=0x00FFFFFF\n")
 	secs := []imagefmt.SectionSource{
 		{Kind: imagefmt.Kernel, Data: kernel, Size: 64 << 10},
 		{Kind: imagefmt.RootFS, Data: rootfs, Size: rootLen, Signer: custom},

@@ -47,6 +47,7 @@ type httpConfig struct {
 	body      int64
 	transport http.RoundTripper
 	ahead     int // buffers read ahead; 0 reads in step with the install
+	headers   [][2]string
 }
 
 // WithConnectTimeout bounds the TCP connect and the TLS handshake.
@@ -70,6 +71,12 @@ func WithMaxBodySize(n int64) HTTPOption { return func(c *httpConfig) { c.body =
 // then are the transport's own); for tests and for callers with proxies.
 func WithTransport(rt http.RoundTripper) HTTPOption {
 	return func(c *httpConfig) { c.transport = rt }
+}
+
+// WithRequestHeader adds a header to the request, such as the X- headers the
+// portal's Autoupdate sends (X-CurrentVersion, X-SerialNumber, …).
+func WithRequestHeader(name, value string) HTTPOption {
+	return func(c *httpConfig) { c.headers = append(c.headers, [2]string{name, value}) }
 }
 
 // withReadAhead sets how many buffers are read ahead (0: none); for measurements.
@@ -180,6 +187,9 @@ func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 		return nil, 0, &StatusError{Status: StatusIncorrectURL, Detail: fmt.Sprintf("%q: %v", s.String(), err), Err: err}
 	}
 	req.Header.Set("User-Agent", "stbrecovery-update-engine")
+	for _, h := range s.cfg.headers {
+		req.Header.Set(h[0], h[1])
+	}
 	resp, err := s.cfg.client().Do(req)
 	if err != nil {
 		cancel()
