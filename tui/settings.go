@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -183,4 +184,29 @@ func (s *settingEditScreen) Note() string {
 
 func (s *settingEditScreen) Keys() []key.Binding {
 	return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "EXIT"))}
+}
+
+// envView lists what an installed image's Env section changed and skipped,
+// in at most room lines; "" when it changed nothing.
+func envView(st Styles, env []device.EnvSetting, w, room int) string {
+	if len(env) == 0 || room < 2 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(st.Label.Render("Settings from the image's Env section:") + "\n")
+	for i, e := range env {
+		if i == room-2 && len(env) > room-1 {
+			b.WriteString(st.Muted.Render(fmt.Sprintf("  … and %d more (the inspector shows every setting)", len(env)-i)) + "\n")
+			break
+		}
+		switch {
+		case e.Skipped != "":
+			b.WriteString(st.Muted.Render(truncate("  "+e.Name+"="+e.Value+" skipped: "+e.Skipped, w)) + "\n")
+		case e.Was == "":
+			b.WriteString(truncate("  "+e.Name+"="+e.Value+" (new)", w) + "\n")
+		default:
+			b.WriteString(truncate("  "+e.Name+"="+e.Value+" (was "+e.Was+")", w) + "\n")
+		}
+	}
+	return b.String()
 }

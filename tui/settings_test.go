@@ -1,7 +1,10 @@
 package tui
 
 import (
+	"bytes"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device"
 )
 
 // TestFlowSettingsThenCheckNow: on a box that still looks for the
@@ -73,4 +76,26 @@ func TestInspectorMarksChangedSettings(t *testing.T) {
 		{wait: []string{"Home"}},
 		{keys: []string{"i"}, wait: []string{"* autoupdate_cond=0", "* language removed (factory: en)", "changed since the factory settings", "  betaupdate_cond=1"}},
 	}, "")
+}
+
+// TestFlowEnvSectionShown: an image installed from the portal lists what its
+// Env section changed and skipped, and the box holds the new setting.
+func TestFlowEnvSectionShown(t *testing.T) {
+	tb := newTestBox(t, "MAG254", deviceInit())
+	var buf bytes.Buffer
+	env := "autoupdateURL=http://ops.example/mag254/update_list.txt\nserial#=0000\n"
+	if err := device.BuildDemo(&buf, tb.keys, tb.model, device.DemoSpec{Signer: "manufacturer", Version: tb.model.FactoryVersion + 1, Env: env}); err != nil {
+		t.Fatal(err)
+	}
+	tb.stick(t, buf.Bytes())
+	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, false, 100, 30)
+	s.run(portalUSB(step{wait: []string{"Settings from the image's Env section:",
+		"autoupdateURL=http://ops.example/mag254/update_list.txt (was http://update.infomir.com",
+		"serial#=0000 skipped: the box sets serial# itself"}}), "")
+	if err := tb.box.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if got := tb.box.State().Settings["autoupdateURL"]; got != "http://ops.example/mag254/update_list.txt" {
+		t.Errorf("autoupdateURL=%s after the install", got)
+	}
 }
