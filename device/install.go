@@ -142,7 +142,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	if err := b.model.checkPartitions(hdr); err != nil {
 		s, detail, hint := statusDetail(err)
 		r := failResult(res, s, "install", detail, hint)
-		r.Explain = detail
+		r.Explain = upperFirst(detail)
 		r.Read = cr.n
 		return r
 	}
