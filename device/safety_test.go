@@ -160,7 +160,6 @@ func (s *endlessTransfer) Open(context.Context) (io.ReadCloser, int64, error) {
 	return io.NopCloser(io.MultiReader(bytes.NewReader(s.head), zeros{})), -1, nil
 }
 
-
 // TestSectionLargerThanPartitionIsRefusedFirst: a RootFS larger than the
 // model's partition is 3 before a byte is written, from a 10 GiB sparse
 // file on a stick and from an endless transfer.
