@@ -113,6 +113,9 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return b.finish(res, Decide(in), 0)
 	}
 	progress(Progress{Stage: StatusInitialising, Total: -1})
+	if err := tx.op("start"); err != nil {
+		return failResult(res, StatusOf(err), "install", err.Error(), "")
+	}
 	if err := tx.enter(stepReading); err != nil {
 		return failResult(res, StatusOf(err), "install", err.Error(), "")
 	}

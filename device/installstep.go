@@ -169,17 +169,22 @@ func (tx *installTx) rollBack(keep bool) string {
 			tx.marked = false
 		}
 	}
-	return tx.b.afterFailure(tx.target, tx.marked)
+	return tx.b.afterFailure(tx.target, tx.marked, tx.replaced)
 }
 
 // afterFailure says, from the state as it now stands, which bank the box
-// boots and whether the target bank lost its image.
-func (b *Box) afterFailure(target int, invalidated bool) string {
+// boots and whether the target bank lost its image (invalidated) or had its
+// file written while it was invalid already (touched).
+func (b *Box) afterFailure(target int, invalidated, touched bool) string {
 	st := b.state()
 	a := st.Active
 	s := "Nothing was changed"
-	if invalidated {
+	switch {
+	case invalidated:
 		s = fmt.Sprintf("Bank %d is now invalid", target)
+	case touched:
+		s = fmt.Sprintf("Bank %d held no valid image and still holds none", target)
+		invalidated = true
 	}
 	switch {
 	case st.Banks[a].Valid && !invalidated:
