@@ -28,7 +28,7 @@ func (w *bankWriter) Write(p []byte) (int, error) {
 		n, err = w.f.Write(p)
 	}
 	if err != nil {
-		return n, &StatusError{Status: StatusFlashWrite, Detail: "writing the bank failed: " + err.Error(), Err: err}
+		return n, &StatusError{Status: StatusFlashWrite, Detail: "writing the bank failed: " + pathCause(err).Error(), Err: err}
 	}
 	if w.cr.n >= w.next {
 		w.report()

@@ -221,7 +221,7 @@ func (b *Box) save(st *stateFile) error {
 		h.Close()
 	}
 	if err != nil {
-		return &StatusError{Status: StatusFileWrite, Detail: fmt.Sprintf("cannot write the box state in %s: %v", b.home, err), Err: err}
+		return &StatusError{Status: StatusFileWrite, Detail: fmt.Sprintf("cannot write the box state in %s: %v", b.home, pathCause(err)), Err: err}
 	}
 	b.st.Store(st)
 	return nil
