@@ -37,6 +37,9 @@ type Box struct {
 	home  string
 	model Model
 	st    atomic.Pointer[stateFile] // replaced whole on every write, never changed in place
+	// faults, set only by tests, fails, cancels or cuts power at an install's
+	// disk and source operations.
+	faults faultHook
 }
 
 // state is the current state; treat it as read-only.
@@ -56,7 +59,7 @@ func Init(home string, opts InitOptions) (*Box, error) {
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot make the home folder %s: %v", home, errors.Unwrap(err))
 	}
-	if _, err := os.Stat(filepath.Join(home, StateFileName)); err == nil {
+	if _, err := os.Lstat(filepath.Join(home, StateFileName)); err == nil {
 		return nil, fmt.Errorf("%s already holds a box; open it, or pick an empty folder", home)
 	}
 	var manuf, public *imagefmt.Key
@@ -148,7 +151,28 @@ func Open(home string) (*Box, error) {
 	m, _ := LookupModel(st.Model)
 	b := &Box{home: home, model: m}
 	b.st.Store(st)
+	b.removeStaleTemps()
 	return b, nil
+}
+
+// removeStaleTemps deletes the temporary files that a failed or killed write
+// left in the home and the bank folders. It runs only when no other program
+// holds the box: a temporary file of a running update is never touched.
+func (b *Box) removeStaleTemps() {
+	h, err := openHome(b.home)
+	if err != nil {
+		return
+	}
+	defer h.Close()
+	unlock, err := lockFile(h)
+	if err != nil {
+		return
+	}
+	defer unlock()
+	h.removeTemps("")
+	for n := range 2 {
+		h.removeTemps(bankDirName(n))
+	}
 }
 
 // Home is the box's folder.
@@ -211,18 +235,26 @@ func (b *Box) save(st *stateFile) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(b.home, StateFileName, data); err != nil {
-		return &StatusError{Status: StatusFileWrite, Detail: fmt.Sprintf("cannot write the box state in %s: %v", b.home, err), Err: err}
+	h, err := openHome(b.home)
+	if err == nil {
+		err = h.writeAtomic(StateFileName, data)
+		h.Close()
+	}
+	if err != nil {
+		return &StatusError{Status: StatusFileWrite, Detail: fmt.Sprintf("cannot write the box state in %s: %v", b.home, pathCause(err)), Err: err}
 	}
 	b.st.Store(st)
 	return nil
 }
 
-// bankDir is the folder that holds bank n's image.
-func (b *Box) bankDir(n int) string { return filepath.Join(b.home, fmt.Sprintf("bank%d", n)) }
+// bankDirName is the folder, inside the home, that holds bank n's image.
+func bankDirName(n int) string { return fmt.Sprintf("bank%d", n) }
+
+// bankFileName is bank n's image file, inside the home.
+func bankFileName(n int) string { return bankDirName(n) + "/imageupdate" }
 
 // BankFile is the path of the image file that bank n holds.
-func (b *Box) BankFile(n int) string { return filepath.Join(b.bankDir(n), "imageupdate") }
+func (b *Box) BankFile(n int) string { return filepath.Join(b.home, bankDirName(n), "imageupdate") }
 
 func deriveSerial(m Model) string {
 	h := fnv.New32a()

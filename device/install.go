@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/stbrecovery/stbrecovery/imagefmt"
@@ -37,27 +36,46 @@ func sectionStage(k imagefmt.SectionKind) Status {
 	return StatusUpdatingImage
 }
 
-// countingReader counts the bytes read from a source and stops at once when
-// the context ends (a power cut).
+// countingReader counts the bytes read from a source, stops at once when
+// the context ends (a power cut), and never reads past limit (once the
+// header has said how long the image is).
 type countingReader struct {
-	r   io.Reader
-	ctx context.Context
-	n   int64
+	r     io.Reader
+	ctx   context.Context
+	n     int64
+	limit int64 // 0: none yet
+	tx    *installTx
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
+	if c.tx != nil {
+		if err := c.tx.op("read source"); err != nil {
+			return 0, &StatusError{Status: StatusReadError, Detail: "reading the image failed: " + err.Error(), Err: err}
+		}
+	}
+	if c.limit > 0 {
+		if c.n >= c.limit {
+			return 0, io.EOF
+		}
+		if int64(len(p)) > c.limit-c.n {
+			p = p[:c.limit-c.n]
+		}
+	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
 }
 
-// Update installs an image from src through the pipeline: stream into the
-// inactive bank, verify, decide, then switch. A refusal or failure leaves the
-// active bank and the settings exactly as they were; a cancelled context is a
-// power cut: the inactive bank is left invalid, the old image still boots.
+// Update installs an image from src through the pipeline: stream into a
+// bank, verify, decide, then switch (the steps of installStep). The bank
+// written is the inactive one, or the damaged active one when the inactive
+// bank is the only valid one: the only valid bank is never written over. A
+// refusal or failure leaves the active bank and the settings as they were; a
+// cancelled context is a power cut: the bank being written is left invalid,
+// the old image still boots.
 func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result {
 	p := opts.Path
 	if p == "" {
@@ -76,7 +94,13 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return failResult(res, StatusOf(err), "install", err.Error(), "")
 	}
 	defer unlock()
-	target := 1 - b.state().Active
+	h, err := openHome(b.home)
+	if err != nil {
+		return failResult(res, StatusFileWrite, "install", err.Error(), "")
+	}
+	defer h.Close()
+	target := b.targetBank()
+	tx := &installTx{b: b, h: h, ctx: ctx, target: target}
 	res.Bank = target
 	res.Source = src.String()
 	kr, err := b.keyring()
@@ -89,13 +113,19 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return b.finish(res, Decide(in), 0)
 	}
 	progress(Progress{Stage: StatusInitialising, Total: -1})
+	if err := tx.op("start"); err != nil {
+		return failResult(res, StatusOf(err), "install", err.Error(), "")
+	}
+	if err := tx.enter(stepReading); err != nil {
+		return failResult(res, StatusOf(err), "install", err.Error(), "")
+	}
 	rc, size, err := src.Open(ctx)
 	if err != nil {
 		in.HeaderStatus, in.HeaderDetail, in.HeaderHint = statusDetail(err)
 		return b.finish(res, Decide(in), 0)
 	}
 	defer rc.Close()
-	cr := &countingReader{r: rc, ctx: ctx}
+	cr := &countingReader{r: rc, ctx: ctx, tx: tx}
 	progress(Progress{Stage: StatusInspectingFile, Total: size})
 	rd, err := imagefmt.NewReader(cr, readerSize(src, size), b.model.Hash)
 	if err != nil {
@@ -103,52 +133,40 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return b.finish(res, Decide(in), cr.n)
 	}
 	hdr := rd.Header()
+	// Never read past the image the header describes (one byte more tells
+	// an image with bytes after its end), whatever the source sends.
+	cr.limit = hdr.Size() + hdr.DataSize() + 1
 	in.ImageModel, in.ImageVersion, in.ImageDate, in.ImageDesc = hdr.Model, hdr.Version, hdr.Date, hdr.Description
 	res.Image = &ImageInfo{Model: hdr.Model, Version: hdr.Version, Date: hdr.Date, Description: hdr.Description,
 		Kind: KindUnknown, Size: hdr.Size() + hdr.DataSize()}
 	if d := Decide(in); !d.Pending {
 		return b.finish(res, d, cr.n)
 	}
-	if target == b.state().Active { // by construction never; the rule holds all the same
-		return failResult(res, StatusActiveBankUpdate, "install", "the box never writes the bank it runs from", "")
+	if err := b.model.checkPartitions(hdr); err != nil {
+		s, detail, hint := statusDetail(err)
+		r := failResult(res, s, "install", detail, hint)
+		r.Explain = upperFirst(detail)
+		r.Read = cr.n
+		return r
 	}
 
-	// Erase: the target bank is invalid from here until the switch.
-	before := b.state()
-	marked := false
-	if before.Banks[target].Valid || before.Banks[target].Image != nil {
-		st := before.clone()
-		st.Banks[target] = Bank{}
-		if err := b.save(st); err != nil {
-			return failResult(res, StatusFlashWrite, "install", err.Error(), "")
-		}
-		marked = true
+	// Writing: the target bank is invalid from here until the switch.
+	if err := tx.enter(stepWriting); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
-	restore := func() {
-		if marked {
-			b.save(before) // the old bank file was never touched: it is valid again
-		}
+	if err := tx.markInvalid(); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
 	progress(Progress{Stage: StatusErasing, Total: size})
-	tmp, extra, err := b.writeBank(ctx, rd, cr, target, size, progress)
+	extra, err := b.writeBank(tx, rd, cr, size, progress)
 	if err != nil {
-		if ctx.Err() != nil {
-			res.Status, res.Text, res.Rule = StatusReadError, StatusReadError.Text(), "install"
-			res.PowerCut = true
-			res.Read = cr.n
-			res.Explain = fmt.Sprintf("Power was cut while bank %d was being written: that bank is now invalid. The box still boots its image in bank %d.", target, b.state().Active)
-			res.Hint = "power the box on again; repeat the update when it runs"
-			return res
-		}
-		restore()
-		st, detail, hint := statusDetail(err)
-		if st == StatusInternal {
-			st = StatusFileWrite
-		}
-		return b.finishFail(res, st, detail, hint, cr.n)
+		return b.installFailed(tx, res, err, cr.n)
 	}
 
-	// Verify, then decide.
+	// Verifying, then the decision.
+	if err := tx.enter(stepVerifying); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
+	}
 	progress(Progress{Stage: StatusInspecting, Done: cr.n, Total: size})
 	custom := loadCustom(extra.custom)
 	if custom != nil {
@@ -165,20 +183,21 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	info := describe(hdr, d, custom, rd.Consumed())
 	res.Image = info
 	if !d.Accept {
-		os.Remove(tmp)
-		restore()
+		tx.rollBack(false)
 		return b.finish(res, d, cr.n)
 	}
-
-	// Switch: the image file into place, then one state write.
-	if err := os.Rename(tmp, b.BankFile(target)); err != nil {
-		os.Remove(tmp)
-		restore()
-		return b.finishFail(res, StatusFileWrite, err.Error(), "", cr.n)
+	if err := ctx.Err(); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
-	if err := syncDir(b.bankDir(target)); err != nil {
-		restore()
-		return b.finishFail(res, StatusFileWrite, err.Error(), "", cr.n)
+
+	// Switching: the image file into place, then one state write. A power
+	// cut between the two leaves the bank invalid (as marked), never valid
+	// with the old image's record.
+	if err := tx.enter(stepSwitching); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
+	}
+	if err := tx.replaceBank(); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
 	st := b.state().clone()
 	info.Installed = now()
@@ -188,14 +207,49 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		st.Settings["bootmode"] = bankMode(target)
 	}
 	setImageSettings(st, info)
-	res.Env = applyEnv(st, extra.env, extra.envTooBig)
-	if err := b.save(st); err != nil {
-		res.Env = nil
-		restore()
-		return b.finishFail(res, StatusFileWrite, err.Error(), "", cr.n)
+	env := applyEnv(st, extra.env, extra.envTooBig)
+	if err := tx.commit(st); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
+	res.Env = env
+	tx.enter(stepDone)
 	progress(Progress{Stage: StatusFinishedOK, Done: cr.n, Total: cr.n})
 	return b.finish(res, d, cr.n)
+}
+
+// installFailed rolls back an install that failed at its current step and
+// says truthfully what the box holds now. A cancelled context is a power
+// cut: the bank being written stays invalid.
+func (b *Box) installFailed(tx *installTx, res Result, err error, read int64) Result {
+	step := tx.step
+	if tx.ctx.Err() != nil {
+		after := tx.rollBack(true)
+		res.Status, res.Text, res.Rule = StatusReadError, StatusReadError.Text(), "install"
+		res.PowerCut = true
+		res.Read = read
+		res.Explain = fmt.Sprintf("Power was cut while bank %d was being %s. %s", tx.target, stepVerb(step), after)
+		res.Hint = "power the box on again; repeat the update when it runs"
+		return res
+	}
+	after := tx.rollBack(false)
+	st, detail, hint := statusDetail(err)
+	if st == StatusInternal || st == StatusReadError && step != stepReading && step != stepWriting {
+		st = StatusFileWrite
+	}
+	res = b.finishFail(res, st, detail, hint, read)
+	res.Explain = upperFirst(strings.TrimSuffix(detail, ".")) + ". " + after
+	return res
+}
+
+// stepVerb is what was happening to the bank at a step, for messages.
+func stepVerb(s installStep) string {
+	switch s {
+	case stepVerifying:
+		return "checked"
+	case stepSwitching:
+		return "switched to"
+	}
+	return "written"
 }
 
 // finish fills a Result from a decision.
@@ -292,22 +346,31 @@ type sectionExtras struct {
 	envTooBig bool
 }
 
-// writeBank streams the image from rd into a temporary file in bank n's
-// folder (header, sections, blocks: the source's bytes as they are), teeing
-// the RootFS into a key scanner and the Env section into a bounded buffer.
-// It returns the file's path and what it kept of the sections.
-func (b *Box) writeBank(ctx context.Context, rd *imagefmt.Reader, cr *countingReader, n int, total int64, progress func(Progress)) (string, sectionExtras, error) {
-	dir := b.bankDir(n)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", sectionExtras{}, &StatusError{Status: StatusFlashWrite, Detail: err.Error(), Err: err}
+// writeBank streams the image from rd into a temporary file in the target
+// bank's folder (header, sections, blocks: the source's bytes as they are),
+// teeing the RootFS into a key scanner and the Env section into a bounded
+// buffer. It records the file in tx and returns what it kept of the sections.
+func (b *Box) writeBank(tx *installTx, rd *imagefmt.Reader, cr *countingReader, total int64, progress func(Progress)) (sectionExtras, error) {
+	dir := bankDirName(tx.target)
+	flashErr := func(err error) error {
+		return &StatusError{Status: StatusFlashWrite, Detail: err.Error(), Err: err}
 	}
-	removeTemps(dir)
-	f, err := os.CreateTemp(dir, ".imageupdate.*.tmp")
+	if err := tx.op("make folder"); err != nil {
+		return sectionExtras{}, flashErr(err)
+	}
+	if err := tx.h.mkdir(dir); err != nil {
+		return sectionExtras{}, flashErr(err)
+	}
+	tx.h.removeTemps(dir)
+	if err := tx.op("create"); err != nil {
+		return sectionExtras{}, flashErr(err)
+	}
+	f, tmp, err := tx.h.createTemp(dir, ".imageupdate.")
 	if err != nil {
-		return "", sectionExtras{}, &StatusError{Status: StatusFlashWrite, Detail: err.Error(), Err: err}
+		return sectionExtras{}, flashErr(err)
 	}
-	tmp := f.Name()
-	w := newBankWriter(ctx, f, cr, total, progress)
+	tx.tmp = tmp
+	w := newBankWriter(tx, f, cr, total, progress)
 	extra, err := copyImage(rd, w)
 	if err == nil {
 		err = w.Close()
@@ -315,16 +378,21 @@ func (b *Box) writeBank(ctx context.Context, rd *imagefmt.Reader, cr *countingRe
 		w.Abort()
 	}
 	if err == nil {
-		err = f.Sync()
+		err = tx.op("sync")
+		if err == nil {
+			err = f.Sync()
+		}
+		if err != nil {
+			err = flashErr(err)
+		}
 	}
 	if cerr := f.Close(); err == nil && cerr != nil {
-		err = cerr
+		err = flashErr(cerr)
 	}
 	if err != nil {
-		os.Remove(tmp)
-		return "", sectionExtras{}, err
+		return sectionExtras{}, err
 	}
-	return tmp, extra, nil
+	return extra, nil
 }
 
 // copyImage writes the whole image from rd to w, in file order.
@@ -390,16 +458,6 @@ func (b *boundedBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 
-// removeTemps deletes what an interrupted write left in a bank folder.
-func removeTemps(dir string) {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".imageupdate.") && strings.HasSuffix(e.Name(), ".tmp") {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
-}
-
 // factoryInstall writes the image the box leaves the factory with into bank 0;
 // it also returns the image's Env section.
 func (b *Box) factoryInstall(image string) (*ImageInfo, []byte, error) {
@@ -441,6 +499,17 @@ func (b *Box) factoryInstall(image string) (*ImageInfo, []byte, error) {
 // box reads); the caller records them in the state.
 func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, []byte, error) {
 	ctx := context.Background()
+	h, err := openHome(b.home)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer h.Close()
+	tx := &installTx{b: b, h: h, ctx: ctx, target: n, step: stepReading}
+	defer func() {
+		if tx.tmp != "" {
+			h.root.Remove(tx.tmp)
+		}
+	}()
 	cr := &countingReader{r: r, ctx: ctx}
 	rd, err := imagefmt.NewReader(cr, size, b.model.Hash)
 	if err != nil {
@@ -450,13 +519,19 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, []byte, err
 	if !b.model.TakesImagesFor(hdr.Model) {
 		return nil, nil, fmt.Errorf("the image is built for %s; a %s runs only images built for %s", hdr.Model, b.model.Name, b.model.Base)
 	}
-	tmp, extra, err := b.writeBank(ctx, rd, cr, n, size, func(Progress) {})
+	if err := b.model.checkPartitions(hdr); err != nil {
+		return nil, nil, errors.New(strings.TrimPrefix(err.Error(), StatusSectionTooBig.Text()+": "))
+	}
+	tx.step = stepWriting
+	if err := tx.markInvalid(); err != nil {
+		return nil, nil, err
+	}
+	extra, err := b.writeBank(tx, rd, cr, size, func(Progress) {})
 	if err != nil {
 		return nil, nil, err
 	}
 	kr, err := b.keyring()
 	if err != nil {
-		os.Remove(tmp)
 		return nil, nil, err
 	}
 	custom := loadCustom(extra.custom)
@@ -468,7 +543,6 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, []byte, err
 	checks := rd.Verify(kr.keys)
 	for _, c := range checks {
 		if !c.OK() {
-			os.Remove(tmp)
 			return nil, nil, fmt.Errorf("the image does not verify with the keys this box knows (%v); give the box the key that signed it", c.Err)
 		}
 	}
@@ -479,11 +553,7 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, []byte, err
 	}
 	info := describe(hdr, d, custom, rd.Consumed())
 	info.Installed = now()
-	if err := os.Rename(tmp, b.BankFile(n)); err != nil {
-		os.Remove(tmp)
-		return nil, nil, err
-	}
-	if err := syncDir(b.bankDir(n)); err != nil {
+	if err := tx.replaceBank(); err != nil {
 		return nil, nil, err
 	}
 	if extra.envTooBig {

@@ -238,15 +238,26 @@ func (st *stateFile) clone() *stateFile {
 	return &c
 }
 
-// readState loads home's state file, reporting damage as a StateError.
-func readState(home string) (*stateFile, []byte, error) {
-	path := filepath.Join(home, StateFileName)
-	f, err := os.Open(path)
+// readState loads home's state file, reporting damage as a StateError. The
+// file is read through the home as a root: a link, a named pipe or a device
+// in its place is refused with its path, never followed or waited on.
+func readState(dir string) (*stateFile, []byte, error) {
+	path := filepath.Join(dir, StateFileName)
+	h, err := openHome(dir)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil, fmt.Errorf("%w: %s holds no %s; make a box there first", ErrNoBox, home, StateFileName)
+		return nil, nil, err
+	}
+	defer h.Close()
+	f, _, err := h.openRead(StateFileName)
+	if err != nil {
+		var le *LinkError
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil, nil, fmt.Errorf("%w: %s holds no %s; make a box there first", ErrNoBox, dir, StateFileName)
+		case errors.As(err, &le):
+			return nil, nil, &StateError{File: path, Problem: "it " + le.Problem + ", and the box reads its state only from a plain file"}
 		}
-		return nil, nil, fmt.Errorf("cannot read the box state %s: %v", path, errors.Unwrap(err))
+		return nil, nil, fmt.Errorf("cannot read the box state %s: %v", path, pathCause(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxStateFile+1))
