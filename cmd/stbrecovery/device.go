@@ -174,7 +174,7 @@ func printBox(w io.Writer, b *device.Box) {
 			if img.Signer != nil {
 				fmt.Fprintf(w, ", signed by %s (%s)", img.Signer.Name, img.Signer.ID)
 			}
-			if img.RootFSBy != nil && (img.Signer == nil || img.RootFSBy.ID != img.Signer.ID) {
+			if img.RootFSBy != nil && (img.Signer == nil || !img.RootFSBy.Is(*img.Signer)) {
 				fmt.Fprintf(w, ", RootFS by %s (%s)", img.RootFSBy.Name, img.RootFSBy.ID)
 			}
 			fmt.Fprintln(w)
