@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // The inspector sits beside the screen from this terminal width on, and over
@@ -78,8 +79,8 @@ func (in *inspector) content(w int) string {
 			continue
 		}
 		im := bk.Image
-		line(fmt.Sprintf("  %d %s", im.Version, im.Description))
-		line(st.Muted.Render("  " + string(im.Kind) + " · " + im.Date))
+		line(fmt.Sprintf("  %d %s", im.Version, safetext.Escape(im.Description)))
+		line(st.Muted.Render("  " + string(im.Kind) + " · " + safetext.Escape(im.Date)))
 		if im.Signer != nil {
 			line(st.Muted.Render("  signed " + keyName(*im.Signer)))
 		}
@@ -93,7 +94,7 @@ func (in *inspector) content(w int) string {
 	}
 	line(st.InspectorHead.Render("Settings") + st.Muted.Render(" (fw_printenv)"))
 	for _, e := range c.printenv {
-		line("  " + e)
+		line("  " + safetext.Escape(e))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -102,5 +103,5 @@ func keyLine(k device.KeyRef) string {
 	if k.Name == "" || strings.EqualFold(k.Name, string(k.Role)) {
 		return fmt.Sprintf("%s %s", k.Role, k.ID)
 	}
-	return fmt.Sprintf("%s (%s) %s", k.Name, k.Role, k.ID)
+	return fmt.Sprintf("%s (%s) %s", safetext.Escape(k.Name), k.Role, k.ID)
 }
