@@ -189,3 +189,27 @@ func TestServerLogsBoxHeaders(t *testing.T) {
 		t.Errorf("log line holds a raw CSI: %q", lines[0])
 	}
 }
+
+// FuzzRequestPath checks that a request path, however made, maps to nothing
+// outside the served folder: at most a model folder and a plain name.
+func FuzzRequestPath(f *testing.F) {
+	for _, p := range []string{"/", "/update_list.txt", "/mag254/imageupdate", "/mag/254/", "/mag/254/imageupdate",
+		"/mag/254/../x", "/mag/999/imageupdate", "/../etc/passwd", "/mag254/.hidden", "/a/b/c", "/mag//254/x"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		rel, _, ok := cleanRequestPath(p)
+		if !ok {
+			return
+		}
+		parts := strings.Split(rel, "/")
+		if len(parts) > 2 {
+			t.Fatalf("%q maps to %q, deeper than a model folder", p, rel)
+		}
+		for _, part := range parts {
+			if part == "" && rel != "" || part == "." || part == ".." || strings.HasPrefix(part, ".") || strings.ContainsAny(part, "\\\x00") {
+				t.Fatalf("%q maps to %q", p, rel)
+			}
+		}
+	})
+}
