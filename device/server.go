@@ -58,6 +58,7 @@ type UpdateServer struct {
 	logf func(format string, args ...any)
 	base string // BaseURL, without a trailing slash; "" for the address reached
 	idle time.Duration
+	rate int64 // bytes per second
 }
 
 // NewUpdateServer makes the handler of an update server for dir.
@@ -73,7 +74,7 @@ func NewUpdateServer(dir string, opts ServerOptions) (*UpdateServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot serve %s: %w", dir, err)
 	}
-	return &UpdateServer{dir: dir, root: root, logf: opts.Logf, base: base, idle: opts.idle()}, nil
+	return &UpdateServer{dir: dir, root: root, logf: opts.Logf, base: base, idle: opts.idle(), rate: opts.minRate()}, nil
 }
 
 // Close releases the folder.
@@ -280,9 +281,9 @@ func (s *UpdateServer) serve(w http.ResponseWriter, r *http.Request) {
 		defer f.Close()
 		w.Header().Set("Content-Type", "application/octet-stream")
 		// A client must keep taking the image: idle for the idle timeout, or
-		// slower on the whole than ServerMinRate, and it is dropped.
+		// slower on the whole than the minimum rate, and it is dropped.
 		pw := &pacedWriter{ResponseWriter: w, rc: http.NewResponseController(w), idle: s.idle,
-			deadline: time.Now().Add(s.idle + time.Duration(img.Size/ServerMinRate)*time.Second)}
+			deadline: time.Now().Add(s.idle + time.Duration(float64(img.Size)/float64(s.rate)*float64(time.Second)))}
 		http.ServeContent(pw, r, name, modTime(f), f)
 		return
 	}
@@ -299,7 +300,7 @@ type pacedWriter struct {
 }
 
 func (w *pacedWriter) Write(p []byte) (int, error) {
-	const chunk = 256 << 10
+	const chunk = 32 << 10 // the deadline moves on at least this often
 	n := 0
 	for len(p) > 0 {
 		d := time.Now().Add(w.idle)

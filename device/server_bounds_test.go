@@ -213,3 +213,58 @@ func FuzzRequestPath(f *testing.F) {
 		}
 	})
 }
+
+// TestServerDropsClientSlowerThanMinRate protects the server from a client
+// that keeps taking a little, so that it is never idle: it must take the
+// whole image at the minimum rate on average, or it is dropped.
+func TestServerDropsClientSlowerThanMinRate(t *testing.T) {
+	dir := t.TempDir()
+	const size = 32 << 20
+	htWriteImage(t, dir, "imageupdate", htImageSpec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, eet), Desc: "big", RootFS: size, Key: htKey(t, "stb_public")})
+	var log htLog
+	// 32 MiB at 32 MiB/s: the image must be taken within 3 + 1 s. The client
+	// below takes about 4 MiB/s: never idle for 3 s, but it would need 8 s.
+	rs, err := ListenUpdateServer(dir, "127.0.0.1:0", ServerOptions{IdleTimeout: 3 * time.Second, MinRate: 32 << 20, Logf: log.logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	c, err := net.Dial("tcp", strings.TrimPrefix(rs.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "GET /imageupdate HTTP/1.1\r\nHost: x\r\n\r\n")
+	start := time.Now()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(16 * time.Millisecond): // 64 KiB at a time: about 4 MiB/s
+			}
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if _, err := c.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	// The server's side ends (its log line is written) once the deadline
+	// passes; what is already in the sockets' buffers may still arrive.
+	for len(log.all()) == 0 && time.Since(start) < 15*time.Second {
+		time.Sleep(20 * time.Millisecond)
+	}
+	took := time.Since(start)
+	if len(log.all()) == 0 || took > 7500*time.Millisecond {
+		t.Fatalf("a client too slow on the whole still held the server after %v; want it dropped after about 4 s", took)
+	}
+	if took < 3500*time.Millisecond {
+		t.Errorf("dropped after %v, before its deadline", took)
+	}
+	if l := log.all()[0]; strings.Contains(l, fmt.Sprintf(" %d bytes", int64(size))) {
+		t.Errorf("the log says the whole image was sent: %q", l)
+	}
+}

@@ -39,6 +39,9 @@ type ServerOptions struct {
 	// IdleTimeout bounds how long a client may stay silent or take nothing;
 	// 0 means DefaultServerIdleTimeout.
 	IdleTimeout time.Duration
+	// MinRate is the slowest, in bytes per second, a client may take an
+	// image on average; 0 means ServerMinRate.
+	MinRate int64
 	// Logf, when not nil, receives one line per request.
 	Logf func(format string, args ...any)
 }
@@ -48,6 +51,13 @@ func (o ServerOptions) idle() time.Duration {
 		return o.IdleTimeout
 	}
 	return DefaultServerIdleTimeout
+}
+
+func (o ServerOptions) minRate() int64 {
+	if o.MinRate > 0 {
+		return o.MinRate
+	}
+	return ServerMinRate
 }
 
 func (o ServerOptions) maxConns() int {
