@@ -111,7 +111,11 @@ type DemoSpec struct {
 	Hash       crypto.Hash // block hash; 0 is the model's generation
 	RootFSSize int64       // size of the RootFS tar; 0 is 256 KiB
 	Tamper     bool        // flip one RootFS byte after signing
-	Cut        bool        // leave the last 4 KiB off
+	// Carry is the demo key the RootFS carries at etc/custom_key.pub when it
+	// is not Custom: "none" for no key (a mistaken Custom image).
+	Carry        string
+	TamperGlobal bool // flip one byte of the Global block's signature
+	Cut          bool // leave the last 4 KiB off
 }
 
 // DemoImage is one named demo image, with a line that says what it is for.
@@ -234,7 +238,17 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 	if rootSize <= 0 {
 		rootSize = 256 << 10
 	}
-	rootfs, rootLen, err := demoRootFS(model, desc, custom, created, rootSize)
+	carried := custom
+	switch spec.Carry {
+	case "":
+	case "none":
+		carried = nil
+	default:
+		if carried, err = keys.Key(spec.Carry); err != nil {
+			return err
+		}
+	}
+	rootfs, rootLen, err := demoRootFS(model, desc, carried, created, rootSize)
 	if err != nil {
 		return err
 	}
@@ -247,7 +261,7 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 	}
 	spec2 := imagefmt.BuildSpec{Model: model, Date: date, Version: spec.Version, Description: desc, Hash: hash,
 		Key: signer, Created: created, Sections: secs}
-	if !spec.Tamper && !spec.Cut {
+	if !spec.Tamper && !spec.Cut && !spec.TamperGlobal {
 		_, err := imagefmt.Build(w, spec2)
 		return err
 	}
@@ -260,6 +274,9 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 	if spec.Tamper {
 		off := hdr.Size() + (64<<10 + imagefmt.BlockSize) + 2048 + 700 // inside the RootFS data
 		out[off] ^= 0x20
+	}
+	if spec.TamperGlobal {
+		out[len(out)-100] ^= 0x20
 	}
 	if spec.Cut {
 		out = out[:len(out)-4096]
