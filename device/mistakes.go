@@ -1,6 +1,11 @@
 package device
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stbrecovery/stbrecovery/imagefmt"
+)
 
 // The mistakes an image can be made with that the signature rules would
 // otherwise only call "not trusted": each is named in the decision, with the
@@ -24,7 +29,7 @@ type mistake struct {
 }
 
 // rebuildCustomHint is how a Custom image is made right.
-const rebuildCustomHint = "rebuild the image with image build --key STB_PUBLIC's secret key --custom-key CUSTOM.sec.asc: it puts the custom key at etc/custom_key.pub and signs the RootFS, and only the RootFS, with it"
+const rebuildCustomHint = "rebuild it with image build --key STB_PUBLIC.sec.asc --custom-key CUSTOM.sec.asc, which puts the custom key at etc/custom_key.pub and signs only the RootFS with it"
 
 // mistake finds a named mistake in the image's blocks, for the paths where
 // fixing it would let the image in: the boot stage without an operator key
@@ -83,4 +88,35 @@ func (pl rulePlan) mistake(in DecisionInput) mistake {
 			hint: rebuildCustomHint}
 	}
 	return mistake{}
+}
+
+// certificationRefusal names who made an operator key's certification when
+// the box's MANUFACTURER key did not (R7): STB_PUBLIC, another demo key, or
+// the operator key itself.
+func certificationRefusal(st *stateFile, key, manuf *imagefmt.Key, err error) error {
+	detail := strings.TrimPrefix(err.Error(), imagefmt.ErrSignatureInit.Text+": ")
+	var candidates []*imagefmt.Key
+	for _, sk := range st.Keys {
+		if sk.Role == RolePublic {
+			if k, err := imagefmt.LoadKey([]byte(sk.Data)); err == nil {
+				candidates = append(candidates, k)
+			}
+		}
+	}
+	for _, n := range demoKeyFiles {
+		if k, err := loadDemoKey(n, false); err == nil {
+			candidates = append(candidates, k)
+		}
+	}
+	candidates = append(candidates, key)
+	by := key.Certifier(candidates)
+	if by == nil || by.Same(manuf) {
+		return &keyRefusal{why: fmt.Sprintf("the operator key %s is not certified by this box's MANUFACTURER key %s: %s", key, manuf, detail)}
+	}
+	who := by.String()
+	if by.Same(key) {
+		who = "the operator key itself"
+	}
+	return &keyRefusal{why: fmt.Sprintf("the operator key %s is certified by %s, not by this box's MANUFACTURER key %s: a box accepts only a certification made by MANUFACTURER", key, who, manuf),
+		hint: "ask the manufacturer to certify the operator key (key certify --by the MANUFACTURER secret key); a certification by any other key is accepted by no box"}
 }

@@ -290,3 +290,20 @@ func (k *Key) VerifyCertification(manufacturer *Key) (crypto.Hash, error) {
 	}
 	return alg, nil
 }
+
+// Certifier is the key among candidates that made k's certification block,
+// nil when none did (or k carries no certification). It names who certified
+// a key that does not verify with the MANUFACTURER key.
+func (k *Key) Certifier(candidates []*Key) *Key {
+	if k.Certification == nil {
+		return nil
+	}
+	for _, c := range candidates {
+		if c != nil {
+			if _, _, ok := k.Certification.Recover(c.Public); ok {
+				return c
+			}
+		}
+	}
+	return nil
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -102,6 +103,9 @@ func runBuild(cmd *cobra.Command, f buildFlags) error {
 	if strings.ContainsAny(f.model, ": ") {
 		return usageErr("--model %q holds a colon or a space; give the model as the box shows it, e.g. MAG254", f.model)
 	}
+	if err := checkBuildModel(f.model); err != nil {
+		return err
+	}
 	if f.bootstrapVer != "" && f.bootstrap == "" {
 		return usageErr("--bootstrap-version needs --bootstrap FILE")
 	}
@@ -134,6 +138,9 @@ func runBuild(cmd *cobra.Command, f buildFlags) error {
 		}
 		if custom.Private == nil {
 			return usageErr("%s is a public key; give the custom key's secret key (.sec.asc) with --custom-key", f.customKey)
+		}
+		if custom.Same(signer) {
+			return usageErr("--key and --custom-key are the same key %s: in a Custom image STB_PUBLIC signs the Global block and the sections (--key), and the custom key only the RootFS (--custom-key); give STB_PUBLIC's secret key with --key", custom)
 		}
 	}
 	now := time.Now()
@@ -303,4 +310,23 @@ func buildAtomic(out string, spec imagefmt.BuildSpec) (*imagefmt.Header, int64, 
 	}
 	ok = true
 	return hdr, size, nil
+}
+
+// checkBuildModel refuses a model no box takes images for: an unknown one,
+// or a variant (MAG254w1), whose boxes take images built for their base model.
+func checkBuildModel(model string) error {
+	var bases []string
+	for _, m := range device.Catalogue() {
+		if m.Name == m.Base {
+			bases = append(bases, m.Name)
+		}
+	}
+	m, err := device.LookupModel(model)
+	if err != nil {
+		return usageErr("no box is a %s, so none would take the image; give --model as one of %s", model, strings.Join(bases, ", "))
+	}
+	if m.Base != model {
+		return usageErr("%s boxes take images built for %s (the header's STB Model must be exactly that); give --model %s", m.Name, m.Base, m.Base)
+	}
+	return nil
 }
