@@ -19,19 +19,27 @@ import (
 
 type buildFlags struct {
 	model, desc, rootfs, kernel, env, logo, bootstrap, bootstrapVer string
-	userfs, userfsVer, secondboot, key, customKey, hash, date, out  string
+	userfs, userfsVer, secondboot, hash, date, out                  string
 	version                                                         string
+	signing                                                         signingFlags
 }
 
 func newImageBuildCmd() *cobra.Command {
 	var f buildFlags
 	cmd := &cobra.Command{
-		Use:   "build --model MAG254 --version 218 --desc TEXT --rootfs DIR|FILE --key SIGNER.sec.asc --out FILE",
+		Use:   "build --model MAG254 --version 218 --desc TEXT --rootfs DIR|FILE (--key SIGNER.sec.asc | --gpg-key ID) --out FILE",
 		Short: "Build a signed imageupdate file",
 		Long: `Build a signed imageupdate file laid out as the manufacturer's scripts do.
 --key signs the global block and every section block; --custom-key puts the custom
 public key at etc/custom_key.pub in the RootFS (a folder, .tar or .tar.gz) and signs the
-RootFS block with it. --hash defaults to the model's generation (SHA-1 for MAG250/254/270).`,
+RootFS block with it. --hash defaults to the model's generation (SHA-1 for MAG250/254/270).
+--gpg-key ID and --gpg-custom-key ID take the keys from your GnuPG keyring instead (GNUPGHOME
+is respected): gpg-agent makes every signature and asks for the passphrase through its
+pinentry; the secret key never leaves GnuPG.
+A protected --key or --custom-key file is unlocked with --passphrase-file FILE (its first
+line), or asked for without echo when stdin is a terminal; never give a passphrase in the
+command line. A file that holds several keys needs --key-id ID or FILE#ID (a key id,
+fingerprint or part of the user id).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runBuild(cmd, f) },
 	}
@@ -48,8 +56,12 @@ RootFS block with it. --hash defaults to the model's generation (SHA-1 for MAG25
 	fl.StringVar(&f.userfsVer, "userfs-version", "", "Userfs Version line (with --userfs)")
 	fl.StringVar(&f.secondboot, "secondboot", "", "optional SecondBoot section data")
 	fl.StringVar(&f.logo, "logo", "", "optional Logotype section data")
-	fl.StringVar(&f.key, "key", "", "secret key (.sec.asc) that signs the image")
-	fl.StringVar(&f.customKey, "custom-key", "", "secret custom key (.sec.asc): makes a Custom image")
+	fl.StringVar(&f.signing.key, "key", "", "secret key file (.sec.asc) that signs the image; FILE#ID picks one key of a file with several")
+	fl.StringVar(&f.signing.customKey, "custom-key", "", "secret custom key file (.sec.asc): makes a Custom image")
+	fl.StringVar(&f.signing.gpgKey, "gpg-key", "", "sign with a secret key of your GnuPG keyring (key id, fingerprint or user id, as gpg -u takes it)")
+	fl.StringVar(&f.signing.gpgCustomKey, "gpg-custom-key", "", "the custom key from your GnuPG keyring: makes a Custom image")
+	fl.StringVar(&f.signing.passphraseFile, "passphrase-file", "", "a file whose first line unlocks protected --key / --custom-key files (without it, a terminal asks)")
+	fl.StringVar(&f.signing.keyID, "key-id", "", "the key to take from a --key file that holds several (key id, fingerprint or user id)")
 	fl.StringVar(&f.hash, "hash", "", "block hash: sha1 or sha256 (default: the model's generation)")
 	fl.StringVar(&f.date, "date", "", `header Date, as date prints it, e.g. "Thu Feb 21 00:43:44 EET 2019" (default: now)`)
 	fl.StringVar(&f.out, "out", "", "the image file to write")
@@ -85,8 +97,6 @@ func runBuild(cmd *cobra.Command, f buildFlags) error {
 		return usageErr("give the image version with --version, e.g. --version 218")
 	case f.rootfs == "":
 		return usageErr("give the RootFS with --rootfs DIR or --rootfs FILE")
-	case f.key == "":
-		return usageErr("give the signing key with --key SIGNER.sec.asc")
 	case f.out == "":
 		return usageErr("say where to write the image with --out FILE")
 	}
@@ -124,24 +134,9 @@ func runBuild(cmd *cobra.Command, f buildFlags) error {
 		}
 		alg = a
 	}
-	signer, err := loadKeyFlag(f.key, "--key")
+	signer, custom, err := signingKeys(cmd.Context(), f.signing, os.Stdin, cmd.ErrOrStderr())
 	if err != nil {
 		return err
-	}
-	if signer.Private == nil {
-		return usageErr("%s is a public key; give the signer's secret key (.sec.asc) with --key", f.key)
-	}
-	var custom *imagefmt.Key
-	if f.customKey != "" {
-		if custom, err = loadKeyFlag(f.customKey, "--custom-key"); err != nil {
-			return err
-		}
-		if custom.Private == nil {
-			return usageErr("%s is a public key; give the custom key's secret key (.sec.asc) with --custom-key", f.customKey)
-		}
-		if custom.Same(signer) {
-			return usageErr("--key and --custom-key are the same key %s: in a Custom image STB_PUBLIC signs the Global block and the sections (--key), and the custom key only the RootFS (--custom-key); give STB_PUBLIC's secret key with --key", custom)
-		}
 	}
 	now := time.Now()
 	date, created := f.date, now

@@ -111,11 +111,6 @@ func checkVerdict(p *device.Preflight) string {
 	return fmt.Sprintf("a %s box takes this %s image at the boot stage and through its portal", p.Kind, p.Kind)
 }
 
-type checkVerdictJSON struct {
-	device.Verdict
-	Installed bool `json:"installed"`
-}
-
 func checkJSON(path string, p *device.Preflight, verdict string) map[string]any {
 	status, text := 0, "OK"
 	if !p.ModelKnown || !p.Takes() {
