@@ -239,3 +239,46 @@ func TestProtectedAndMultiKeyFiles(t *testing.T) {
 		t.Errorf("--passphrase: exit %d %s", code, errs)
 	}
 }
+
+// TestGnuPGProtectedKeyInKeyring: a keyring key behind a passphrase signs
+// when gpg-agent holds the passphrase (here preset, as its pinentry would
+// leave it cached), and is refused with gpg-agent's reason when the agent
+// cannot ask.
+func TestGnuPGProtectedKeyInKeyring(t *testing.T) {
+	home, gpg := gnupgEnv(t)
+	preset := "/usr/lib/gnupg/gpg-preset-passphrase"
+	if _, err := os.Stat(preset); err != nil {
+		t.Skip("gpg-preset-passphrase is not installed")
+	}
+	writeFile(t, filepath.Join(home, "gpg-agent.conf"), []byte("allow-preset-passphrase\npinentry-program /bin/false\n"))
+	genKey(gpg, "AGENT_OP", "agent secret")
+	_ = exec.Command("gpgconf", "--kill", "gpg-agent").Run() // the agent reads its new configuration
+	dir := ramDir(t)
+	pub := writeFile(t, filepath.Join(dir, "pub.asc"), gpg("--armor", "--export", "AGENT_OP"))
+	rootfs := writeFile(t, filepath.Join(dir, "rootfs.bin"), []byte(strings.Repeat("a", 2000)))
+	build := func(out string) (int, string) {
+		code, _, errs := runCLI(t, "image", "build", "--model", "MAG424", "--version", "300", "--desc", "a", "--rootfs", rootfs,
+			"--gpg-key", "AGENT_OP", "--out", filepath.Join(dir, out))
+		return code, errs
+	}
+	// The agent cannot ask (its pinentry fails): a plain refusal, in one sentence.
+	if code, errs := build("refused.img"); code != exitError || !strings.Contains(errs, "gpg-agent did not sign") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+		t.Errorf("without the passphrase: exit %d %q", code, errs)
+	} else {
+		t.Logf("without the passphrase: %s", errs)
+	}
+	var grip string
+	for _, line := range strings.Split(string(gpg("--with-colons", "--with-keygrip", "--list-secret-keys", "AGENT_OP")), "\n") {
+		if f := strings.Split(line, ":"); len(f) > 9 && f[0] == "grp" && grip == "" {
+			grip = f[9]
+		}
+	}
+	c := exec.Command(preset, "--preset", "-P", "agent secret", grip)
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("preset: %v %s", err, out)
+	}
+	if code, errs := build("signed.img"); code != 0 {
+		t.Fatalf("with the passphrase in the agent: exit %d %s", code, errs)
+	}
+	verifies(t, filepath.Join(dir, "signed.img"), []string{pub}, "AGENT_OP")
+}

@@ -284,6 +284,8 @@ func agentError(s string) string {
 		return s + " (gpg-agent does not hold the secret part: import it with gpg --import)"
 	case strings.Contains(s, "cancel"), strings.Contains(s, "Cancel"):
 		return s + " (the passphrase was not given)"
+	case strings.Contains(s, "pinentry"), strings.Contains(s, "Pinentry"), strings.Contains(s, "Inappropriate ioctl"):
+		return s + " (gpg-agent could not ask for the passphrase: run in a terminal with GPG_TTY=$(tty) exported, or check its pinentry-program)"
 	case strings.Contains(s, "Bad passphrase"):
 		return s + " (try again with the right passphrase)"
 	}
