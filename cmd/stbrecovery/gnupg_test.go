@@ -262,7 +262,7 @@ func TestGnuPGProtectedKeyInKeyring(t *testing.T) {
 		return code, errs
 	}
 	// The agent cannot ask (its pinentry fails): a plain refusal, in one sentence.
-	if code, errs := build("refused.img"); code != exitError || !strings.Contains(errs, "gpg-agent did not sign") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+	if code, errs := build("refused.img"); code != exitError || !strings.Contains(errs, "gpg-agent did not sign (No pinentry)") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
 		t.Errorf("without the passphrase: exit %d %q", code, errs)
 	} else {
 		t.Logf("without the passphrase: %s", errs)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
+	"github.com/stbrecovery/stbrecovery/imagefmt/gnupg"
 )
 
 type buildFlags struct {
@@ -284,6 +286,10 @@ func buildAtomic(out string, spec imagefmt.BuildSpec) (*imagefmt.Header, int64, 
 	}()
 	bw := bufio.NewWriterSize(tmp, 256<<10)
 	hdr, err := imagefmt.Build(bw, spec)
+	var agent *gnupg.AgentError
+	if errors.As(err, &agent) {
+		return nil, 0, usageErr("the image was not built: %v", agent)
+	}
 	if err != nil {
 		return nil, 0, usageErr("the image could not be built (%v); check the inputs", err)
 	}

@@ -251,7 +251,7 @@ func parseAgentSignature(out []byte) ([]byte, error) {
 	for _, line := range bytes.Split(out, []byte("\n")) {
 		switch {
 		case bytes.HasPrefix(line, []byte("ERR ")):
-			return nil, fmt.Errorf("gpg-agent did not sign: %s", agentError(string(line[4:])))
+			return nil, agentError(string(line[4:]))
 		case bytes.HasPrefix(line, []byte("D ")):
 			data = append(data, assuanUnescape(line[2:])...)
 		}
@@ -273,23 +273,38 @@ func parseAgentSignature(out []byte) ([]byte, error) {
 	return append([]byte(nil), rest[colon+1:colon+1+n]...), nil
 }
 
-// agentError turns "67108881 No secret key <GPG Agent>" into words.
-func agentError(s string) string {
+// AgentError is gpg-agent's refusal to sign: its reason, and what to do.
+type AgentError struct {
+	Reason string // as the agent says it, e.g. "No secret key"
+	Hint   string // what to do about it
+}
+
+func (e *AgentError) Error() string {
+	return fmt.Sprintf("gpg-agent did not sign (%s); %s", e.Reason, e.Hint)
+}
+
+// agentError turns "67108881 No secret key <GPG Agent>" into an AgentError.
+func agentError(s string) *AgentError {
 	if _, msg, ok := strings.Cut(s, " "); ok {
 		s = msg
 	}
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "<GPG Agent>"))
-	switch {
-	case strings.Contains(s, "No secret key"):
-		return s + " (gpg-agent does not hold the secret part: import it with gpg --import)"
-	case strings.Contains(s, "cancel"), strings.Contains(s, "Cancel"):
-		return s + " (the passphrase was not given)"
-	case strings.Contains(s, "pinentry"), strings.Contains(s, "Pinentry"), strings.Contains(s, "Inappropriate ioctl"):
-		return s + " (gpg-agent could not ask for the passphrase: run in a terminal with GPG_TTY=$(tty) exported, or check its pinentry-program)"
-	case strings.Contains(s, "Bad passphrase"):
-		return s + " (try again with the right passphrase)"
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndex(s, " <"); i > 0 && strings.HasSuffix(s, ">") {
+		s = s[:i]
 	}
-	return s
+	e := &AgentError{Reason: s, Hint: "check gpg-agent with gpg-connect-agent"}
+	low := strings.ToLower(s)
+	switch {
+	case strings.Contains(low, "no secret key"):
+		e.Hint = "gpg-agent does not hold the secret part: import it with gpg --import"
+	case strings.Contains(low, "pinentry"), strings.Contains(low, "inappropriate ioctl"):
+		e.Hint = "gpg-agent could not ask for the passphrase: run in a terminal with GPG_TTY=$(tty) exported, or check its pinentry-program"
+	case strings.Contains(low, "cancel"):
+		e.Hint = "the passphrase was not given: run again and give it"
+	case strings.Contains(low, "bad passphrase"):
+		e.Hint = "run again with the right passphrase"
+	}
+	return e
 }
 
 // assuanUnescape undoes the %XX escapes of an Assuan data line.
