@@ -103,6 +103,11 @@ func (d *DemoKeys) Cert(name string) ([]byte, error) {
 // DemoSpec describes a demo image. Builds are reproducible: the same spec
 // gives the same bytes (fixed dates, fixed contents, deterministic RSA).
 type DemoSpec struct {
+	// Carry is the demo key the RootFS carries at etc/custom_key.pub when it
+	// is not Custom: "none" for no key (a mistaken Custom image).
+	Carry        string
+	TamperGlobal bool // flip one byte of the Global block's signature
+
 	Signer     string      // demo key that signs the global and section blocks ("stb_public")
 	Custom     string      // demo custom key carried in the RootFS and signing it ("custom_alpha"), or ""
 	Model      string      // STB Model in the header; "" is the box's base model
@@ -111,11 +116,7 @@ type DemoSpec struct {
 	Hash       crypto.Hash // block hash; 0 is the model's generation
 	RootFSSize int64       // size of the RootFS tar; 0 is 256 KiB
 	Tamper     bool        // flip one RootFS byte after signing
-	// Carry is the demo key the RootFS carries at etc/custom_key.pub when it
-	// is not Custom: "none" for no key (a mistaken Custom image).
-	Carry        string
-	TamperGlobal bool // flip one byte of the Global block's signature
-	Cut          bool // leave the last 4 KiB off
+	Cut        bool        // leave the last 4 KiB off
 }
 
 // DemoImage is one named demo image, with a line that says what it is for.
