@@ -73,7 +73,8 @@ func jsonError(cmd *cobra.Command, path string, err error) error {
 // before it could print its own (a usage error, an unusable key).
 func jsonFallback(cmd *cobra.Command, asJSON bool, printed *bool, err *error) {
 	if *err != nil && asJSON && !*printed {
-		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "error": (*err).Error()})
+		code, text := statusOf(*err)
+		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "status": code, "text": text, "error": (*err).Error()})
 	}
 }
 
@@ -95,6 +96,7 @@ type jsonBlock struct {
 	Bits        int    `json:"bits"`
 	Class       int    `json:"class"`
 	FileOffset  int64  `json:"file_offset"`
+	OK          bool   `json:"ok"` // the block is well formed (info checks no signature)
 	Damaged     string `json:"damaged,omitempty"`
 }
 
@@ -160,6 +162,7 @@ func infoJSON(path string, size int64, hdr *imagefmt.Header, blocks []*imagefmt.
 	for _, b := range blocks {
 		jb := jsonBlock{Name: b.Name, Created: b.Block.Time().Format(time.RFC3339), CreatedUnix: b.Block.Created,
 			Bits: int(b.Block.Bits), Class: int(b.Block.Class), FileOffset: blockOffset(hdr, size, b)}
+		jb.OK = b.ShapeError() == nil
 		if err := b.ShapeError(); err != nil {
 			jb.Damaged = err.Error()
 		}
@@ -227,18 +230,19 @@ func printInfo(w io.Writer, path string, size int64, hdr *imagefmt.Header, block
 // ---- image verify ----
 
 type verifyBlock struct {
-	Name        string `json:"name"`
-	OK          bool   `json:"ok"`
-	Key         string `json:"key,omitempty"`
-	KeyID       string `json:"key_id,omitempty"`
-	Fingerprint string `json:"fingerprint,omitempty"`
-	KeyFile     string `json:"key_file,omitempty"`
-	Hash        string `json:"hash,omitempty"`
-	Created     string `json:"created"`
-	CreatedUnix uint32 `json:"created_unix"`
-	Status      int    `json:"status"`
-	Text        string `json:"text"`
-	Error       string `json:"error,omitempty"`
+	Name        string      `json:"name"`
+	OK          bool        `json:"ok"`
+	Signer      *jsonSigner `json:"signer,omitempty"` // the block's signer as every --json output names it
+	Key         string      `json:"key,omitempty"`
+	KeyID       string      `json:"key_id,omitempty"`
+	Fingerprint string      `json:"fingerprint,omitempty"`
+	KeyFile     string      `json:"key_file,omitempty"`
+	Hash        string      `json:"hash,omitempty"`
+	Created     string      `json:"created"`
+	CreatedUnix uint32      `json:"created_unix"`
+	Status      int         `json:"status"`
+	Text        string      `json:"text"`
+	Error       string      `json:"error,omitempty"`
 }
 
 type verifyKey struct {
@@ -298,6 +302,7 @@ is cut short (Read error); 1: another error (missing file, unusable key).`,
 				vb.Status, vb.Text = statusOf(c.Err)
 				if c.Key != nil {
 					vb.Key, vb.KeyID, vb.Fingerprint, vb.KeyFile = c.Key.Name, c.Key.IDString(), c.Key.FingerprintString(), fileOf[c.Key]
+					vb.Signer = signerOf(c.Key)
 					vb.Hash = imagefmt.HashName(c.Hash)
 				}
 				if c.Err != nil {
