@@ -321,6 +321,7 @@ is cut short (Read error); 1: another error (missing file, unusable key).`,
 					"file": path, "ok": failed == 0, "status": status, "text": text,
 					"model": hdr.Model, "version": hdr.Version, "description": hdr.Description, "date": hdr.Date,
 					"blocks": blocks, "keys": jkeys, "failed": failed,
+					"expected_hash": imagefmt.HashName(imagefmt.DefaultHash(hdr.Model)),
 				})
 				if err != nil {
 					return withCode(exitError, err)
@@ -363,9 +364,23 @@ func printVerify(w io.Writer, path string, hdr *imagefmt.Header, blocks []verify
 		}
 	}
 	fmt.Fprintln(w)
+	if want := imagefmt.HashName(imagefmt.DefaultHash(hdr.Model)); otherHash(blocks, want) != "" {
+		fmt.Fprintf(w, "Note: blocks are made with %s; %s boxes read only %s blocks and refuse this image (image check %s shows every box's verdict).\n",
+			otherHash(blocks, want), hdr.Model, want, path)
+	}
 	if failed == 0 {
 		fmt.Fprintf(w, "All %d signature blocks verify.\n", len(blocks))
 	} else {
 		fmt.Fprintf(w, "%d of %d signature blocks do not verify.\n", failed, len(blocks))
 	}
+}
+
+// otherHash is a hash a verified block was made with other than want, or "".
+func otherHash(blocks []verifyBlock, want string) string {
+	for _, b := range blocks {
+		if b.Hash != "" && b.Hash != want {
+			return b.Hash
+		}
+	}
+	return ""
 }

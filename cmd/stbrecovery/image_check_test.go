@@ -91,6 +91,17 @@ func TestImageCheck(t *testing.T) {
 		}
 	}
 
+	// image verify, which checks signatures only, points at image check
+	// when the blocks are not of the model's hash.
+	pub := filepath.Join(demoKeys(t), "stb_public.pub.asc")
+	if code, out, _ := runCLI(t, "image", "verify", img(m424, "wrong-hash"), "--key", pub); code != 0 ||
+		!strings.Contains(out, "MAG424 boxes read only SHA-256 blocks") || !strings.Contains(out, "image check") {
+		t.Errorf("verify of a SHA-1 MAG424 image: exit %d\n%s", code, out)
+	}
+	if _, out, _ := runCLI(t, "image", "verify", img(m424, "public"), "--key", pub); strings.Contains(out, "Note:") {
+		t.Errorf("verify of a right image notes a hash:\n%s", out)
+	}
+
 	// One verdict against the real command: a box running Custom Alpha,
 	// through its portal, given Custom Beta.
 	file := img(m254, "custom-beta")
