@@ -2,9 +2,12 @@ package tui
 
 import (
 	"bytes"
+	"crypto"
 	"testing"
+	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
 // TestNamedMistakeScreen: the refusal screen says each named mistake of a
@@ -44,4 +47,22 @@ func TestNamedMistakeScreen(t *testing.T) {
 				step{wait: []string{"Wrong digital signature", "rebuild"}},
 			)},
 	})
+}
+
+// TestNamedMistakeCertifier: Install Op.KEY with an operator key certified
+// by STB_PUBLIC names STB_PUBLIC as the certifier, and MANUFACTURER as the
+// only one a box accepts.
+func TestNamedMistakeCertifier(t *testing.T) {
+	tb := newTestBox(t, "MAG254", deviceInit())
+	cert, err := imagefmt.Certify(tb.keys.Public, tb.keys.OperatorTwo, crypto.SHA256, time.Unix(1550000000, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.putFile(t, "keys/operator_two.key", cert)
+	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 100, 30)
+	s.waitFor("Press m (MENU)")
+	blInstallOpKey(s)
+	s.keys("enter", "y") // y answers the question a newer Install Op.KEY asks first; here it does nothing
+	s.waitFor("1 Signature init error", "rule R7", "is certified by STB_PUBLIC", "accepts only a certification made by MANUFACTURER")
+	s.golden()
 }
