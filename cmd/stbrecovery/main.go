@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stbrecovery/stbrecovery/cmd/stbrecovery/colorquery"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
@@ -58,6 +59,7 @@ func newRootCmd() *cobra.Command {
 }
 
 func main() {
+	colorquery.Restore()
 	os.Exit(run(os.Args[1:]))
 }
 

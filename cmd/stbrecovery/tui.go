@@ -103,8 +103,32 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 			return out, fmt.Errorf("%s holds a %s, not a %s: drop --model or pick another --home", boxHome, box.Model().Name, m.Name)
 		}
 		m = box.Model()
-	} else if box, err = device.Init(boxHome, device.InitOptions{Model: m.Name}); err != nil {
+	}
+	srvDir := filepath.Join(e.temp, "server")
+	if err := device.WriteDemoServer(srvDir, m); err != nil {
+		return out, fmt.Errorf("cannot write the demo update server's images: %v", err)
+	}
+	if err := ctx.Err(); err != nil {
 		return out, err
+	}
+	srv, err := device.StartUpdateServer(srvDir, nil)
+	if err != nil {
+		return out, err
+	}
+	e.server = srv
+	out.ServerURL = srv.URL
+	if box == nil {
+		opts := device.InitOptions{Model: m.Name}
+		if home == "" {
+			// the temporary box leaves the factory looking for updates on the
+			// demo server, where a box pointed at it would (the manufacturer's
+			// paths on that server): a factory reset keeps it there
+			list, image := device.UpdateServerURLs(srv.URL, m)
+			opts.Settings = map[string]string{"autoupdateURL": list, "update_url": image}
+		}
+		if box, err = device.Init(boxHome, opts); err != nil {
+			return out, err
+		}
 	}
 	out.Box = box
 	if err := ctx.Err(); err != nil {
@@ -120,27 +144,6 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 	out.USBDir = usb
 	if err := ctx.Err(); err != nil {
 		return out, err
-	}
-	srvDir := filepath.Join(e.temp, "server")
-	if err := device.WriteDemoServer(srvDir, m); err != nil {
-		return out, fmt.Errorf("cannot write the demo update server's images: %v", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return out, err
-	}
-	srv, err := device.StartUpdateServer(srvDir, nil)
-	if err != nil {
-		return out, err
-	}
-	e.server = srv
-	out.ServerURL = srv.URL
-	if home == "" {
-		// the temporary box looks for updates on the demo server, where a box
-		// pointed at it would: the manufacturer's paths on the server
-		list, image := device.UpdateServerURLs(srv.URL, m)
-		if err := box.SaveSettings(map[string]string{"autoupdateURL": list, "update_url": image}); err != nil {
-			return out, err
-		}
 	}
 	return out, nil
 }
