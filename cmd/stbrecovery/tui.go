@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/scenario"
 	"github.com/stbrecovery/stbrecovery/tui"
 )
@@ -225,7 +226,7 @@ func runScenarioTUI(name, report string) error {
 		return err
 	}
 	summary, ferr := run.finish()
-	fmt.Println(summary)
+	fmt.Println(safetext.Lines(summary))
 	if err == nil {
 		err = ferr
 	}
