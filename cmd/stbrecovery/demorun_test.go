@@ -45,6 +45,18 @@ func TestDefaultRunFindsItsDemoServer(t *testing.T) {
 			if rep.Outcome != device.AutoupdateInstalled {
 				t.Fatalf("Check now: %s %d %s", rep.Outcome, rep.Status, rep.Text)
 			}
+			// after a factory reset the box still looks at its demo server
+			if err := out.Box.FactoryReset(); err != nil {
+				t.Fatal(err)
+			}
+			set = out.Box.State().Settings
+			if set["autoupdateURL"] != wantList || set["update_url"] != wantImage {
+				t.Fatalf("after a factory reset: autoupdateURL %q update_url %q", set["autoupdateURL"], set["update_url"])
+			}
+			rep = out.Box.Autoupdate(ctx, device.AutoupdateOptions{Confirm: func(string) bool { return true }})
+			if rep.Outcome != device.AutoupdateUpToDate {
+				t.Fatalf("Check now after a factory reset: %s %d %s", rep.Outcome, rep.Status, rep.Text)
+			}
 		})
 	}
 }
