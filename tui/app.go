@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
@@ -23,9 +24,10 @@ type Model struct {
 	insp    *inspector
 	showIns bool
 	askQuit bool
-	task    bool // the scenario panel is shown
-	sized   bool // a window size arrived
-	termW   int  // the terminal's width; common.width is what the screens get
+	task    bool           // the scenario panel is shown
+	taskVP  viewport.Model // the scenario panel when it covers the screen
+	sized   bool           // a window size arrived
+	termW   int            // the terminal's width; common.width is what the screens get
 	setup   *setupRun
 }
 
@@ -74,7 +76,7 @@ func New(opts Options) *Model {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	h := help.New()
 	h.Styles = st.Help
-	m := &Model{c: c, help: h, insp: newInspector(c), termW: 80, setup: &setupRun{}}
+	m := &Model{c: c, help: h, insp: newInspector(c), taskVP: viewport.New(40, 10), termW: 80, setup: &setupRun{}}
 	m.setup.ctx, m.setup.cancel = context.WithCancel(context.Background())
 	m.stack = []screen{newSetupScreen(c)}
 	return m
@@ -231,6 +233,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return m.quit()
 	}
+	if cv := m.covering(); cv != coverNone {
+		return m.coverKey(cv, msg)
+	}
 	if t, ok := m.top().(textScreen); ok && t.TakesText() {
 		return m.forward(msg)
 	}
@@ -348,6 +353,9 @@ func (m *Model) View() string {
 	body := m.top().View()
 	header := m.header()
 	foot := m.footer()
+	if b := m.banner(); b != "" {
+		foot = b + "\n" + foot
+	}
 	bodyH := h - lipgloss.Height(header) - lipgloss.Height(foot)
 	if bodyH < 1 {
 		bodyH = 1
@@ -358,7 +366,7 @@ func (m *Model) View() string {
 			left := fit(body, w-pw-1, bodyH)
 			body = lipgloss.JoinHorizontal(lipgloss.Top, left, " ", st.Inspector.Render(fit(tr.Panel.View(pw-3), pw-2, bodyH)))
 		} else {
-			body = st.Inspector.Render(tr.Panel.View(w - 4))
+			body = st.Inspector.Render(m.taskView(w-4, bodyH))
 		}
 	}
 	if m.showIns {
@@ -418,6 +426,9 @@ func (m *Model) footer() string {
 	c := m.c
 	if m.askQuit {
 		return c.st.Warn.Render("An update is being written: quitting now cuts the power. Quit? (y/n)")
+	}
+	if cv := m.covering(); cv != coverNone && c.ready {
+		return m.coverFooter(cv)
 	}
 	k := c.keys
 	own := m.top().Keys()

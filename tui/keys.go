@@ -25,6 +25,10 @@ type KeyMap struct {
 	No        key.Binding
 	Hint      key.Binding // training runs only
 	Task      key.Binding // training runs only
+	// The keys of a panel that covers the screen (a narrow terminal).
+	PanelScroll    key.Binding
+	CloseTask      key.Binding
+	CloseInspector key.Binding
 }
 
 // NewKeyMap is the default key map.
@@ -49,6 +53,10 @@ func NewKeyMap() KeyMap {
 		No:        key.NewBinding(key.WithKeys("n", "esc", "backspace"), key.WithHelp("n", "no")),
 		Hint:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
 		Task:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "task")),
+
+		PanelScroll:    key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
+		CloseTask:      key.NewBinding(key.WithKeys("t", "esc"), key.WithHelp("t/esc", "close")),
+		CloseInspector: key.NewBinding(key.WithKeys("i", "esc"), key.WithHelp("i/esc", "close")),
 	}
 }
 

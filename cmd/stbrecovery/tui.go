@@ -235,7 +235,7 @@ func runScenarioTUI(name, report string) error {
 			}
 			run.Session.Check(box)
 			met, took := run.Session.Met()
-			return met, took, run.Session.Steps()
+			return met, took, run.Session.MetSteps()
 		},
 	}
 	model := tui.New(tui.Options{Start: start, Training: training})
