@@ -191,6 +191,7 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case updateDoneMsg:
 		if c.run == msg.run {
 			c.run, c.runProgress = nil, device.Progress{}
+			m.askQuit = false // the question was about this write
 		}
 		step := UpdateStep{Action: msg.run.label, Detail: msg.run.source, Result: msg.res}
 		return m, tea.Batch(c.stateCmd(), m.forwardRun(msg.run, msg), c.trainStep(step))
@@ -219,9 +220,13 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	c, k := m.c, m.c.keys
+	if m.askQuit && !m.flashing() {
+		m.askQuit = false // the write ended: the question no longer stands
+	}
 	if m.askQuit {
+		// cutting the power cannot be undone: only y says yes
 		switch {
-		case key.Matches(msg, k.Yes):
+		case msg.String() == "y":
 			m.askQuit = false
 			m.Shutdown()
 			return tea.Quit
@@ -307,6 +312,7 @@ func (m *Model) powerOff() {
 	c.cancel()
 	c.gen++
 	m.powered = false
+	m.askQuit = false
 }
 
 func (m *Model) powerOn() tea.Cmd {

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -80,9 +82,31 @@ func runTUI(m device.Model, modelGiven bool, home, usb string) error {
 	defer env.close()
 	start := func(ctx context.Context) (tui.Env, error) { return env.start(ctx, m, modelGiven, home, usb) }
 	model := tui.New(tui.Options{Start: start})
+	return runProgram(model)
+}
+
+// runProgram runs the screens until the person quits or the terminal goes
+// away. Closing the terminal (SIGHUP) ends the program like q: the box's
+// power is cut, and the caller's deferred clean-up runs.
+func runProgram(model *tui.Model) error {
 	p := tea.NewProgram(model, tea.WithAltScreen())
-	_, err = p.Run()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-hup:
+			p.Kill() // the terminal is gone: nothing more can be drawn on it
+		case <-done:
+		}
+	}()
+	_, err := p.Run()
 	model.Shutdown()
+	if errors.Is(err, tea.ErrProgramKilled) {
+		err = nil
+	}
 	return err
 }
 
@@ -239,9 +263,7 @@ func runScenarioTUI(name, report string) error {
 		},
 	}
 	model := tui.New(tui.Options{Start: start, Training: training})
-	p := tea.NewProgram(model, tea.WithAltScreen())
-	_, err = p.Run()
-	model.Shutdown()
+	err = runProgram(model)
 	run := ready.Load()
 	if run == nil {
 		return err
