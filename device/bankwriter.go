@@ -15,6 +15,7 @@ type bankWriter struct {
 	progress func(Progress)
 	stage    Status
 	next     int64
+	pace     *pacer // nil: write at once
 }
 
 func newBankWriter(ctx context.Context, f *os.File, cr *countingReader, total int64, progress func(Progress)) *bankWriter {
@@ -26,14 +27,25 @@ func (w *bankWriter) Write(p []byte) (int, error) {
 	if err := w.ctx.Err(); err != nil {
 		return 0, err
 	}
-	n, err := w.f.Write(p)
+	n, err := w.pace.write(w.ctx, w.f, p, w.paced(len(p)))
 	if err != nil {
+		if cerr := w.ctx.Err(); cerr != nil {
+			return n, cerr
+		}
 		return n, &StatusError{Status: StatusFlashWrite, Detail: "writing the bank failed: " + err.Error(), Err: err}
 	}
 	if w.cr.n >= w.next {
 		w.report()
 	}
 	return n, nil
+}
+
+// paced reports each slice of a paced write of size bytes, so that the
+// progress moves as the flash is written.
+func (w *bankWriter) paced(size int) func(int) {
+	return func(n int) {
+		w.progress(Progress{Stage: w.stage, Done: w.cr.n - int64(size-n), Total: w.total})
+	}
 }
 
 func (w *bankWriter) report() {

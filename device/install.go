@@ -130,7 +130,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		}
 	}
 	progress(Progress{Stage: StatusErasing, Total: size})
-	tmp, customData, err := b.writeBank(ctx, rd, cr, target, size, progress)
+	tmp, customData, err := b.writeBank(ctx, rd, cr, target, size, progress, opts.Pace)
 	if err != nil {
 		if ctx.Err() != nil {
 			res.Status, res.Text, res.Rule = StatusReadError, StatusReadError.Text(), "install"
@@ -286,7 +286,7 @@ func describe(hdr *imagefmt.Header, d Decision, custom *imagefmt.Key, size int64
 // folder (header, sections, blocks: the source's bytes as they are), teeing
 // the RootFS into a key scanner. It returns the file's path and the custom key
 // found in the RootFS.
-func (b *Box) writeBank(ctx context.Context, rd *imagefmt.Reader, cr *countingReader, n int, total int64, progress func(Progress)) (string, []byte, error) {
+func (b *Box) writeBank(ctx context.Context, rd *imagefmt.Reader, cr *countingReader, n int, total int64, progress func(Progress), pace Pace) (string, []byte, error) {
 	dir := b.bankDir(n)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", nil, &StatusError{Status: StatusFlashWrite, Detail: err.Error(), Err: err}
@@ -298,6 +298,7 @@ func (b *Box) writeBank(ctx context.Context, rd *imagefmt.Reader, cr *countingRe
 	}
 	tmp := f.Name()
 	w := newBankWriter(ctx, f, cr, total, progress)
+	w.pace = newPacer(pace, total)
 	custom, err := copyImage(rd, w)
 	if err == nil {
 		err = w.Close()
@@ -415,7 +416,7 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, error) {
 	if !b.model.TakesImagesFor(hdr.Model) {
 		return nil, fmt.Errorf("the image is built for %s; a %s runs only images built for %s", hdr.Model, b.model.Name, b.model.Base)
 	}
-	tmp, customData, err := b.writeBank(ctx, rd, cr, n, size, func(Progress) {})
+	tmp, customData, err := b.writeBank(ctx, rd, cr, n, size, func(Progress) {}, Pace{})
 	if err != nil {
 		return nil, err
 	}
