@@ -149,6 +149,7 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		c.env, c.ready = msg.env, true
+		c.plug = &usbPlug{dir: msg.env.USBDir}
 		if c.env.Box != nil {
 			c.model = c.env.Box.Model()
 		}
@@ -252,6 +253,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return m.togglePower()
+	case key.Matches(msg, k.USB) && c.ready:
+		return m.toggleUSB()
 	case key.Matches(msg, k.Inspector):
 		if c.ready {
 			m.showIns = !m.showIns
@@ -402,6 +405,9 @@ func (m *Model) header() string {
 	if m.flashing() {
 		right = st.Warn.Render("▲ writing flash")
 	}
+	if c.plug != nil && c.plug.out.Load() {
+		right = st.Muted.Render("USB out · ") + right
+	}
 	name := st.Header.Render("stbrecovery")
 	if c.model.Name != "" {
 		name += " " + st.HeaderModel.Render(c.model.Name)
@@ -442,6 +448,13 @@ func (m *Model) footer() string {
 	if c.opts.Training != nil {
 		global = []key.Binding{k.Power, k.Inspector, k.Task, k.Hint, k.Help, k.Quit}
 	}
+	if c.plug != nil && c.plug.dir != "" {
+		usb := k.USB
+		if c.plug.out.Load() {
+			usb.SetHelp("u", "USB in")
+		}
+		global = append([]key.Binding{usb}, global...)
+	}
 	if !c.ready {
 		global = []key.Binding{k.Help, k.Quit}
 	}
@@ -464,7 +477,7 @@ func (m *Model) footer() string {
 }
 
 // shortHelp is the one-line help. When the keys do not fit the line, the
-// ones '?' still lists go first (inspector, task, hint, scroll, power), so
+// ones '?' still lists go first (USB, inspector, task, hint, scroll, power), so
 // that "? help" and "q quit" stay in view. (help.Model's own cut lets a line
 // that fills the width exactly run past it.)
 func (m *Model) shortHelp(short []key.Binding) string {
@@ -472,13 +485,13 @@ func (m *Model) shortHelp(short []key.Binding) string {
 	h := m.help
 	h.Width = 0
 	out := h.ShortHelpView(short)
-	for _, d := range []key.Binding{k.Inspector, k.Task, k.Hint, k.Scroll, k.Power} {
+	for _, d := range []key.Binding{k.USB, k.Inspector, k.Task, k.Hint, k.Scroll, k.Power} {
 		if lipgloss.Width(out) <= m.termW {
 			break
 		}
 		kept := short[:0:0]
 		for _, b := range short {
-			if b.Help() != d.Help() {
+			if b.Help().Key != d.Help().Key {
 				kept = append(kept, b)
 			}
 		}

@@ -16,6 +16,7 @@ type KeyMap struct {
 	Menu      key.Binding
 	Service   key.Binding
 	Power     key.Binding
+	USB       key.Binding
 	Inspector key.Binding
 	Help      key.Binding
 	Quit      key.Binding
@@ -44,6 +45,7 @@ func NewKeyMap() KeyMap {
 		Menu:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "MENU")),
 		Service:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "service button")),
 		Power:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "power")),
+		USB:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "USB out")),
 		Inspector: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "inspector")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),

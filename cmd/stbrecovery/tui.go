@@ -21,7 +21,8 @@ import (
 )
 
 // demoServerImages are the demo images the default update server offers.
-var demoServerImages = [...]string{"factory-next", "public", "public-next", "custom-alpha", "operator-one", "wrong-model"}
+// cut-short arrives cut at its declared length: 27 Read error.
+var demoServerImages = [...]string{"factory-next", "public", "public-next", "custom-alpha", "operator-one", "wrong-model", "cut-short"}
 
 // addTUIFlags makes the root command run the screens.
 func addTUIFlags(root *cobra.Command) {
