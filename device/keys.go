@@ -218,8 +218,7 @@ func (b *Box) addOperatorKey(st *stateFile, data []byte) error {
 		return err
 	}
 	if _, err := key.VerifyCertification(manuf); err != nil {
-		detail := strings.TrimPrefix(err.Error(), imagefmt.ErrSignatureInit.Text+": ")
-		return &keyRefusal{why: fmt.Sprintf("the operator key %s is not certified by this box's MANUFACTURER key %s: %s", key, manuf, detail)}
+		return certificationRefusal(st, key, manuf, err)
 	}
 	for _, sk := range st.Keys {
 		if sk.Role == RoleOperator {
