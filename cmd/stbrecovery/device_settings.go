@@ -185,7 +185,7 @@ func newDeviceAutoupdateCmd() *cobra.Command {
 			case exitRefused:
 				return withCode(code, fmt.Errorf("the box refused the image (%d %s); %s", rep.Status, rep.Text, orElse(rep.Result.Hint, "see the explanation above")))
 			}
-			return withCode(code, fmt.Errorf("Autoupdate failed (%d %s): %s", rep.Status, rep.Text, rep.Reason()))
+			return withCode(code, fmt.Errorf("the Autoupdate module failed (%d %s): %s", rep.Status, rep.Text, rep.Reason()))
 		},
 	}
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
