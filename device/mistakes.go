@@ -62,15 +62,15 @@ func (pl rulePlan) mistake(in DecisionInput) mistake {
 		return mistake{}
 	}
 	carried := in.ImageCustomKey
-	if global.Signer.Role == RoleCustom || (carried != nil && global.Signer.ID == carried.ID) {
+	if global.Signer.Role == RoleCustom || (carried != nil && global.Signer.Is(*carried)) {
 		return mistake{id: MistakeGlobalByCustomKey, block: "Global",
 			why:  fmt.Sprintf("its Global block was made by the custom key %s: in a Custom image the custom key makes only the RootFS block, and STB_PUBLIC makes the Global block and the other sections' blocks", keyName(*global.Signer)),
 			hint: rebuildCustomHint}
 	}
-	if global.Signer.ID != in.Public.ID || rootfs == nil {
+	if !global.Signer.Is(in.Public) || rootfs == nil {
 		return mistake{}
 	}
-	if rootfs.Signer != nil && (rootfs.Signer.ID == in.Public.ID || rootfs.Signer.ID == in.Manufacturer.ID) {
+	if rootfs.Signer != nil && (rootfs.Signer.Is(in.Public) || rootfs.Signer.Is(in.Manufacturer)) {
 		return mistake{} // a Public image (or a broken one): not a Custom image
 	}
 	by := "a key this box does not know"
@@ -82,7 +82,7 @@ func (pl rulePlan) mistake(in DecisionInput) mistake {
 			why:  fmt.Sprintf("its RootFS block was made by %s, and the RootFS carries no custom key at etc/custom_key.pub: a Custom image must carry there the key that made its RootFS block", by),
 			hint: rebuildCustomHint}
 	}
-	if rootfs.Signer == nil || rootfs.Signer.ID != carried.ID {
+	if rootfs.Signer == nil || !rootfs.Signer.Is(*carried) {
 		return mistake{id: MistakeCustomKeyDiffers, block: "RootFS",
 			why:  fmt.Sprintf("its RootFS carries the custom key %s at etc/custom_key.pub, but the RootFS block was made by %s: a Custom image's RootFS must be signed by the key it carries", keyName(*carried), by),
 			hint: rebuildCustomHint}

@@ -257,15 +257,15 @@ func (pl rulePlan) trusts(b BlockFacts) bool {
 		return false
 	}
 	for _, t := range pl.trusted {
-		if t.ID == b.Signer.ID {
+		if t.Is(*b.Signer) {
 			return true
 		}
 	}
 	if b.Name == "RootFS" {
-		if pl.rootfs != nil && pl.rootfs.ID == b.Signer.ID {
+		if pl.rootfs != nil && pl.rootfs.Is(*b.Signer) {
 			return true
 		}
-		if pl.custom != nil && pl.custom.ID == b.Signer.ID {
+		if pl.custom != nil && pl.custom.Is(*b.Signer) {
 			return true
 		}
 	}
@@ -287,13 +287,13 @@ func kindOf(in DecisionInput) Kind {
 	if global == nil || (hasRootFS && rootfs == nil) {
 		return KindUnknown
 	}
-	same := !hasRootFS || rootfs.ID == global.ID
+	same := !hasRootFS || rootfs.Is(*global)
 	switch {
-	case global.ID == in.Manufacturer.ID && same:
+	case global.Is(in.Manufacturer) && same:
 		return KindFactory
-	case global.ID == in.Public.ID && same:
+	case global.Is(in.Public) && same:
 		return KindPublic
-	case global.ID == in.Public.ID && rootfs.Role == RoleCustom:
+	case global.Is(in.Public) && rootfs.Role == RoleCustom:
 		return KindCustom
 	case global.Role == RoleOperator && same:
 		return KindOperator

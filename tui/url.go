@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // listEntry is one line of the configured server's update_list.txt.
@@ -125,7 +126,7 @@ func (s *urlScreen) listTable(w int) string {
 		if i == s.cursor {
 			mark = "▸ "
 		}
-		rows[i] = table.Row{mark + e.name, e.typ, e.date, e.descr}
+		rows[i] = table.Row{mark + safetext.Escape(e.name), safetext.Escape(e.typ), safetext.Escape(e.date), safetext.Escape(e.descr)}
 	}
 	styles := table.DefaultStyles()
 	styles.Header = s.c.st.Label.Padding(0, 1)

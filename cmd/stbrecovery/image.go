@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -54,11 +56,22 @@ func statusOf(err error) (int, string) {
 	return imagefmt.ErrInternal.Code, imagefmt.ErrInternal.Text
 }
 
+// printJSON writes v as one indented JSON object whose strings carry no
+// control character (safetext.JSON): a program that prints a value prints
+// the text escaped, as the text output shows it.
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	out, err := safetext.JSON(buf.Bytes(), "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
 }
 
 // jsonError prints the one JSON object of a failed command, then returns the exit as usual.

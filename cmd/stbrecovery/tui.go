@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,9 +16,6 @@ import (
 	"github.com/stbrecovery/stbrecovery/scenario"
 	"github.com/stbrecovery/stbrecovery/tui"
 )
-
-// demoServerImages are the demo images the default update server offers.
-var demoServerImages = [...]string{"factory-next", "public", "public-next", "custom-alpha", "operator-one", "wrong-model"}
 
 // addTUIFlags makes the root command run the screens.
 func addTUIFlags(root *cobra.Command) {
@@ -125,8 +121,8 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 		return out, err
 	}
 	srvDir := filepath.Join(e.temp, "server")
-	if err := writeDemoServer(srvDir, m); err != nil {
-		return out, err
+	if err := device.WriteDemoServer(srvDir, m); err != nil {
+		return out, fmt.Errorf("cannot write the demo update server's images: %v", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return out, err
@@ -138,35 +134,14 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 	e.server = srv
 	out.ServerURL = srv.URL
 	if home == "" {
-		// the temporary box looks for updates on the demo server
-		list := srv.URL + "/" + m.USBFolder() + "/" + device.UpdateListName
-		if err := box.SaveSettings(map[string]string{"autoupdateURL": list, "update_url": srv.URL + "/" + m.USBFolder() + "/public"}); err != nil {
+		// the temporary box looks for updates on the demo server, where a box
+		// pointed at it would: the manufacturer's paths on the server
+		list, image := device.UpdateServerURLs(srv.URL, m)
+		if err := box.SaveSettings(map[string]string{"autoupdateURL": list, "update_url": image}); err != nil {
 			return out, err
 		}
 	}
 	return out, nil
-}
-
-// writeDemoServer puts a few demo images in dir/<model folder>/.
-func writeDemoServer(dir string, m device.Model) error {
-	keys, err := device.LoadDemoKeys()
-	if err != nil {
-		return err
-	}
-	folder := filepath.Join(dir, m.USBFolder())
-	if err := os.MkdirAll(folder, 0o755); err != nil {
-		return err
-	}
-	for _, name := range demoServerImages {
-		var buf bytes.Buffer
-		if err := device.BuildDemoImage(&buf, keys, m, name); err != nil {
-			return fmt.Errorf("demo image %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(folder, name), buf.Bytes(), 0o644); err != nil {
-			return errors.New("cannot write the demo update server's images: " + err.Error())
-		}
-	}
-	return nil
 }
 
 // runScenarioTUI runs the screens on a training scenario: the scenario is
