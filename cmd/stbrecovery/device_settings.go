@@ -319,7 +319,7 @@ func okFalseError(cmd *cobra.Command, asJSON bool, err error) error {
 		err = ec.err
 	}
 	if asJSON {
-		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "error": err.Error()})
+		_ = printJSON(cmd.OutOrStdout(), errorObject(err))
 		return withCode(exitError, nil)
 	}
 	return withCode(exitError, err)

@@ -86,8 +86,7 @@ func jsonError(cmd *cobra.Command, path string, err error) error {
 // before it could print its own (a usage error, an unusable key).
 func jsonFallback(cmd *cobra.Command, asJSON bool, printed *bool, err *error) {
 	if *err != nil && asJSON && !*printed {
-		code, text := statusOf(*err)
-		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "status": code, "text": text, "error": (*err).Error()})
+		_ = printJSON(cmd.OutOrStdout(), errorObject(*err))
 	}
 }
 
