@@ -8,7 +8,7 @@ import (
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
-// BoxKinds are the kinds of box a preflight judges an image for, each named
+// boxKinds are the kinds of box a preflight judges an image for, each named
 // after the kind of image it runs; the operator box has its operator key
 // installed.
 var boxKinds = [...]Kind{KindFactory, KindPublic, KindCustom, KindOperator}

@@ -42,13 +42,13 @@ func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v 
 	case KindCustom:
 		run.Signer = "stb_public"
 		run.Custom = "custom_alpha"
+		if p.CustomKey != nil {
+			run.Custom = f.demoName(t, p.CustomKey)
+		}
 		for _, b := range p.Blocks {
 			if b.Name == "RootFS" && b.Signer != nil && b.Signer.Role == RoleCustom {
-				run.Custom = f.demoName(t, b.Signer)
+				run.Custom = f.demoName(t, b.Signer) // the key that made the RootFS comes first
 			}
-		}
-		if run.Custom == "custom_alpha" && p.CustomKey != nil {
-			run.Custom = f.demoName(t, p.CustomKey)
 		}
 	case KindOperator:
 		run.Signer = "operator_one"
@@ -74,14 +74,18 @@ func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v 
 	return b
 }
 
-// TestPreflightEqualsUpdate checks that for every demo image, every kind of
-// box and both paths, the preflight's verdict is what the real pipeline
+// TestPreflightEqualsUpdate checks that for every demo image (and every
+// image made with a named mistake), every kind of box and both paths, the preflight's verdict is what the real pipeline
 // decides when that box is given the image.
 func TestPreflightEqualsUpdate(t *testing.T) {
 	f := newFixture(t)
 	for _, model := range []string{"MAG254", "MAG424"} {
 		m := f.model(model)
-		for _, d := range DemoImages(m) {
+		images := DemoImages(m)
+		for name, spec := range mistakeSpecs(m) {
+			images = append(images, DemoImage{Name: name, Spec: spec})
+		}
+		for _, d := range images {
 			data := f.image(m, d.Spec)
 			p, err := RunPreflight(bytes.NewReader(data), int64(len(data)), PreflightOptions{Model: m.Name})
 			if d.Spec.Cut {
@@ -185,3 +189,24 @@ func TestPreflightGivenKeys(t *testing.T) {
 
 // testTime is a fixed signing time.
 var testTime = time.Date(2020, 4, 2, 12, 0, 0, 0, time.UTC)
+
+// FuzzPreflight: an image is outside input; whatever its bytes, the
+// preflight returns a verdict or an error, never a panic, and every verdict
+// that takes the image says 16.
+func FuzzPreflight(f *testing.F) {
+	fx := newFixture(f)
+	m := fx.model("MAG254")
+	f.Add(fx.named(m, "custom-alpha")[:4096])
+	f.Add([]byte("STB Model:MAG254\nDate:x\nImage Version:1\nImage Description:d\nImage  size:300\nStart data...\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := RunPreflight(bytes.NewReader(data), int64(len(data)), PreflightOptions{})
+		if err != nil {
+			return
+		}
+		for _, v := range p.Verdicts {
+			if v.Accept != (v.Status == StatusFinishedOK) {
+				t.Fatalf("verdict %+v", v)
+			}
+		}
+	})
+}
