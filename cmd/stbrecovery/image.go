@@ -290,13 +290,15 @@ is cut short (Read error); 1: another error (missing file, unusable key).`,
 			fileOf := map[*imagefmt.Key]string{}
 			var jkeys []verifyKey
 			for _, kf := range keyFiles {
-				k, err := loadKeyFlag(kf, "--key")
+				ks, err := loadKeysFlag(kf, "--key")
 				if err != nil {
 					return err
 				}
-				keys = append(keys, k)
-				fileOf[k] = kf
-				jkeys = append(jkeys, verifyKey{File: kf, Name: k.Name, UserID: k.UserID, KeyID: k.IDString(), Fingerprint: k.FingerprintString()})
+				for _, k := range ks {
+					keys = append(keys, k)
+					fileOf[k] = kf
+					jkeys = append(jkeys, verifyKey{File: kf, Name: k.Name, UserID: k.UserID, KeyID: k.IDString(), Fingerprint: k.FingerprintString()})
+				}
 			}
 			hdr, checks, err := imagefmt.VerifyFile(path, keys, crypto.SHA1, crypto.SHA256)
 			if err != nil {

@@ -40,11 +40,13 @@ unknown, or the model is not known); 4: invalid header or the file is cut short;
 			path := args[0]
 			var keys []*imagefmt.Key
 			for _, kf := range keyFiles {
-				k, err := loadKeyFlag(kf, "--key")
+				ks, err := loadKeysFlag(kf, "--key")
 				if err != nil {
 					return err
 				}
-				keys = append(keys, k.PublicOnly())
+				for _, k := range ks {
+					keys = append(keys, k.PublicOnly())
+				}
 			}
 			p, err := preflightFile(path, device.PreflightOptions{Model: model, Keys: keys})
 			if err != nil {
