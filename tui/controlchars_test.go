@@ -75,3 +75,21 @@ func TestScreensShowOutsideTextEscaped(t *testing.T) {
 		}
 	})
 }
+
+// TestScenarioPanelShowsTextEscaped protects the screen from a scenario
+// file (given with --scenario FILE) whose story, goal or hints carry
+// control characters.
+func TestScenarioPanelShowsTextEscaped(t *testing.T) {
+	p := NewScenarioPanel(ScenarioBrief{Name: "x", Title: "Title\x1b]0;owned\x07", Model: "MAG254",
+		Story: "A story\rOVERWRITTEN", Goal: "Goal \x1b[2J", Hints: []string{"hint \x1b[31mred"}}, NewStyles(testRenderer()))
+	p.NextHint()
+	v := p.View(60)
+	if rawControl(v) {
+		t.Fatalf("a raw control character reached the panel:\n%q", v)
+	}
+	for _, want := range []string{`Title\x1b]0;owned\x07`, `A story\rOVERWRITTEN`, `Goal \x1b[2J`, `hint \x1b[31mred`} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the panel does not show %q:\n%s", want, v)
+		}
+	}
+}

@@ -57,9 +57,15 @@ func (s *urlScreen) Init() tea.Cmd {
 		s.loaded = true
 		return tea.Batch(cmds...)
 	}
-	u, id, ctx := s.listURL, s.id, s.c.ctx
+	u, id, ctx, demo := s.listURL, s.id, s.c.ctx, demoVariantsListURL(s.c)
 	cmds = append(cmds, func() tea.Msg {
 		es, err := fetchList(ctx, u)
+		if demo != "" && demo != u {
+			// the demo server's other images, to try each refusal over HTTP
+			if more, derr := fetchList(ctx, demo); derr == nil {
+				es = append(es, more...)
+			}
+		}
 		return listMsg{id: id, url: u, entries: es, err: err}
 	})
 	return tea.Batch(cmds...)

@@ -58,8 +58,11 @@ func TestServeBaseURL(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].URL != "http://updates.example.test/stb/mag/254/imageupdate" {
 		t.Fatalf("list %+v %v", list, err)
 	}
-	if !strings.Contains(out.String(), "list: http://updates.example.test/stb/update_list.txt") {
-		t.Errorf("the banner does not name the base URL: %q", out.String())
+	for _, want := range []string{"list: http://updates.example.test/stb/update_list.txt",
+		"a MAG254 box takes its updates from here with autoupdateURL=http://updates.example.test/stb/mag/254/update_list.txt update_url=http://updates.example.test/stb/mag/254/imageupdate"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the banner does not say %q: %q", want, out.String())
+		}
 	}
 	cancel()
 	if err := <-done; err != nil {

@@ -107,6 +107,16 @@ func runServe(ctx context.Context, dir, addr string, opts device.ServerOptions, 
 				if len(imgs) == 0 {
 					fmt.Fprintf(out, "  no imageupdate files yet; add them to %s or a model folder such as %s/mag254\n", dir, dir)
 				}
+				seen := map[string]bool{}
+				for _, img := range imgs {
+					m, err := device.LookupModel(img.Folder)
+					if img.Folder == "" || seen[img.Folder] || err != nil || m.USBFolder() != img.Folder {
+						continue
+					}
+					seen[img.Folder] = true
+					list, image := device.UpdateServerURLs(url, m)
+					fmt.Fprintf(out, "  a %s box takes its updates from here with autoupdateURL=%s update_url=%s\n", m.Base, list, image)
+				}
 			}
 			h.Close()
 		}
