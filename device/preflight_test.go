@@ -29,7 +29,7 @@ func (f *fixture) demoName(t *testing.T, ref *KeyRef) string {
 
 // preflightBox makes the box a verdict describes: a box running an image of
 // kind box one version below the checked one, signed as the preflight says.
-func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v Verdict) *Box {
+func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v Verdict, built map[DemoSpec][]byte) *Box {
 	t.Helper()
 	dir := tempDir(t)
 	run := DemoSpec{Version: p.Running, Tag: "run"}
@@ -64,7 +64,12 @@ func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v 
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(opts.Image, f.image(m, run), 0o644); err != nil {
+	data, ok := built[run]
+	if !ok {
+		data = f.image(m, run)
+		built[run] = data
+	}
+	if err := os.WriteFile(opts.Image, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	b, err := Init(filepath.Join(dir, "home"), opts)
@@ -81,6 +86,7 @@ func TestPreflightEqualsUpdate(t *testing.T) {
 	f := newFixture(t)
 	for _, model := range []string{"MAG254", "MAG424"} {
 		m := f.model(model)
+		built := map[DemoSpec][]byte{} // the running images, built once each
 		images := DemoImages(m)
 		for name, spec := range mistakeSpecs(m) {
 			images = append(images, DemoImage{Name: name, Spec: spec})
@@ -101,7 +107,7 @@ func TestPreflightEqualsUpdate(t *testing.T) {
 				t.Fatalf("%s %s: %d verdicts", model, d.Name, len(p.Verdicts))
 			}
 			for _, v := range p.Verdicts {
-				b := f.preflightBox(t, m, p, v.Box, v)
+				b := f.preflightBox(t, m, p, v.Box, v, built)
 				got := f.update(b, data, UpdateOptions{Path: v.Via})
 				if got.Status != v.Status || got.Rule != v.Rule || got.Installed != v.Accept || got.Explain != v.Why || got.Hint != v.Hint {
 					t.Errorf("%s %s, %s box via %s:\npreflight %d %s %v %q %q\nupdate    %d %s %v %q %q",

@@ -154,8 +154,10 @@ func printCheck(w io.Writer, path string, p *device.Preflight, verdict string) {
 	switch {
 	case !p.ModelKnown:
 		fmt.Fprintf(w, "Model:       %s is not a model any box is\n", p.Model)
+	case p.Hash == "":
+		fmt.Fprintf(w, "Hash:        unknown: no known key made a block (%s reads only %s blocks)\n", p.Model, p.ModelHash)
 	case p.Hash != p.ModelHash:
-		fmt.Fprintf(w, "Hash:        %s blocks; %s reads only %s blocks\n", orElse(p.Hash, "no known"), p.Model, p.ModelHash)
+		fmt.Fprintf(w, "Hash:        %s blocks; %s reads only %s blocks\n", p.Hash, p.Model, p.ModelHash)
 	default:
 		fmt.Fprintf(w, "Hash:        %s, as %s reads\n", p.Hash, p.Model)
 	}
