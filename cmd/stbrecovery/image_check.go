@@ -108,9 +108,9 @@ func checkVerdict(p *device.Preflight) string {
 		}
 	}
 	if len(refused) > 0 {
-		return fmt.Sprintf("a %s box refuses this %s image: %s", p.Kind, p.Kind, strings.Join(refused, ", "))
+		return fmt.Sprintf("%s %s box refuses this %s image: %s", article(p.Kind), p.Kind, p.Kind, strings.Join(refused, ", "))
 	}
-	return fmt.Sprintf("a %s box takes this %s image at the boot stage and through its portal", p.Kind, p.Kind)
+	return fmt.Sprintf("%s %s box takes this %s image at the boot stage and through its portal", article(p.Kind), p.Kind, p.Kind)
 }
 
 func checkJSON(path string, p *device.Preflight, verdict string) map[string]any {
@@ -209,6 +209,14 @@ func printCheck(w io.Writer, path string, p *device.Preflight, verdict string) {
 		}
 	}
 	fmt.Fprintf(w, "\n%s.\n", upper(verdict))
+}
+
+// article is "an" before operator, "a" before the other kinds.
+func article(k device.Kind) string {
+	if k == device.KindOperator {
+		return "an"
+	}
+	return "a"
 }
 
 func refName(k *device.KeyRef) string {
