@@ -127,8 +127,11 @@ func TestGnuPGKeyringSigns(t *testing.T) {
 			t.Fatalf("%s operator build: %d %s %s", c.model, code, out, errs)
 		}
 		verifies(t, op, []string{opPub}, "OPERATOR_GPG")
-		if code, _, errs := runCLI(t, "image", "check", op, "--key", opPub); code != 0 {
-			t.Errorf("%s operator image check: %d %s", c.model, code, errs)
+		if code, out, errs := runCLI(t, "image", "check", op, "--key", opPub); code != 0 || !strings.Contains(out, "only once it is certified by MANUFACTURER") {
+			t.Errorf("%s operator image check: %d %s %s", c.model, code, out, errs)
+		}
+		if code, out, errs := runCLI(t, "image", "check", op, "--key", cert); code != 0 || strings.Contains(out, "Note:") {
+			t.Errorf("%s operator image check with the certified key: %d %s %s", c.model, code, out, errs)
 		}
 		home := filepath.Join(dir, c.model+"-op-box")
 		if code, _, errs := runCLI(t, "device", "init", "--home", home, "--model", c.model, "--operator-key", cert); code != 0 {

@@ -64,6 +64,9 @@ unknown, or the model is not known); 4: invalid header or the file is cut short;
 				}
 			} else {
 				printCheck(cmd.OutOrStdout(), path, p, verdict)
+				if note := operatorKeyNote(p, keys); note != "" {
+					fmt.Fprintln(cmd.OutOrStdout(), note)
+				}
 			}
 			if !p.ModelKnown || !p.Takes() {
 				return withCode(exitRefused, fmt.Errorf("%s: %s", path, verdict))
@@ -209,6 +212,21 @@ func printCheck(w io.Writer, path string, p *device.Preflight, verdict string) {
 		}
 	}
 	fmt.Fprintf(w, "\n%s.\n", upper(verdict))
+}
+
+// operatorKeyNote reminds that the operator box holds an operator key only
+// once it is certified by MANUFACTURER, when the key given for the Global
+// block is not in that form.
+func operatorKeyNote(p *device.Preflight, keys []*imagefmt.Key) string {
+	if p.Kind != device.KindOperator || p.GlobalBy == nil {
+		return ""
+	}
+	for _, k := range keys {
+		if k.IDString() == p.GlobalBy.ID && k.Certification == nil {
+			return fmt.Sprintf("Note: a box holds %s only once it is certified by MANUFACTURER (key certify, then device install-key or Install Op.KEY).", k)
+		}
+	}
+	return ""
 }
 
 // article is "an" before operator, "a" before the other kinds.
