@@ -216,3 +216,46 @@ func FuzzPreflight(f *testing.F) {
 		}
 	})
 }
+
+// TestPreflightRealPublicKey: a key named STB_PUBLIC given to the preflight
+// (the real one, say) stands in for the demo STB_PUBLIC in every box, as
+// device init --public-key makes a box trust it.
+func TestPreflightRealPublicKey(t *testing.T) {
+	f := newFixture(t)
+	m := f.model("MAG254")
+	real, err := imagefmt.GenerateKey("STB_PUBLIC", "Public key!!", testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	spec := imagefmt.BuildSpec{Model: "MAG254", Date: "Thu Feb 21 00:43:44 EET 2019", Version: 300, Description: "real-pub", Hash: m.Hash,
+		Key: real, Created: testTime, Sections: []imagefmt.SectionSource{{Kind: imagefmt.RootFS, Data: strings.NewReader("rootfs"), Size: 6}}}
+	if _, err := imagefmt.Build(&buf, spec); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	p, err := RunPreflight(bytes.NewReader(data), int64(len(data)), PreflightOptions{Keys: []*imagefmt.Key{real.PublicOnly()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Kind != KindPublic || !p.Takes() || p.GlobalBy == nil || p.GlobalBy.ID != real.IDString() || p.GlobalBy.Role != RolePublic {
+		t.Fatalf("kind %s takes %v global %+v", p.Kind, p.Takes(), p.GlobalBy)
+	}
+	// A box that trusts that key takes it at the boot stage, as the preflight says.
+	dir := tempDir(t)
+	pub, _ := real.ArmoredPublic()
+	pubFile := filepath.Join(dir, "stb_public.pub.asc")
+	if err := os.WriteFile(pubFile, pub, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Init(filepath.Join(dir, "home"), InitOptions{Model: m.Name, PublicKey: pubFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f.update(b, data, UpdateOptions{Path: PathBoot})
+	for _, v := range p.Verdicts {
+		if v.Box == KindFactory && v.Via == PathBoot && (v.Status != got.Status || v.Rule != got.Rule || !got.Installed) {
+			t.Errorf("preflight %d %s, the box %d %s installed %v", v.Status, v.Rule, got.Status, got.Rule, got.Installed)
+		}
+	}
+}
