@@ -155,8 +155,16 @@ func TestGnuPGKeyringSigns(t *testing.T) {
 		}
 		installs(t, home, custom)
 	}
-	// A key the keyring does not hold, and an id that names two keys.
+	// A key that is not RSA-2048 cannot make blocks.
+	gpg("--passphrase", "", "--quick-gen-key", "ED_KEY", "ed25519", "sign", "never")
 	code, _, errs := runCLI(t, "image", "build", "--model", "MAG254", "--version", "300", "--desc", "x", "--rootfs", rootfs,
+		"--gpg-key", "ED_KEY", "--out", filepath.Join(dir, "x.img"))
+	if code != exitError || !strings.Contains(errs, "only RSA-2048 keys") || !strings.Contains(errs, "ED_KEY") {
+		t.Errorf("an Ed25519 key: %d %q", code, errs)
+	}
+
+	// A key the keyring does not hold, and an id that names two keys.
+	code, _, errs = runCLI(t, "image", "build", "--model", "MAG254", "--version", "300", "--desc", "x", "--rootfs", rootfs,
 		"--gpg-key", "NOBODY", "--out", filepath.Join(dir, "x.img"))
 	if code != exitError || !strings.Contains(errs, "no secret key") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
 		t.Errorf("unknown gpg key: %d %q", code, errs)
