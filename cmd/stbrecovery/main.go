@@ -45,7 +45,7 @@ func newRootCmd() *cobra.Command {
 		Args:          cobra.NoArgs,
 	}
 	addTUIFlags(root)
-	root.AddCommand(newKeyCmd(), newImageCmd(), newDeviceCmd(), newRulesCmd(), newServeCmd(), newScenariosCmd())
+	root.AddCommand(newKeyCmd(), newImageCmd(), newDeviceCmd(), newRulesCmd(), newServeCmd(), newScenariosCmd(), newClassroomCmd())
 	return root
 }
 

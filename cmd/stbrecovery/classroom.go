@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stbrecovery/stbrecovery/scenario"
+	"github.com/stbrecovery/stbrecovery/tui/classroom"
+)
+
+func newClassroomCmd() *cobra.Command {
+	var cfg classroom.Config
+	var names []string
+	cmd := &cobra.Command{
+		Use:   "classroom --dir DIR --code CODE [--addr 127.0.0.1:2222] [--scenario NAME ...] [--max-sessions 60]",
+		Short: "Serve a class over SSH: each trainee their own box, the trainer a live dashboard",
+		Long: `classroom is an SSH server for a training class. Trainees log in with the ssh client they
+already have, as "ssh -p 2222 NAME@HOST", and the class code; each NAME (letters, digits,
+'-', '_', '.', at most 32) gets its own box and USB stick for every scenario under
+DIR/trainees/NAME/, kept between logins, and the same screens as the local program. A
+trainee picks one of the class's scenarios (--scenario, repeated; default: every shipped
+scenario), or starts the only one at once. A dropped connection during a write is a power
+cut for that trainee's box only.
+
+The trainer logs in as "ssh -p 2222 trainer@HOST" with a key listed in DIR/trainer_keys
+(the form of OpenSSH's authorized_keys) and watches every trainee live: scenario, state,
+steps, hints, time and the last status code. "stbrecovery classroom report --dir DIR"
+sums the class up. The host key is made in DIR on the first start and kept.
+Ctrl+C ends the class.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cfg.Dir == "" {
+				return usageErr("give the class folder with --dir DIR")
+			}
+			if cfg.Code == "" {
+				return usageErr("give the class code trainees log in with: --code CODE")
+			}
+			if len(names) == 0 {
+				names = scenario.Names()
+			}
+			for _, n := range names {
+				sc, err := scenario.Load(n)
+				if err != nil {
+					return withCode(exitError, err)
+				}
+				cfg.Scenarios = append(cfg.Scenarios, sc)
+			}
+			cfg.Log = log.New(cmd.ErrOrStderr(), "", log.LstdFlags)
+			srv, err := classroom.New(cfg)
+			if err != nil {
+				return withCode(exitError, err)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			done := make(chan error, 1)
+			go func() { done <- srv.ListenAndServe() }()
+			fmt.Fprintf(cmd.OutOrStdout(), "Classroom on %s: trainees log in with ssh -p PORT NAME@HOST and the code; the trainer as trainer@HOST with a key in %s. Ctrl+C ends the class.\n",
+				cfg.Addr, cfg.Dir+string(os.PathSeparator)+classroom.TrainerKeysFile)
+			select {
+			case err = <-done:
+				srv.Close()
+				return withCode(exitError, err)
+			case <-ctx.Done():
+			}
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				return withCode(exitError, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Class ended; see the report with: stbrecovery classroom report --dir %s\n", cfg.Dir)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Dir, "dir", "", "the class `DIR`: host key, trainer_keys, trainees/NAME/")
+	f.StringVar(&cfg.Addr, "addr", "127.0.0.1:2222", "the address to listen on (host:port; 0.0.0.0:2222 for the whole room)")
+	f.StringVar(&cfg.Code, "code", "", "the class `CODE` trainees log in with")
+	f.StringArrayVar(&names, "scenario", nil, "a scenario `NAME` or FILE the class offers (repeat it; default: every shipped scenario)")
+	f.IntVar(&cfg.MaxSessions, "max-sessions", 60, "how many connections may be open at once")
+	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long")
+	cmd.AddCommand(newClassroomReportCmd())
+	return cmd
+}
+
+func newClassroomReportCmd() *cobra.Command {
+	var dir string
+	var asJSON, asCSV bool
+	cmd := &cobra.Command{
+		Use:   "report --dir DIR [--json | --csv]",
+		Short: "Sum a class up: one row per trainee and scenario",
+		Long: "report reads the scenario reports the classroom keeps under DIR/trainees/NAME/SCENARIO/ and\n" +
+			"prints one row per trainee and scenario (their latest session): goal met, time, steps, hints\n" +
+			"and the last status code. --json prints one object with the full reports, --csv a table.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if dir == "" {
+				return usageErr("give the class folder with --dir DIR")
+			}
+			if asJSON && asCSV {
+				return usageErr("--json and --csv go one at a time: pick one")
+			}
+			rows, err := classroom.ReadReport(dir)
+			if err != nil {
+				return withCode(exitError, err)
+			}
+			out := cmd.OutOrStdout()
+			switch {
+			case asJSON:
+				return printJSON(out, struct {
+					Rows []classroom.ReportRow `json:"rows"`
+				}{rows})
+			case asCSV:
+				return classroom.WriteCSV(out, rows)
+			}
+			return classroom.WriteTable(out, rows)
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "", "the class `DIR` the classroom ran with")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().BoolVar(&asCSV, "csv", false, "print CSV")
+	return cmd
+}

@@ -1,0 +1,232 @@
+package classroom
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/scenario"
+)
+
+// serverPlaceholder is how a scenario's settings name its update server.
+const serverPlaceholder = "{server}"
+
+// trainee is one person of the class: a folder DIR/trainees/NAME with a
+// folder per scenario they opened (box, USB stick, update server, reports).
+type trainee struct {
+	name string
+	dir  string
+
+	mu      sync.Mutex
+	online  bool      // a session holds the name
+	since   time.Time // when that session began
+	current string    // the scenario being played, "" while choosing
+	runs    map[string]*run
+}
+
+func newTrainee(name, dir string) *trainee {
+	return &trainee{name: name, dir: dir, runs: map[string]*run{}}
+}
+
+// run is a trainee's scenario while the classroom runs: its world on disk
+// and the session that records the steps. It outlives a login, so that a
+// trainee who comes back finds the same box and the same record.
+type run struct {
+	world   *scenario.World
+	session *scenario.Session
+	report  string // the JSON report of this session
+
+	mu      sync.Mutex
+	last    scenario.StepRecord
+	hasLast bool
+}
+
+// release gives the name back; the session's box stays.
+func (t *trainee) release() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.online, t.current = false, ""
+}
+
+// open returns the trainee's run of sc: the one of this classroom if there
+// is one, else the box kept in the trainee's folder from an earlier class,
+// else a fresh set-up of the scenario.
+func (t *trainee) open(sc *scenario.Scenario) (*run, error) {
+	t.mu.Lock()
+	r := t.runs[sc.Name]
+	t.mu.Unlock()
+	if r == nil {
+		dir := filepath.Join(t.dir, sc.Name)
+		w, err := openWorld(sc, dir)
+		if err != nil {
+			return nil, err
+		}
+		stamp := time.Now().UTC().Format("20060102T150405.000")
+		r = &run{world: w, session: scenario.NewSession(sc, nil), report: filepath.Join(dir, "report-"+stamp+".json")}
+		if err := r.session.WriteReport(r.report); err != nil {
+			w.Close()
+			return nil, err
+		}
+		t.mu.Lock()
+		t.runs[sc.Name] = r
+		t.mu.Unlock()
+	}
+	t.mu.Lock()
+	t.current = sc.Name
+	t.mu.Unlock()
+	return r, nil
+}
+
+// openWorld sets sc up in dir, or opens the box an earlier class left there,
+// and starts the scenario's update server.
+func openWorld(sc *scenario.Scenario, dir string) (*scenario.World, error) {
+	home := filepath.Join(dir, "box")
+	if _, err := os.Stat(filepath.Join(home, device.StateFileName)); err != nil {
+		w, err := sc.Setup(dir)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.StartServer(); err != nil {
+			return nil, err
+		}
+		return w, nil
+	}
+	box, err := device.Open(home)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.EqualFold(box.Model().Name, sc.Model.Name) {
+		return nil, fmt.Errorf("%s holds a %s, not the %s of scenario %s: move that folder away to start the scenario afresh", home, box.Model().Name, sc.Model.Name, sc.Name)
+	}
+	w := &scenario.World{Scenario: sc, Box: box, Home: home, USBDir: filepath.Join(dir, "usb"), ServerDir: filepath.Join(dir, "server")}
+	if err := w.StartServer(); err != nil {
+		return nil, err
+	}
+	// the server listens on a new port: settings that name it follow
+	set := map[string]string{}
+	for n, v := range sc.Box.Settings {
+		if strings.Contains(v, serverPlaceholder) {
+			set[n] = strings.ReplaceAll(v, serverPlaceholder, w.ServerURL)
+		}
+	}
+	if len(set) > 0 {
+		if err := box.SaveSettings(set); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// record adds a step to the session and keeps it as the last one.
+func (r *run) record(rec scenario.StepRecord) {
+	r.session.Record(rec)
+	r.mu.Lock()
+	r.last, r.hasLast = rec, true
+	r.mu.Unlock()
+}
+
+// lastStatus is the last step in a few words: "17 Wrong signature", "ok".
+func (r *run) lastStatus() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.hasLast {
+		return ""
+	}
+	return stepStatus(r.last)
+}
+
+// stepStatus says how a step ended in a few words.
+func stepStatus(s scenario.StepRecord) string {
+	switch {
+	case s.Status != 0:
+		return fmt.Sprintf("%d %s", s.Status, s.Text)
+	case s.OK:
+		return s.Action + ": ok"
+	case s.Result != "":
+		return s.Action + ": " + s.Result
+	}
+	return s.Action
+}
+
+// traineeRow is one line of the trainer's dashboard.
+type traineeRow struct {
+	Name     string
+	Online   bool
+	Scenario string
+	State    string // "choosing", "working", "goal met", "away"
+	Steps    int
+	Hints    int
+	Time     time.Duration // to the goal once met, else since the session began
+	Last     string
+}
+
+func (t *trainee) row() traineeRow {
+	t.mu.Lock()
+	row := traineeRow{Name: t.name, Online: t.online, Scenario: t.current, State: "away"}
+	r := t.runs[t.current]
+	if t.online {
+		row.State = "choosing"
+	}
+	if r == nil && !t.online {
+		// away: show the scenario last played
+		for name, cand := range t.runs {
+			if r == nil || cand.session.Report().Started.After(r.session.Report().Started) {
+				r, row.Scenario = cand, name
+			}
+		}
+	}
+	t.mu.Unlock()
+	if r == nil {
+		return row
+	}
+	rep := r.session.Report()
+	row.Steps, row.Hints, row.Last = len(rep.Steps), rep.HintsUsed, r.lastStatus()
+	row.Time = time.Duration(rep.Duration * float64(time.Second))
+	switch {
+	case rep.GoalMet:
+		row.State = "goal met"
+		row.Time = time.Duration(rep.TimeToGoal * float64(time.Second))
+	case t.isOnline():
+		row.State = "working"
+	}
+	return row
+}
+
+func (t *trainee) isOnline() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.online
+}
+
+// steps is the step log of the trainee's current (or last) scenario.
+func (t *trainee) steps() (string, []scenario.StepRecord) {
+	t.mu.Lock()
+	name := t.current
+	r := t.runs[name]
+	if r == nil {
+		for n, cand := range t.runs {
+			r, name = cand, n
+			break
+		}
+	}
+	t.mu.Unlock()
+	if r == nil {
+		return "", nil
+	}
+	return name, r.session.Report().Steps
+}
+
+// close writes each run's report and stops its update server.
+func (t *trainee) close() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, r := range t.runs {
+		r.session.WriteReport(r.report)
+		r.world.Close()
+	}
+}
