@@ -52,6 +52,8 @@ type class struct {
 	dir     string
 	log     *lockedBuffer
 	trainer gossh.Signer
+	// trainerKey is the private half of trainer, for the OpenSSH client
+	trainerKey ed25519.PrivateKey
 }
 
 // testTiming boots at once but listens for MENU until it is pressed, and
@@ -119,7 +121,7 @@ func startClass(t *testing.T, cfg Config) *class {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	c := &class{t: t, srv: srv, addr: ln.Addr().String(), dir: cfg.Dir, log: lb, trainer: signer}
+	c := &class{t: t, srv: srv, addr: ln.Addr().String(), dir: cfg.Dir, log: lb, trainer: signer, trainerKey: priv}
 	t.Cleanup(func() {
 		srv.Close()
 		if err := <-done; err != nil {
