@@ -7,30 +7,42 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/list"
 	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/stbrecovery/stbrecovery/scenario"
 )
 
 // dashboardKeys are the trainer's keys; they feed the help line too.
 type dashboardKeys struct {
-	Open  key.Binding
-	Back  key.Binding
-	Move  key.Binding
-	Quit  key.Binding
-	Help  key.Binding
-	Pages key.Binding
+	Open      key.Binding
+	Back      key.Binding
+	Move      key.Binding
+	Quit      key.Binding
+	Help      key.Binding
+	Pages     key.Binding
+	Assign    key.Binding
+	AssignAll key.Binding
+	Reset     key.Binding
+	Yes       key.Binding
+	No        key.Binding
 }
 
 func newDashboardKeys() dashboardKeys {
 	return dashboardKeys{
-		Open:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "step log")),
-		Back:  key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
-		Move:  key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
-		Quit:  key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Help:  key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Pages: key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll")),
+		Assign:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assign")),
+		AssignAll: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "assign to all")),
+		Reset:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset box")),
+		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "step log")),
+		Back:      key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+		Move:      key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Pages:     key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll")),
 	}
 }
 
@@ -47,28 +59,44 @@ type dashboardTick time.Time
 // dashboard is the trainer's live view of the class: a table of trainees,
 // and the step log of the one opened with Enter, both redrawn every tick.
 type dashboard struct {
-	roster  *roster
-	refresh time.Duration
-	keys    dashboardKeys
-	help    help.Model
-	table   table.Model
-	log     viewport.Model
-	open    string // the trainee whose step log is shown, "" for the table
-	title   lipgloss.Style
-	muted   lipgloss.Style
-	w, h    int
+	roster    *roster
+	scenarios []*scenario.Scenario
+	refresh   time.Duration
+	// choosing: the scenario list for an assignment to chooseFor ("" for all)
+	choosing  bool
+	chooseFor string
+	pick      list.Model
+	// confirm: the reset of confirmFor's box waits for y/n
+	confirmFor string
+	status     string // the outcome of the last action
+	keys       dashboardKeys
+	help       help.Model
+	table      table.Model
+	log        viewport.Model
+	open       string // the trainee whose step log is shown, "" for the table
+	title      lipgloss.Style
+	muted      lipgloss.Style
+	warn       lipgloss.Style
+	w, h       int
 }
 
-func newDashboard(ro *roster, r *lipgloss.Renderer, refresh time.Duration) *dashboard {
-	d := &dashboard{roster: ro, refresh: refresh, keys: newDashboardKeys(), help: help.New(),
+func newDashboard(ro *roster, class []*scenario.Scenario, r *lipgloss.Renderer, refresh time.Duration) *dashboard {
+	d := &dashboard{roster: ro, scenarios: class, refresh: refresh, keys: newDashboardKeys(), help: help.New(),
 		title: r.NewStyle().Bold(true).Foreground(lipgloss.Color("#3A8FD8")),
-		muted: r.NewStyle().Foreground(lipgloss.Color("#8A8A8A")), w: 80, h: 24}
+		muted: r.NewStyle().Foreground(lipgloss.Color("#8A8A8A")),
+		warn:  r.NewStyle().Foreground(lipgloss.Color("#D78700")), w: 80, h: 24}
 	st := table.DefaultStyles()
 	st.Header = r.NewStyle().Bold(true).Padding(0, 1).BorderStyle(lipgloss.NormalBorder()).BorderBottom(true)
 	st.Cell = r.NewStyle().Padding(0, 1)
 	st.Selected = r.NewStyle().Bold(true).Foreground(lipgloss.Color("#3A8FD8"))
 	d.table = table.New(table.WithColumns(d.columns(80)), table.WithFocused(true), table.WithStyles(st))
 	d.log = viewport.New(80, 20)
+	items := make([]list.Item, len(class))
+	for i, sc := range class {
+		items[i] = scenarioItem{sc}
+	}
+	d.pick = list.New(items, list.NewDefaultDelegate(), 80, 20)
+	d.pick.SetShowHelp(false)
 	d.fill()
 	return d
 }
@@ -106,12 +134,23 @@ func (d *dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		d.table.SetWidth(msg.Width)
 		d.table.SetHeight(max(3, msg.Height-4))
 		d.log.Width, d.log.Height = msg.Width, max(3, msg.Height-4)
+		d.pick.SetSize(msg.Width, max(3, msg.Height-4))
+		d.fill()
+		return d, nil
+	case actionMsg:
+		d.status = string(msg)
 		d.fill()
 		return d, nil
 	case dashboardTick:
 		d.fill()
 		return d, d.tick()
 	case tea.KeyMsg:
+		if d.confirmFor != "" {
+			return d, d.confirm(msg)
+		}
+		if d.choosing {
+			return d, d.choose(msg)
+		}
 		switch {
 		case key.Matches(msg, d.keys.Quit):
 			return d, tea.Quit
@@ -128,6 +167,19 @@ func (d *dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case d.open != "" && key.Matches(msg, d.keys.Back):
 			d.open = ""
 			d.fill()
+			return d, nil
+		case d.open == "" && key.Matches(msg, d.keys.Assign):
+			if row := d.table.SelectedRow(); row != nil {
+				d.choosing, d.chooseFor = true, row[0]
+			}
+			return d, nil
+		case d.open == "" && key.Matches(msg, d.keys.AssignAll):
+			d.choosing, d.chooseFor = true, ""
+			return d, nil
+		case d.open == "" && key.Matches(msg, d.keys.Reset):
+			if row := d.table.SelectedRow(); row != nil {
+				d.confirmFor = row[0]
+			}
 			return d, nil
 		}
 	}
@@ -197,9 +249,88 @@ func (d *dashboard) View() string {
 	}
 	head := d.title.Render("stbrecovery classroom") + d.muted.Render(fmt.Sprintf(" · %d trainees, %d online, %d goals met", len(rows), online, met))
 	body := d.table.View()
-	if d.open != "" {
+	foot := d.help.View(d.keys)
+	switch {
+	case d.choosing:
+		who := "every trainee"
+		if d.chooseFor != "" {
+			who = d.chooseFor
+		}
+		head = d.title.Render("Assign a scenario to " + who)
+		body = d.pick.View()
+		foot = d.help.ShortHelpView([]key.Binding{d.keys.Move, d.keys.Open, d.keys.Back})
+	case d.open != "":
 		head = d.title.Render("Step log of "+d.open) + d.muted.Render(" · live")
 		body = d.log.View()
 	}
-	return head + "\n" + body + "\n" + d.help.View(d.keys)
+	if d.confirmFor != "" {
+		foot = d.warn.Render("Reset " + d.confirmFor + "'s box to the scenario's start? Their record so far is kept. (y/n)")
+	} else if d.status != "" {
+		foot = d.muted.Render(d.status) + "\n" + foot
+	}
+	return head + "\n" + body + "\n" + foot
+}
+
+// actionMsg is the outcome of a trainer's action, for the status line.
+type actionMsg string
+
+// choose handles a key in the scenario list of an assignment.
+func (d *dashboard) choose(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, d.keys.Back) && d.pick.FilterState() != list.Filtering:
+		d.choosing = false
+		return nil
+	case key.Matches(msg, d.keys.Open) && d.pick.FilterState() != list.Filtering:
+		d.choosing = false
+		it, ok := d.pick.SelectedItem().(scenarioItem)
+		if !ok {
+			return nil
+		}
+		return d.assign(d.chooseFor, it.sc)
+	}
+	var cmd tea.Cmd
+	d.pick, cmd = d.pick.Update(msg)
+	return cmd
+}
+
+// assign gives sc to the trainee called name, or to every trainee when name is "".
+func (d *dashboard) assign(name string, sc *scenario.Scenario) tea.Cmd {
+	ro := d.roster
+	return func() tea.Msg {
+		if name != "" {
+			if t := ro.get(name); t != nil {
+				t.assign(sc)
+			}
+			return actionMsg(sc.Name + " assigned to " + name + ".")
+		}
+		n := 0
+		for _, t := range ro.all() {
+			t.assign(sc)
+			n++
+		}
+		return actionMsg(fmt.Sprintf("%s assigned to all %d trainees.", sc.Name, n))
+	}
+}
+
+// confirm handles y/n for a reset.
+func (d *dashboard) confirm(msg tea.KeyMsg) tea.Cmd {
+	name := d.confirmFor
+	switch {
+	case key.Matches(msg, d.keys.Yes):
+		d.confirmFor = ""
+		ro, class := d.roster, d.scenarios
+		return func() tea.Msg {
+			t := ro.get(name)
+			if t == nil {
+				return actionMsg("No trainee " + name + ".")
+			}
+			if err := t.resetCurrent(class); err != nil {
+				return actionMsg(sentence(err.Error()))
+			}
+			return actionMsg(name + "'s box was reset.")
+		}
+	case key.Matches(msg, d.keys.No):
+		d.confirmFor = ""
+	}
+	return nil
 }

@@ -2,10 +2,12 @@ package classroom
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/scenario"
 	"github.com/stbrecovery/stbrecovery/tui"
 )
@@ -23,20 +25,30 @@ func (i scenarioItem) FilterValue() string { return i.sc.Name + " " + i.sc.Title
 // (skipped when the class has one), then the screens of package tui on the
 // trainee's box for the chosen one.
 type traineeApp struct {
-	t      *trainee
-	base   tui.Options // renderer and timing of this session
-	list   list.Model
-	single *scenario.Scenario
-	choose key.Binding
-	app    *tui.Model
-	size   tea.WindowSizeMsg
-	sized  bool
+	t           *trainee
+	base        tui.Options // renderer and timing of this session
+	list        list.Model
+	single      *scenario.Scenario
+	choose      key.Binding
+	noticeStyle lipgloss.Style
+	app         *tui.Model
+	epoch       int // of app: see epochMsg
+	size        tea.WindowSizeMsg
+	sized       bool
+	notice      string // the trainer's last word, shown over the screens until a key
+}
+
+// switchMsg is the trainer giving the trainee sc, afresh when reset is true.
+type switchMsg struct {
+	sc    *scenario.Scenario
+	reset bool
 }
 
 func newTraineeApp(t *trainee, scenarios []*scenario.Scenario, base tui.Options) *traineeApp {
-	a := &traineeApp{t: t, base: base, choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start"))}
-	if len(scenarios) == 1 {
-		a.single = scenarios[0]
+	a := &traineeApp{t: t, base: base, choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
+		noticeStyle: tui.NewStyles(base.Renderer).Warn}
+	if sc := t.assignment(scenarios); sc != nil {
+		a.single = sc
 		return a
 	}
 	items := make([]list.Item, len(scenarios))
@@ -53,29 +65,50 @@ func newTraineeApp(t *trainee, scenarios []*scenario.Scenario, base tui.Options)
 // Init starts the only scenario at once, or shows the list.
 func (a *traineeApp) Init() tea.Cmd {
 	if a.single != nil {
-		return a.start(a.single)
+		return a.start(a.single, false)
 	}
 	return nil
 }
 
-// start builds the screens for sc; they get the terminal's size if it is known.
-func (a *traineeApp) start(sc *scenario.Scenario) tea.Cmd {
-	a.app = tui.New(scenarioOptions(a.t, sc, a.base))
+// start builds the screens for sc (on a box set up afresh when reset is
+// true) in a new epoch; they get the terminal's size if it is known.
+func (a *traineeApp) start(sc *scenario.Scenario, reset bool) tea.Cmd {
+	a.shutdown()
+	a.epoch++
+	a.app = tui.New(scenarioOptions(a.t, sc, a.base, reset))
 	cmd := a.app.Init()
 	if a.sized {
 		size := a.size
 		cmd = tea.Batch(cmd, func() tea.Msg { return size })
 	}
-	return cmd
+	return tagged(a.epoch, cmd)
 }
 
 func (a *traineeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if s, ok := msg.(tea.WindowSizeMsg); ok {
-		a.size, a.sized = s, true
+	switch m := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.size, a.sized = m, true
+	case epochMsg:
+		if m.epoch != a.epoch || a.app == nil {
+			return a, nil // a message of screens that are gone
+		}
+		inner, cmd := untag(a.epoch, m.msg)
+		if inner == nil {
+			return a, cmd
+		}
+		msg = inner
+	case switchMsg:
+		a.notice = "The trainer gave you: " + m.sc.Title + "."
+		if m.reset {
+			a.notice = "The trainer reset your box for " + m.sc.Title + "."
+		}
+		return a, a.start(m.sc, m.reset)
+	case tea.KeyMsg:
+		a.notice = ""
 	}
 	if a.app != nil {
 		_, cmd := a.app.Update(msg)
-		return a, cmd
+		return a, tagged(a.epoch, cmd)
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -83,7 +116,7 @@ func (a *traineeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		if key.Matches(msg, a.choose) && a.list.FilterState() != list.Filtering {
 			if it, ok := a.list.SelectedItem().(scenarioItem); ok {
-				return a, a.start(it.sc)
+				return a, a.start(it.sc, false)
 			}
 		}
 	}
@@ -94,7 +127,14 @@ func (a *traineeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (a *traineeApp) View() string {
 	if a.app != nil {
-		return a.app.View()
+		v := a.app.View()
+		if a.notice != "" {
+			// the first line (the header) gives way to the notice until a key
+			if i := strings.IndexByte(v, '\n'); i >= 0 {
+				v = a.noticeStyle.Render(a.notice) + v[i:]
+			}
+		}
+		return v
 	}
 	if a.single != nil {
 		return ""

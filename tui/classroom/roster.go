@@ -47,7 +47,7 @@ func (r *roster) claim(name string) (t *trainee, ok bool) {
 	if t.online {
 		return nil, false
 	}
-	t.online, t.since = true, time.Now()
+	t.online, t.since, t.current = true, time.Now(), ""
 	return t, true
 }
 
@@ -72,6 +72,17 @@ func (r *roster) get(name string) *trainee {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.trainees[name]
+}
+
+// all is every trainee.
+func (r *roster) all() []*trainee {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*trainee, 0, len(r.trainees))
+	for _, t := range r.trainees {
+		out = append(out, t)
+	}
+	return out
 }
 
 // close stops every trainee's update servers and writes their reports.

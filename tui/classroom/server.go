@@ -211,15 +211,16 @@ func (s *Server) people(next ssh.Handler) ssh.Handler {
 // trainee's screens otherwise, drawn with a renderer of the session's own.
 func (s *Server) program(sess ssh.Session) *tea.Program {
 	r := sessionRenderer(sess)
-	var m tea.Model
-	if t, ok := sess.Context().Value(keyTrainee).(*trainee); ok {
-		a := newTraineeApp(t, s.cfg.Scenarios, tui.Options{Renderer: r, Timing: s.cfg.Timing})
-		sess.Context().SetValue(keyApp, a)
-		m = a
-	} else {
-		m = newDashboard(s.roster, r, s.cfg.Refresh)
+	opts := []tea.ProgramOption{tea.WithInput(sess), tea.WithOutput(sess), tea.WithAltScreen(), tea.WithoutSignalHandler()}
+	t, ok := sess.Context().Value(keyTrainee).(*trainee)
+	if !ok {
+		return tea.NewProgram(newDashboard(s.roster, s.cfg.Scenarios, r, s.cfg.Refresh), opts...)
 	}
-	return tea.NewProgram(m, tea.WithInput(sess), tea.WithOutput(sess), tea.WithAltScreen(), tea.WithoutSignalHandler())
+	a := newTraineeApp(t, s.cfg.Scenarios, tui.Options{Renderer: r, Timing: s.cfg.Timing})
+	sess.Context().SetValue(keyApp, a)
+	p := tea.NewProgram(a, opts...)
+	t.attach(p.Send)
+	return p
 }
 
 // sessionRenderer renders for the session's terminal: 256 colours, none

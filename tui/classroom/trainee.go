@@ -2,6 +2,8 @@ package classroom
 
 import (
 	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,11 +23,15 @@ type trainee struct {
 	name string
 	dir  string
 
-	mu      sync.Mutex
-	online  bool      // a session holds the name
-	since   time.Time // when that session began
-	current string    // the scenario being played, "" while choosing
-	runs    map[string]*run
+	work sync.Mutex // held while a box is opened, set up or reset
+
+	mu       sync.Mutex
+	online   bool      // a session holds the name
+	since    time.Time // when that session began
+	current  string    // the scenario being (or last) played, "" while choosing
+	runs     map[string]*run
+	assigned *scenario.Scenario // the trainer's choice for this trainee, nil: theirs
+	send     func(tea.Msg)      // to the session's program, nil when none runs
 }
 
 func newTrainee(name, dir string) *trainee {
@@ -49,13 +55,93 @@ type run struct {
 func (t *trainee) release() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.online, t.current = false, ""
+	t.online, t.send = false, nil // current stays: the scenario last played
+}
+
+// attach routes the trainer's messages to the session's program.
+func (t *trainee) attach(send func(tea.Msg)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.send = send
+}
+
+// assignment is the scenario the trainee starts at once: the trainer's
+// choice, else the class's only one; nil lets the trainee pick.
+func (t *trainee) assignment(class []*scenario.Scenario) *scenario.Scenario {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.assigned != nil {
+		return t.assigned
+	}
+	if len(class) == 1 {
+		return class[0]
+	}
+	return nil
+}
+
+// assign gives the trainee sc: at once if they are logged in, else at
+// their next login.
+func (t *trainee) assign(sc *scenario.Scenario) {
+	t.mu.Lock()
+	t.assigned = sc
+	send := t.send
+	t.mu.Unlock()
+	if send != nil {
+		send(switchMsg{sc: sc})
+	}
+}
+
+// resetCurrent sets the box of the trainee's current (or assigned)
+// scenario up afresh: on their screens if they are logged in, else here.
+// The reports of earlier sessions stay.
+func (t *trainee) resetCurrent(class []*scenario.Scenario) error {
+	t.mu.Lock()
+	sc := t.assigned
+	for _, c := range class {
+		if c.Name == t.current {
+			sc = c
+		}
+	}
+	send := t.send
+	t.mu.Unlock()
+	if sc == nil {
+		return fmt.Errorf("%s has no scenario to reset yet", t.name)
+	}
+	if send != nil {
+		send(switchMsg{sc: sc, reset: true})
+		return nil
+	}
+	return t.reset(sc)
+}
+
+// reset removes the trainee's box, USB stick and server of sc, so that the
+// next open sets the scenario up afresh with a new session.
+func (t *trainee) reset(sc *scenario.Scenario) error {
+	t.work.Lock()
+	defer t.work.Unlock()
+	t.mu.Lock()
+	r := t.runs[sc.Name]
+	delete(t.runs, sc.Name)
+	t.mu.Unlock()
+	if r != nil {
+		r.session.WriteReport(r.report)
+		r.world.Close()
+	}
+	dir := filepath.Join(t.dir, sc.Name)
+	for _, d := range []string{"box", "usb", "server", "factory"} {
+		if err := os.RemoveAll(filepath.Join(dir, d)); err != nil {
+			return fmt.Errorf("cannot reset %s's box for %s: %v", t.name, sc.Name, err)
+		}
+	}
+	return nil
 }
 
 // open returns the trainee's run of sc: the one of this classroom if there
 // is one, else the box kept in the trainee's folder from an earlier class,
 // else a fresh set-up of the scenario.
 func (t *trainee) open(sc *scenario.Scenario) (*run, error) {
+	t.work.Lock()
+	defer t.work.Unlock()
 	t.mu.Lock()
 	r := t.runs[sc.Name]
 	t.mu.Unlock()

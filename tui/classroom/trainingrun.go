@@ -12,14 +12,15 @@ import (
 
 // scenarioOptions are the screens' options for trainee t on sc: Start opens
 // the trainee's box for sc behind the first screen's spinner, and Training
-// records every step in the run's session and its JSON report.
-func scenarioOptions(t *trainee, sc *scenario.Scenario, base tui.Options) tui.Options {
+// records every step in the run's session and its JSON report. With reset,
+// Start first sets the trainee's box for sc up afresh.
+func scenarioOptions(t *trainee, sc *scenario.Scenario, base tui.Options, reset bool) tui.Options {
 	var ready atomic.Pointer[run] // set by Start, before any step is recorded
 	st := tui.NewStyles(base.Renderer)
 	panel := tui.NewScenarioPanel(tui.ScenarioBrief{Name: sc.Name, Title: sc.Title, Model: sc.Model.Name,
 		Difficulty: string(sc.Difficulty), Story: sc.Story, Goal: sc.Goal.Show(), Hints: append([]string(nil), sc.Hints...)}, st)
 	t.mu.Lock()
-	if r := t.runs[sc.Name]; r != nil {
+	if r := t.runs[sc.Name]; r != nil && !reset {
 		// back in the same class: the hints already asked for stay shown
 		for i := r.session.HintsUsed(); i > 0; i-- {
 			panel.NextHint()
@@ -28,6 +29,11 @@ func scenarioOptions(t *trainee, sc *scenario.Scenario, base tui.Options) tui.Op
 	t.mu.Unlock()
 	opts := base
 	opts.Start = func(ctx context.Context) (tui.Env, error) {
+		if reset {
+			if err := t.reset(sc); err != nil {
+				return tui.Env{}, err
+			}
+		}
 		r, err := t.open(sc)
 		if err != nil {
 			return tui.Env{}, err
