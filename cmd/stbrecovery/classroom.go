@@ -20,7 +20,7 @@ func newClassroomCmd() *cobra.Command {
 	var cfg classroom.Config
 	var names []string
 	cmd := &cobra.Command{
-		Use:   "classroom --dir DIR --code CODE [--addr 127.0.0.1:2222] [--scenario NAME ...] [--max-sessions 60]",
+		Use:   "classroom --dir DIR --code CODE [--addr 127.0.0.1:2222] [--scenario NAME ...] [--exam [--time-limit 30m]] [--max-sessions 60]",
 		Short: "Serve a class over SSH: each trainee their own box, the trainer a live dashboard",
 		Long: `classroom is an SSH server for a training class. Trainees log in with the ssh client they
 already have, as "ssh -p 2222 NAME@HOST", and the class code; each NAME (letters, digits,
@@ -33,7 +33,12 @@ cut for that trainee's box only.
 The trainer logs in as "ssh -p 2222 trainer@HOST" with a key listed in DIR/trainer_keys
 (the form of OpenSSH's authorized_keys) and watches every trainee live: scenario, state,
 steps, hints, time and the last status code. "stbrecovery classroom report --dir DIR"
-sums the class up. The host key is made in DIR on the first start and kept.
+sums the class up. The trainer assigns a scenario to one trainee (a) or to all (A) and
+resets a trainee's box (r). With --exam there are no hints, each scenario has --time-limit
+from the moment a trainee opens it, the trainer may end the exam for everyone (E), and
+each scenario gets a score: 0 unless the goal is met in time, else 100 less up to 40 for
+the time taken, less 5 for each step beyond the scenario's solution (at most 30), never
+below 10. The host key is made in DIR on the first start and kept.
 Ctrl+C ends the class.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -42,6 +47,9 @@ Ctrl+C ends the class.`,
 			}
 			if cfg.Code == "" {
 				return usageErr("give the class code trainees log in with: --code CODE")
+			}
+			if cmd.Flags().Changed("time-limit") && !cfg.Exam {
+				return usageErr("--time-limit goes with --exam: add --exam, or drop the time limit")
 			}
 			if len(names) == 0 {
 				names = scenario.Names()
@@ -86,6 +94,8 @@ Ctrl+C ends the class.`,
 	f.StringArrayVar(&names, "scenario", nil, "a scenario `NAME` or FILE the class offers (repeat it; default: every shipped scenario)")
 	f.IntVar(&cfg.MaxSessions, "max-sessions", 60, "how many connections may be open at once")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long")
+	f.BoolVar(&cfg.Exam, "exam", false, "run the class as an exam: no hints, a time limit per scenario, a score")
+	f.DurationVar(&cfg.TimeLimit, "time-limit", 30*time.Minute, "with --exam: the time each scenario may take, from the moment a trainee opens it")
 	cmd.AddCommand(newClassroomReportCmd())
 	return cmd
 }

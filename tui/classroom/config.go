@@ -32,6 +32,11 @@ type Config struct {
 	Timing tui.Timing
 	// Log receives connections, refusals and wrong codes (nil: discarded).
 	Log *log.Logger
+	// Exam runs the class as an exam: no hints, TimeLimit per scenario
+	// from the moment a trainee opens it, a score per scenario.
+	Exam bool
+	// TimeLimit of an exam (0: 30 minutes).
+	TimeLimit time.Duration
 	// Refresh is how often the trainer's dashboard is redrawn (0: one second).
 	Refresh time.Duration
 }
@@ -64,6 +69,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.WrongCodeDelay == 0 {
 		c.WrongCodeDelay = time.Second
+	}
+	if c.TimeLimit < 0 {
+		return c, fmt.Errorf("--time-limit %v is below zero: give the time each scenario of the exam may take", c.TimeLimit)
+	}
+	if c.TimeLimit == 0 {
+		c.TimeLimit = 30 * time.Minute
 	}
 	if c.Refresh == 0 {
 		c.Refresh = time.Second

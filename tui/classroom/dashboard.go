@@ -26,6 +26,7 @@ type dashboardKeys struct {
 	Assign    key.Binding
 	AssignAll key.Binding
 	Reset     key.Binding
+	EndExam   key.Binding
 	Yes       key.Binding
 	No        key.Binding
 }
@@ -35,6 +36,7 @@ func newDashboardKeys() dashboardKeys {
 		Assign:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "assign")),
 		AssignAll: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "assign to all")),
 		Reset:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset box")),
+		EndExam:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "end exam")),
 		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
 		Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "step log")),
@@ -47,10 +49,10 @@ func newDashboardKeys() dashboardKeys {
 }
 
 func (k dashboardKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Move, k.Open, k.Help, k.Quit}
+	return []key.Binding{k.Move, k.Open, k.Assign, k.AssignAll, k.Reset, k.Help, k.Quit}
 }
 func (k dashboardKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Move, k.Open, k.Back, k.Pages}, {k.Help, k.Quit}}
+	return [][]key.Binding{{k.Move, k.Open, k.Back, k.Pages}, {k.Assign, k.AssignAll, k.Reset, k.EndExam}, {k.Help, k.Quit}}
 }
 
 // dashboardTick redraws the dashboard from the roster.
@@ -61,7 +63,10 @@ type dashboardTick time.Time
 type dashboard struct {
 	roster    *roster
 	scenarios []*scenario.Scenario
-	refresh   time.Duration
+	exam      *exam // nil: practice
+	// ending: the end of the exam waits for y/n
+	ending  bool
+	refresh time.Duration
 	// choosing: the scenario list for an assignment to chooseFor ("" for all)
 	choosing  bool
 	chooseFor string
@@ -80,8 +85,8 @@ type dashboard struct {
 	w, h       int
 }
 
-func newDashboard(ro *roster, class []*scenario.Scenario, r *lipgloss.Renderer, refresh time.Duration) *dashboard {
-	d := &dashboard{roster: ro, scenarios: class, refresh: refresh, keys: newDashboardKeys(), help: help.New(),
+func newDashboard(ro *roster, class []*scenario.Scenario, ex *exam, r *lipgloss.Renderer, refresh time.Duration) *dashboard {
+	d := &dashboard{roster: ro, scenarios: class, exam: ex, refresh: refresh, keys: newDashboardKeys(), help: help.New(),
 		title: r.NewStyle().Bold(true).Foreground(lipgloss.Color("#3A8FD8")),
 		muted: r.NewStyle().Foreground(lipgloss.Color("#8A8A8A")),
 		warn:  r.NewStyle().Foreground(lipgloss.Color("#D78700")), w: 80, h: 24}
@@ -90,6 +95,7 @@ func newDashboard(ro *roster, class []*scenario.Scenario, r *lipgloss.Renderer, 
 	st.Cell = r.NewStyle().Padding(0, 1)
 	st.Selected = r.NewStyle().Bold(true).Foreground(lipgloss.Color("#3A8FD8"))
 	d.table = table.New(table.WithColumns(d.columns(80)), table.WithFocused(true), table.WithStyles(st))
+	d.keys.EndExam.SetEnabled(ex != nil)
 	d.log = viewport.New(80, 20)
 	items := make([]list.Item, len(class))
 	for i, sc := range class {
@@ -104,7 +110,10 @@ func newDashboard(ro *roster, class []*scenario.Scenario, r *lipgloss.Renderer, 
 // columns share the width: the scenario and the last status get what is left.
 func (d *dashboard) columns(w int) []table.Column {
 	fixed := []table.Column{{Title: "Name", Width: 14}, {Title: "", Width: 1}, {Title: "Scenario", Width: 0},
-		{Title: "State", Width: 9}, {Title: "Steps", Width: 5}, {Title: "Hints", Width: 5}, {Title: "Time", Width: 7}, {Title: "Last status", Width: 0}}
+		{Title: "State", Width: 11}, {Title: "Steps", Width: 5}, {Title: "Hints", Width: 5}, {Title: "Time", Width: 7}, {Title: "Last status", Width: 0}}
+	if d.exam != nil {
+		fixed = append(fixed, table.Column{Title: "Score", Width: 5})
+	}
 	used := 0
 	for _, c := range fixed {
 		used += c.Width + 2 // cell padding
@@ -148,6 +157,9 @@ func (d *dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if d.confirmFor != "" {
 			return d, d.confirm(msg)
 		}
+		if d.ending {
+			return d, d.confirmEnd(msg)
+		}
 		if d.choosing {
 			return d, d.choose(msg)
 		}
@@ -175,6 +187,9 @@ func (d *dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return d, nil
 		case d.open == "" && key.Matches(msg, d.keys.AssignAll):
 			d.choosing, d.chooseFor = true, ""
+			return d, nil
+		case d.exam != nil && key.Matches(msg, d.keys.EndExam):
+			d.ending = true
 			return d, nil
 		case d.open == "" && key.Matches(msg, d.keys.Reset):
 			if row := d.table.SelectedRow(); row != nil {
@@ -205,7 +220,11 @@ func (d *dashboard) fill() {
 		if r.Time > 0 {
 			t = r.Time.Round(time.Second).String()
 		}
-		out = append(out, table.Row{r.Name, online, r.Scenario, r.State, fmt.Sprint(r.Steps), fmt.Sprint(r.Hints), t, r.Last})
+		row := table.Row{r.Name, online, r.Scenario, r.State, fmt.Sprint(r.Steps), fmt.Sprint(r.Hints), t, r.Last}
+		if d.exam != nil {
+			row = append(row, fmt.Sprint(r.Score))
+		}
+		out = append(out, row)
 	}
 	d.table.SetRows(out)
 	if d.open == "" {
@@ -248,6 +267,13 @@ func (d *dashboard) View() string {
 		}
 	}
 	head := d.title.Render("stbrecovery classroom") + d.muted.Render(fmt.Sprintf(" · %d trainees, %d online, %d goals met", len(rows), online, met))
+	if d.exam != nil {
+		state := fmt.Sprintf(" · exam, %s per scenario", d.exam.limit)
+		if d.exam.over.Load() {
+			state = " · exam ended"
+		}
+		head += d.warn.Render(state)
+	}
 	body := d.table.View()
 	foot := d.help.View(d.keys)
 	switch {
@@ -263,7 +289,9 @@ func (d *dashboard) View() string {
 		head = d.title.Render("Step log of "+d.open) + d.muted.Render(" · live")
 		body = d.log.View()
 	}
-	if d.confirmFor != "" {
+	if d.ending {
+		foot = d.warn.Render("End the exam for every trainee now? Their screens close; their records are kept. (y/n)")
+	} else if d.confirmFor != "" {
 		foot = d.warn.Render("Reset " + d.confirmFor + "'s box to the scenario's start? Their record so far is kept. (y/n)")
 	} else if d.status != "" {
 		foot = d.muted.Render(d.status) + "\n" + foot
@@ -331,6 +359,24 @@ func (d *dashboard) confirm(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, d.keys.No):
 		d.confirmFor = ""
+	}
+	return nil
+}
+
+// confirmEnd handles y/n for the end of the exam.
+func (d *dashboard) confirmEnd(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, d.keys.Yes):
+		d.ending = false
+		ex := d.exam
+		return func() tea.Msg {
+			if err := ex.end(); err != nil {
+				return actionMsg("The exam ended, but " + err.Error())
+			}
+			return actionMsg("The exam ended for every trainee.")
+		}
+	case key.Matches(msg, d.keys.No):
+		d.ending = false
 	}
 	return nil
 }

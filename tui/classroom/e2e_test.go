@@ -37,7 +37,7 @@ func (c *class) waitSteps(t testing.TB, name string, n int) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		tr := c.srv.roster.get(name)
-		if tr != nil && tr.row().Steps >= n {
+		if tr != nil && tr.row(nil).Steps >= n {
 			return
 		}
 		if time.Now().After(deadline) {

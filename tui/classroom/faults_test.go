@@ -97,7 +97,7 @@ func TestDropMidWrite(t *testing.T) {
 	if st := c.srv.roster.get("bea").runs["custom-key-lock"].world.Box.State(); st.Banks[1].Valid || st.Active != 0 {
 		t.Errorf("the other trainee's box changed: %+v", st)
 	}
-	steps := tr.row().Steps
+	steps := tr.row(nil).Steps
 
 	back := c.trainee(t, "ann", 100, 30)
 	back.waitFor("Press m (MENU)")

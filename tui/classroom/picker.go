@@ -3,6 +3,7 @@ package classroom
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/list"
@@ -26,6 +27,9 @@ func (i scenarioItem) FilterValue() string { return i.sc.Name + " " + i.sc.Title
 // trainee's box for the chosen one.
 type traineeApp struct {
 	t           *trainee
+	exam        *exam  // nil: practice
+	over        string // why the trainee's exam is over; the screens are gone
+	line        lipgloss.Style
 	base        tui.Options // renderer and timing of this session
 	list        list.Model
 	single      *scenario.Scenario
@@ -44,8 +48,8 @@ type switchMsg struct {
 	reset bool
 }
 
-func newTraineeApp(t *trainee, scenarios []*scenario.Scenario, base tui.Options) *traineeApp {
-	a := &traineeApp{t: t, base: base, choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
+func newTraineeApp(t *trainee, scenarios []*scenario.Scenario, ex *exam, base tui.Options) *traineeApp {
+	a := &traineeApp{t: t, exam: ex, base: base, line: tui.NewStyles(base.Renderer).StageCode, choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
 		noticeStyle: tui.NewStyles(base.Renderer).Warn}
 	if sc := t.assignment(scenarios); sc != nil {
 		a.single = sc
@@ -64,10 +68,49 @@ func newTraineeApp(t *trainee, scenarios []*scenario.Scenario, base tui.Options)
 
 // Init starts the only scenario at once, or shows the list.
 func (a *traineeApp) Init() tea.Cmd {
+	var cmd tea.Cmd
 	if a.single != nil {
-		return a.start(a.single, false)
+		cmd = a.start(a.single, false)
+	}
+	return tea.Batch(cmd, a.examTick())
+}
+
+// examTick is the exam's clock, once a second.
+type examTick struct{}
+
+func (a *traineeApp) examTick() tea.Cmd {
+	if a.exam == nil {
+		return nil
+	}
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return examTick{} })
+}
+
+// checkTime ends the screens when the trainee's time is up.
+func (a *traineeApp) checkTime() tea.Cmd {
+	r := a.t.currentRun()
+	if a.app == nil || r == nil {
+		return a.examTick()
+	}
+	rep := r.session.Report()
+	if !a.exam.timeUp(rep) {
+		return a.examTick()
+	}
+	a.shutdown()
+	a.app = nil
+	a.over = "Time is up for " + r.world.Scenario.Title + ". Your record is kept for the trainer. Press any key to leave."
+	if a.exam.over.Load() {
+		a.over = "The trainer ended the exam. Your record is kept. Press any key to leave."
 	}
 	return nil
+}
+
+// screenSize is the size the screens get: a line less in an exam, for the clock.
+func (a *traineeApp) screenSize() tea.WindowSizeMsg {
+	s := a.size
+	if a.exam != nil && s.Height > 1 {
+		s.Height--
+	}
+	return s
 }
 
 // start builds the screens for sc (on a box set up afresh when reset is
@@ -75,19 +118,30 @@ func (a *traineeApp) Init() tea.Cmd {
 func (a *traineeApp) start(sc *scenario.Scenario, reset bool) tea.Cmd {
 	a.shutdown()
 	a.epoch++
-	a.app = tui.New(scenarioOptions(a.t, sc, a.base, reset))
+	a.app = tui.New(scenarioOptions(a.t, sc, a.exam, a.base, reset))
 	cmd := a.app.Init()
 	if a.sized {
-		size := a.size
+		size := a.screenSize()
 		cmd = tea.Batch(cmd, func() tea.Msg { return size })
 	}
 	return tagged(a.epoch, cmd)
 }
 
 func (a *traineeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if a.over != "" {
+		if _, ok := msg.(tea.KeyMsg); ok {
+			return a, tea.Quit
+		}
+		return a, nil
+	}
 	switch m := msg.(type) {
+	case examTick:
+		return a, a.checkTime()
 	case tea.WindowSizeMsg:
 		a.size, a.sized = m, true
+		if a.app != nil {
+			msg = a.screenSize()
+		}
 	case epochMsg:
 		if m.epoch != a.epoch || a.app == nil {
 			return a, nil // a message of screens that are gone
@@ -126,8 +180,14 @@ func (a *traineeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (a *traineeApp) View() string {
+	if a.over != "" {
+		return "\n  " + a.line.Render(a.over)
+	}
 	if a.app != nil {
 		v := a.app.View()
+		if a.exam != nil {
+			v = a.examLine() + "\n" + v
+		}
 		if a.notice != "" {
 			// the first line (the header) gives way to the notice until a key
 			if i := strings.IndexByte(v, '\n'); i >= 0 {
@@ -140,6 +200,15 @@ func (a *traineeApp) View() string {
 		return ""
 	}
 	return a.list.View()
+}
+
+// examLine is the exam's clock above the screens.
+func (a *traineeApp) examLine() string {
+	left := a.exam.limit
+	if r := a.t.currentRun(); r != nil {
+		left = a.exam.left(r.session.Report())
+	}
+	return a.line.Render(fmt.Sprintf("Exam · %s left · no hints", left.Round(time.Second)))
 }
 
 // shutdown cuts the box's power if an update is being written (a dropped

@@ -19,10 +19,13 @@ import (
 // scenario package's report of their latest session of it, and how many
 // sessions there were (one per classroom run in which they opened it).
 type ReportRow struct {
-	Trainee    string          `json:"trainee"`
-	Sessions   int             `json:"sessions"`
-	LastStatus string          `json:"last_status,omitempty"`
-	Report     scenario.Report `json:"report"`
+	Trainee    string `json:"trainee"`
+	Sessions   int    `json:"sessions"`
+	LastStatus string `json:"last_status,omitempty"`
+	// Score and OutOfTime are given in an exam (see Score).
+	Score     *int            `json:"score,omitempty"`
+	OutOfTime bool            `json:"out_of_time,omitempty"`
+	Report    scenario.Report `json:"report"`
 }
 
 // ReadReport reads the class's records under dir/trainees: one row per
@@ -31,6 +34,10 @@ func ReadReport(dir string) ([]ReportRow, error) {
 	root := filepath.Join(dir, "trainees")
 	if _, err := os.Stat(root); err != nil {
 		return nil, fmt.Errorf("%s holds no trainees folder: give the --dir the classroom ran with", dir)
+	}
+	info, err := readClassInfo(dir)
+	if err != nil {
+		return nil, err
 	}
 	files, err := filepath.Glob(filepath.Join(root, "*", "*", "report-*.json"))
 	if err != nil {
@@ -63,9 +70,24 @@ func ReadReport(dir string) ([]ReportRow, error) {
 		}
 	}
 	out := make([]ReportRow, 0, len(rows))
+	solutions := map[string]int{}
 	for _, r := range rows {
 		if n := len(r.Report.Steps); n > 0 {
 			r.LastStatus = stepStatus(r.Report.Steps[n-1])
+		}
+		if info.Exam {
+			name := r.Report.Scenario.Name
+			if _, ok := solutions[name]; !ok {
+				if sc, err := scenario.Load(name); err == nil {
+					solutions[name] = len(sc.Solution)
+				}
+			}
+			limit := time.Duration(info.TimeLimit * float64(time.Second))
+			score := Score(r.Report, limit, solutions[name])
+			r.Score = &score
+			ex := &exam{limit: limit}
+			ex.over.Store(info.Ended)
+			r.OutOfTime = ex.outOfTime(r.Report)
 		}
 		out = append(out, *r)
 	}
@@ -79,7 +101,7 @@ func ReadReport(dir string) ([]ReportRow, error) {
 }
 
 // reportColumns are the columns of the CSV and of the table.
-var reportColumns = []string{"trainee", "scenario", "model", "goal_met", "time_to_goal_seconds", "duration_seconds", "steps", "hints_used", "hints_total", "sessions", "last_status", "summary"}
+var reportColumns = []string{"trainee", "scenario", "model", "goal_met", "time_to_goal_seconds", "duration_seconds", "steps", "hints_used", "hints_total", "sessions", "last_status", "summary", "out_of_time", "score"}
 
 func (r ReportRow) fields() []string {
 	rep := r.Report
@@ -87,9 +109,13 @@ func (r ReportRow) fields() []string {
 	if rep.GoalMet {
 		ttg = strconv.FormatFloat(rep.TimeToGoal, 'f', 3, 64)
 	}
-	return []string{r.Trainee, rep.Scenario.Name, rep.Scenario.Model, strconv.FormatBool(rep.GoalMet), ttg,
+	f := []string{r.Trainee, rep.Scenario.Name, rep.Scenario.Model, strconv.FormatBool(rep.GoalMet), ttg,
 		strconv.FormatFloat(rep.Duration, 'f', 3, 64), strconv.Itoa(len(rep.Steps)), strconv.Itoa(rep.HintsUsed),
-		strconv.Itoa(rep.HintsTotal), strconv.Itoa(r.Sessions), r.LastStatus, rep.Summary}
+		strconv.Itoa(rep.HintsTotal), strconv.Itoa(r.Sessions), r.LastStatus, rep.Summary, "", ""}
+	if r.Score != nil {
+		f[len(f)-2], f[len(f)-1] = strconv.FormatBool(r.OutOfTime), strconv.Itoa(*r.Score)
+	}
+	return f
 }
 
 // WriteCSV writes rows as CSV with a header line.
@@ -106,15 +132,22 @@ func WriteCSV(w io.Writer, rows []ReportRow) error {
 // WriteTable writes rows as a table for the terminal.
 func WriteTable(w io.Writer, rows []ReportRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TRAINEE\tSCENARIO\tGOAL\tTIME\tSTEPS\tHINTS\tLAST STATUS")
+	fmt.Fprintln(tw, "TRAINEE\tSCENARIO\tGOAL\tTIME\tSTEPS\tHINTS\tLAST STATUS\tSCORE")
 	for _, r := range rows {
 		rep := r.Report
 		goal, t := "not met", time.Duration(rep.Duration*float64(time.Second))
 		if rep.GoalMet {
 			goal, t = "met", time.Duration(rep.TimeToGoal*float64(time.Second))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d/%d\t%s\n", r.Trainee, rep.Scenario.Name, goal, t.Round(time.Second),
-			len(rep.Steps), rep.HintsUsed, rep.HintsTotal, r.LastStatus)
+		if r.OutOfTime {
+			goal = "out of time"
+		}
+		score := ""
+		if r.Score != nil {
+			score = strconv.Itoa(*r.Score)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d/%d\t%s\t%s\n", r.Trainee, rep.Scenario.Name, goal, t.Round(time.Second),
+			len(rep.Steps), rep.HintsUsed, rep.HintsTotal, r.LastStatus, score)
 	}
 	if len(rows) == 0 {
 		fmt.Fprintln(tw, "(no trainee has started a scenario yet)")

@@ -12,6 +12,7 @@ import (
 // server started and those whose folders were found under DIR/trainees.
 type roster struct {
 	dir      string // DIR/trainees
+	exam     *exam  // nil: practice
 	mu       sync.Mutex
 	trainees map[string]*trainee
 }
@@ -61,7 +62,7 @@ func (r *roster) rows() []traineeRow {
 	r.mu.Unlock()
 	rows := make([]traineeRow, 0, len(list))
 	for _, t := range list {
-		rows = append(rows, t.row())
+		rows = append(rows, t.row(r.exam))
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	return rows

@@ -31,6 +31,7 @@ type Server struct {
 	cfg    Config
 	srv    *ssh.Server
 	roster *roster
+	exam   *exam // nil: practice
 	log    *log.Logger
 	open   atomic.Int64 // connections open now
 	wg     sync.WaitGroup
@@ -66,6 +67,15 @@ func New(cfg Config) (*Server, error) {
 		lg = log.New(io.Discard, "", 0)
 	}
 	s := &Server{cfg: cfg, roster: ro, log: lg, wrong: map[string]int{}}
+	info := classInfo{}
+	if cfg.Exam {
+		s.exam = &exam{dir: cfg.Dir, limit: cfg.TimeLimit}
+		ro.exam = s.exam
+		info = classInfo{Exam: true, TimeLimit: cfg.TimeLimit.Seconds()}
+	}
+	if err := writeClassInfo(cfg.Dir, info); err != nil {
+		return nil, fmt.Errorf("cannot write %s in the class folder: %v", ClassFile, err)
+	}
 	s.srv, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		wish.WithHostKeyPath(filepath.Join(cfg.Dir, HostKeyFile)),
@@ -214,9 +224,9 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	opts := []tea.ProgramOption{tea.WithInput(sess), tea.WithOutput(sess), tea.WithAltScreen(), tea.WithoutSignalHandler()}
 	t, ok := sess.Context().Value(keyTrainee).(*trainee)
 	if !ok {
-		return tea.NewProgram(newDashboard(s.roster, s.cfg.Scenarios, r, s.cfg.Refresh), opts...)
+		return tea.NewProgram(newDashboard(s.roster, s.cfg.Scenarios, s.exam, r, s.cfg.Refresh), opts...)
 	}
-	a := newTraineeApp(t, s.cfg.Scenarios, tui.Options{Renderer: r, Timing: s.cfg.Timing})
+	a := newTraineeApp(t, s.cfg.Scenarios, s.exam, tui.Options{Renderer: r, Timing: s.cfg.Timing})
 	sess.Context().SetValue(keyApp, a)
 	p := tea.NewProgram(a, opts...)
 	t.attach(p.Send)

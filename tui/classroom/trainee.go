@@ -249,9 +249,10 @@ type traineeRow struct {
 	Hints    int
 	Time     time.Duration // to the goal once met, else since the session began
 	Last     string
+	Score    int // in an exam
 }
 
-func (t *trainee) row() traineeRow {
+func (t *trainee) row(ex *exam) traineeRow {
 	t.mu.Lock()
 	row := traineeRow{Name: t.name, Online: t.online, Scenario: t.current, State: "away"}
 	r := t.runs[t.current]
@@ -274,11 +275,16 @@ func (t *trainee) row() traineeRow {
 	row.Steps, row.Hints, row.Last = len(rep.Steps), rep.HintsUsed, r.lastStatus()
 	row.Time = time.Duration(rep.Duration * float64(time.Second))
 	switch {
+	case ex.outOfTime(rep):
+		row.State = "out of time"
 	case rep.GoalMet:
 		row.State = "goal met"
 		row.Time = time.Duration(rep.TimeToGoal * float64(time.Second))
 	case t.isOnline():
 		row.State = "working"
+	}
+	if ex != nil {
+		row.Score = Score(rep, ex.limit, len(r.world.Scenario.Solution))
 	}
 	return row
 }
@@ -287,6 +293,13 @@ func (t *trainee) isOnline() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.online
+}
+
+// currentRun is the run of the scenario being played, or nil.
+func (t *trainee) currentRun() *run {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.runs[t.current]
 }
 
 // steps is the step log of the trainee's current (or last) scenario.

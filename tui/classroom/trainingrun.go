@@ -2,6 +2,7 @@ package classroom
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -14,11 +15,18 @@ import (
 // the trainee's box for sc behind the first screen's spinner, and Training
 // records every step in the run's session and its JSON report. With reset,
 // Start first sets the trainee's box for sc up afresh.
-func scenarioOptions(t *trainee, sc *scenario.Scenario, base tui.Options, reset bool) tui.Options {
+//
+// In an exam (ex not nil) the panel says so and offers no hints.
+func scenarioOptions(t *trainee, sc *scenario.Scenario, ex *exam, base tui.Options, reset bool) tui.Options {
 	var ready atomic.Pointer[run] // set by Start, before any step is recorded
 	st := tui.NewStyles(base.Renderer)
-	panel := tui.NewScenarioPanel(tui.ScenarioBrief{Name: sc.Name, Title: sc.Title, Model: sc.Model.Name,
-		Difficulty: string(sc.Difficulty), Story: sc.Story, Goal: sc.Goal.Show(), Hints: append([]string(nil), sc.Hints...)}, st)
+	brief := tui.ScenarioBrief{Name: sc.Name, Title: sc.Title, Model: sc.Model.Name,
+		Difficulty: string(sc.Difficulty), Story: sc.Story, Goal: sc.Goal.Show(), Hints: append([]string(nil), sc.Hints...)}
+	if ex != nil {
+		brief.Hints = nil
+		brief.Story += fmt.Sprintf("\n\nExam: no hints; %s to meet the goal from the moment you opened this scenario.", ex.limit)
+	}
+	panel := tui.NewScenarioPanel(brief, st)
 	t.mu.Lock()
 	if r := t.runs[sc.Name]; r != nil && !reset {
 		// back in the same class: the hints already asked for stay shown
@@ -46,7 +54,7 @@ func scenarioOptions(t *trainee, sc *scenario.Scenario, base tui.Options, reset 
 		Panel: panel,
 		Hint: func() (string, bool) {
 			r := ready.Load()
-			if r == nil {
+			if r == nil || ex != nil {
 				return "", false
 			}
 			return r.session.NextHint()
