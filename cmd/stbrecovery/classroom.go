@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
@@ -101,21 +103,22 @@ Ctrl+C ends the class.`,
 }
 
 func newClassroomReportCmd() *cobra.Command {
-	var dir string
+	var dir, htmlFile string
 	var asJSON, asCSV bool
 	cmd := &cobra.Command{
-		Use:   "report --dir DIR [--json | --csv]",
+		Use:   "report --dir DIR [--json | --csv | --html FILE]",
 		Short: "Sum a class up: one row per trainee and scenario",
 		Long: "report reads the scenario reports the classroom keeps under DIR/trainees/NAME/SCENARIO/ and\n" +
 			"prints one row per trainee and scenario (their latest session): goal met, time, steps, hints\n" +
-			"and the last status code. --json prints one object with the full reports, --csv a table.",
+			"and the last status code. --json prints one object with the full reports, --csv a table,\n" +
+			"--html FILE writes one self-contained page with a chart of the time to goal per scenario.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dir == "" {
 				return usageErr("give the class folder with --dir DIR")
 			}
-			if asJSON && asCSV {
-				return usageErr("--json and --csv go one at a time: pick one")
+			if n := btoi(asJSON) + btoi(asCSV) + btoi(htmlFile != ""); n > 1 {
+				return usageErr("--json, --csv and --html go one at a time: pick one")
 			}
 			rows, err := classroom.ReadReport(dir)
 			if err != nil {
@@ -129,6 +132,8 @@ func newClassroomReportCmd() *cobra.Command {
 				}{rows})
 			case asCSV:
 				return classroom.WriteCSV(out, rows)
+			case htmlFile != "":
+				return writeHTMLReport(htmlFile, rows, out)
 			}
 			return classroom.WriteTable(out, rows)
 		},
@@ -136,5 +141,26 @@ func newClassroomReportCmd() *cobra.Command {
 	cmd.Flags().StringVar(&dir, "dir", "", "the class `DIR` the classroom ran with")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "print CSV")
+	cmd.Flags().StringVar(&htmlFile, "html", "", "write the report as one self-contained HTML page to `FILE`")
 	return cmd
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// writeHTMLReport writes the page to file and says where it is.
+func writeHTMLReport(file string, rows []classroom.ReportRow, out io.Writer) error {
+	var buf bytes.Buffer
+	if err := classroom.WriteHTML(&buf, rows, time.Now()); err != nil {
+		return withCode(exitError, err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		return withCode(exitError, fmt.Errorf("cannot write %s: %v", file, err))
+	}
+	fmt.Fprintf(out, "Class report written to %s (%d rows)\n", file, len(rows))
+	return nil
 }

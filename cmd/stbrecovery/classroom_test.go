@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,6 +91,16 @@ func TestClassroomReport(t *testing.T) {
 		t.Errorf("bob: %+v", bob)
 	}
 
+	page := filepath.Join(t.TempDir(), "class.html")
+	code, out, errs = runCLI(t, "classroom", "report", "--dir", dir, "--html", page)
+	if code != exitOK || !strings.Contains(out, page) {
+		t.Fatalf("exit %d: %s%s", code, out, errs)
+	}
+	html, err := os.ReadFile(page)
+	if err != nil || !strings.Contains(string(html), "<td>ann</td>") || !strings.Contains(string(html), "<svg") {
+		t.Errorf("page: %v\n%s", err, html)
+	}
+
 	code, out, errs = runCLI(t, "classroom", "report", "--dir", dir, "--csv")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -114,6 +125,8 @@ func TestClassroomCLIErrors(t *testing.T) {
 		{[]string{"classroom", "report"}, "--dir"},
 		{[]string{"classroom", "report", "--dir", t.TempDir()}, "no trainees folder"},
 		{[]string{"classroom", "report", "--dir", t.TempDir(), "--json", "--csv"}, "one at a time"},
+		{[]string{"classroom", "report", "--dir", t.TempDir(), "--json", "--html", "x.html"}, "one at a time"},
+		{[]string{"classroom", "--dir", t.TempDir(), "--code", "x", "--time-limit", "5m"}, "--exam"},
 	} {
 		code, _, errs := runCLI(t, tc.args...)
 		if code != exitError || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
