@@ -46,7 +46,7 @@ func (b *lockedBuffer) Len() int {
 
 // class is a classroom served on a free loopback port for one test.
 type class struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *Server
 	addr    string
 	dir     string
@@ -77,7 +77,7 @@ func loadScenarios(t testing.TB, names ...string) []*scenario.Scenario {
 
 // startClass serves cfg (Dir, Code and Timing filled in when empty) with a
 // trainer key listed in trainer_keys.
-func startClass(t *testing.T, cfg Config) *class {
+func startClass(t testing.TB, cfg Config) *class {
 	t.Helper()
 	if cfg.Dir == "" {
 		cfg.Dir = t.TempDir()
