@@ -56,9 +56,9 @@ func (s *urlScreen) Init() tea.Cmd {
 		s.loaded = true
 		return tea.Batch(cmds...)
 	}
-	u, id, ctx := s.listURL, s.id, s.c.ctx
+	u, id, ctx, opts := s.listURL, s.id, s.c.ctx, s.c.env.HTTP
 	cmds = append(cmds, func() tea.Msg {
-		es, err := fetchList(ctx, u)
+		es, err := fetchList(ctx, u, opts...)
 		return listMsg{id: id, url: u, entries: es, err: err}
 	})
 	return tea.Batch(cmds...)
@@ -97,7 +97,7 @@ func (s *urlScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, nil
 		case key.Matches(msg, k.OK):
 			u := strings.TrimSpace(s.input.Value())
-			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u), s.fl != flavorPortal && s.c.forced()))
+			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u, s.c.env.HTTP...), s.fl != flavorPortal && s.c.forced()))
 		}
 	}
 	var cmd tea.Cmd

@@ -96,6 +96,7 @@ Ctrl+C ends the class.`,
 	f.StringArrayVar(&names, "scenario", nil, "a scenario `NAME` or FILE the class offers (repeat it; default: every shipped scenario)")
 	f.IntVar(&cfg.MaxSessions, "max-sessions", 60, "how many connections may be open at once")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long")
+	f.StringArrayVar(&cfg.UpdateHosts, "update-host", nil, "`HOST:PORT` of an update server the boxes may download from besides their scenario's own (repeat it); no other host is reached")
 	f.BoolVar(&cfg.Exam, "exam", false, "run the class as an exam: no hints, a time limit per scenario, a score")
 	f.DurationVar(&cfg.TimeLimit, "time-limit", 30*time.Minute, "with --exam: the time each scenario may take, from the moment a trainee opens it")
 	cmd.AddCommand(newClassroomReportCmd())

@@ -28,6 +28,9 @@ type Config struct {
 	// WrongCodeDelay is the wait after a wrong class code; it grows with each
 	// wrong code from the same host, up to ten times (0: one second).
 	WrongCodeDelay time.Duration
+	// UpdateHosts (host:port) are the update servers a box may download
+	// from besides its scenario's own; none by default.
+	UpdateHosts []string
 	// Timing of the screens (zero: the interactive program's).
 	Timing tui.Timing
 	// Log receives connections, refusals and wrong codes (nil: discarded).

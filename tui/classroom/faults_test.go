@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,8 +49,8 @@ func stallingServer(t *testing.T) (url string, gone <-chan struct{}) {
 // trainee's box, writing nothing, is untouched; the name is free again, and
 // the trainee who comes back finds the same box and the same record.
 func TestDropMidWrite(t *testing.T) {
-	c := startClass(t, Config{})
 	url, gone := stallingServer(t)
+	c := startClass(t, Config{UpdateHosts: []string{strings.TrimPrefix(url, "http://")}})
 	other := c.trainee(t, "bea", 100, 30)
 	other.waitFor("Press m (MENU)")
 	other.press("enter")
@@ -210,4 +211,24 @@ func TestNoShellNoForwarding(t *testing.T) {
 			t.Error("an idle connection stayed open")
 		}
 	})
+}
+
+// TestBoxReachesOnlyItsServer: a URL typed on a trainee's box that names
+// another host is refused before a request leaves the classroom.
+func TestBoxReachesOnlyItsServer(t *testing.T) {
+	var hits atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(other.Close)
+	c := startClass(t, Config{})
+	ann := c.trainee(t, "ann", 100, 30)
+	ann.waitFor("Press m (MENU)")
+	ann.press("enter")
+	ann.waitFor("Home")
+	ann.press("enter", "enter", "down", "enter")
+	ann.waitFor("URL:")
+	ann.press("ctrl+u", other.URL+"/image", "enter")
+	ann.waitFor("cannot be reached from a", "only its scenario's update server")
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the other server got %d requests", n)
+	}
 }

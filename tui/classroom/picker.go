@@ -27,8 +27,9 @@ func (i scenarioItem) FilterValue() string { return i.sc.Name + " " + i.sc.Title
 // trainee's box for the chosen one.
 type traineeApp struct {
 	t           *trainee
-	exam        *exam  // nil: practice
-	over        string // why the trainee's exam is over; the screens are gone
+	exam        *exam    // nil: practice
+	hosts       []string // Config.UpdateHosts
+	over        string   // why the trainee's exam is over; the screens are gone
 	line        lipgloss.Style
 	base        tui.Options // renderer and timing of this session
 	list        list.Model
@@ -48,8 +49,8 @@ type switchMsg struct {
 	reset bool
 }
 
-func newTraineeApp(t *trainee, scenarios []*scenario.Scenario, ex *exam, base tui.Options) *traineeApp {
-	a := &traineeApp{t: t, exam: ex, base: base, line: tui.NewStyles(base.Renderer).StageCode, choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
+func newTraineeApp(t *trainee, scenarios []*scenario.Scenario, ex *exam, hosts []string, base tui.Options) *traineeApp {
+	a := &traineeApp{t: t, exam: ex, hosts: hosts, base: base, line: tui.NewStyles(base.Renderer).StageCode, choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
 		noticeStyle: tui.NewStyles(base.Renderer).Warn}
 	if sc := t.assignment(scenarios); sc != nil {
 		a.single = sc
@@ -118,7 +119,7 @@ func (a *traineeApp) screenSize() tea.WindowSizeMsg {
 func (a *traineeApp) start(sc *scenario.Scenario, reset bool) tea.Cmd {
 	a.shutdown()
 	a.epoch++
-	a.app = tui.New(scenarioOptions(a.t, sc, a.exam, a.base, reset))
+	a.app = tui.New(scenarioOptions(a.t, sc, a.exam, a.hosts, a.base, reset))
 	cmd := a.app.Init()
 	if a.sized {
 		size := a.screenSize()

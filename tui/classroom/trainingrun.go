@@ -17,7 +17,7 @@ import (
 // Start first sets the trainee's box for sc up afresh.
 //
 // In an exam (ex not nil) the panel says so and offers no hints.
-func scenarioOptions(t *trainee, sc *scenario.Scenario, ex *exam, base tui.Options, reset bool) tui.Options {
+func scenarioOptions(t *trainee, sc *scenario.Scenario, ex *exam, hosts []string, base tui.Options, reset bool) tui.Options {
 	var ready atomic.Pointer[run] // set by Start, before any step is recorded
 	st := tui.NewStyles(base.Renderer)
 	brief := tui.ScenarioBrief{Name: sc.Name, Title: sc.Title, Model: sc.Model.Name,
@@ -48,7 +48,8 @@ func scenarioOptions(t *trainee, sc *scenario.Scenario, ex *exam, base tui.Optio
 		}
 		ready.Store(r)
 		w := r.world
-		return tui.Env{Box: w.Box, USBDir: w.USBDir, ServerURL: w.ServerURL}, ctx.Err()
+		return tui.Env{Box: w.Box, USBDir: w.USBDir, ServerURL: w.ServerURL,
+			HTTP: []device.HTTPOption{device.WithTransport(newBoxTransport(w.ServerURL, hosts))}}, ctx.Err()
 	}
 	opts.Training = &tui.Training{
 		Panel: panel,
