@@ -2,13 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -68,22 +67,26 @@ Ctrl+C ends the class.`,
 			if err != nil {
 				return withCode(exitError, err)
 			}
+			ln, err := srv.Listen()
+			if err != nil {
+				srv.Close()
+				return withCode(exitError, err)
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			done := make(chan error, 1)
-			go func() { done <- srv.ListenAndServe() }()
+			go func() { done <- srv.Serve(ln) }()
 			fmt.Fprintf(cmd.OutOrStdout(), "Classroom on %s: trainees log in with ssh -p PORT NAME@HOST and the code; the trainer as trainer@HOST with a key in %s. Ctrl+C ends the class.\n",
-				cfg.Addr, cfg.Dir+string(os.PathSeparator)+classroom.TrainerKeysFile)
+				ln.Addr(), filepath.Join(cfg.Dir, classroom.TrainerKeysFile))
 			select {
 			case err = <-done:
 				srv.Close()
 				return withCode(exitError, err)
 			case <-ctx.Done():
 			}
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-				return withCode(exitError, err)
+			// the class ends now: an update being written sees a power cut
+			if err := srv.Close(); err != nil {
+				return withCode(exitError, fmt.Errorf("the class ended badly: %v", err))
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Class ended; see the report with: stbrecovery classroom report --dir %s\n", cfg.Dir)
 			return nil

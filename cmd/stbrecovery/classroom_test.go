@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/stbrecovery/stbrecovery/scenario"
 )
@@ -132,5 +137,77 @@ func TestClassroomCLIErrors(t *testing.T) {
 		if code != exitError || !strings.Contains(errs, tc.want) || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
 			t.Errorf("%v: exit %d, stderr %q; want one line naming %q", tc.args, code, errs, tc.want)
 		}
+	}
+}
+
+// TestClassroomCommand starts the class in a child process, logs a trainee
+// in over SSH, ends the class with SIGINT and reads its report.
+func TestClassroomCommand(t *testing.T) {
+	dir := t.TempDir()
+	cmd := helperCmd("classroom", "--dir", dir, "--addr", "127.0.0.1:0", "--code", "c0de", "--scenario", "custom-key-lock")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		t.Fatalf("no first line; stderr: %s", stderr.String())
+	}
+	addr, _, _ := strings.Cut(strings.TrimPrefix(lines.Text(), "Classroom on "), ": ")
+	if host, port, err := net.SplitHostPort(addr); err != nil || host != "127.0.0.1" || port == "0" {
+		t.Fatalf("first line %q", lines.Text())
+	}
+	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "ann", Auth: []gossh.AuthMethod{gossh.Password("c0de")},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := client.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var screen syncBuffer
+	sess.Stdout = &screen
+	if err := sess.RequestPty("xterm", 30, 100, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(screen.String(), "Locked to a Custom image") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the screens never came:\n%s", screen.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	var rest strings.Builder
+	for lines.Scan() {
+		rest.WriteString(lines.Text() + "\n")
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the class did not end cleanly: %v; stderr: %s", err, stderr.String())
+	}
+	if !strings.Contains(rest.String(), "classroom report --dir") {
+		t.Errorf("last words: %q", rest.String())
+	}
+	if !strings.Contains(stderr.String(), "ann connect") {
+		t.Errorf("the log does not note the login:\n%s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "host_ed25519")); err != nil {
+		t.Errorf("no host key kept: %v", err)
+	}
+	code, out, errs := runCLI(t, "classroom", "report", "--dir", dir)
+	if code != exitOK || !strings.Contains(out, "ann") || !strings.Contains(out, "custom-key-lock") {
+		t.Errorf("report: exit %d %s%s", code, out, errs)
 	}
 }

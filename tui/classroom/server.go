@@ -1,7 +1,6 @@
 package classroom
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,8 +35,9 @@ type Server struct {
 	open   atomic.Int64 // connections open now
 	wg     sync.WaitGroup
 
-	mu    sync.Mutex
-	wrong map[string]int // wrong codes in a row, by host
+	mu     sync.Mutex
+	wrong  map[string]int // wrong codes in a row, by host
+	closed bool           // Close was called: no session starts
 }
 
 // context keys of a session
@@ -107,13 +107,13 @@ func New(cfg Config) (*Server, error) {
 // Addr is the address the server was configured with.
 func (s *Server) Addr() string { return s.cfg.Addr }
 
-// ListenAndServe listens on Config.Addr and serves until Close.
-func (s *Server) ListenAndServe() error {
+// Listen opens Config.Addr, for Serve.
+func (s *Server) Listen() (net.Listener, error) {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %v; pick another --addr", s.cfg.Addr, err)
+		return nil, fmt.Errorf("cannot listen on %s: %v; pick another --addr", s.cfg.Addr, err)
 	}
-	return s.Serve(ln)
+	return ln, nil
 }
 
 // Serve serves the class on ln until Close.
@@ -128,20 +128,24 @@ func (s *Server) Serve(ln net.Listener) error {
 // Close ends every session (an update being written sees a power cut),
 // writes every trainee's report and stops their update servers.
 func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
 	err := s.srv.Close()
 	s.wg.Wait()
 	s.roster.close()
 	return err
 }
 
-// Shutdown stops taking connections and waits for the sessions to end, or
-// for ctx; then it does what Close does.
-func (s *Server) Shutdown(ctx context.Context) error {
-	err := s.srv.Shutdown(ctx)
-	if cerr := s.Close(); err == nil {
-		err = cerr
+// enter counts a session in, unless the server is closing.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
 	}
-	return err
+	s.wg.Add(1)
+	return true
 }
 
 func (s *Server) logf(format string, args ...any) { s.log.Printf(format, args...) }
@@ -185,7 +189,9 @@ func (s *Server) noCommands(next ssh.Handler) ssh.Handler {
 // being written (a dropped connection is a power cut for that box only).
 func (s *Server) people(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		s.wg.Add(1)
+		if !s.enter() {
+			return
+		}
 		defer s.wg.Done()
 		user := sess.User()
 		if user == TrainerName {
