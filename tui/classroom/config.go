@@ -14,7 +14,7 @@ import (
 type Config struct {
 	// Dir holds the host key, trainer_keys and trainees/NAME/.
 	Dir string
-	// Addr is where the server listens (ListenAndServe), e.g. 127.0.0.1:2222.
+	// Addr is where Listen listens, e.g. 127.0.0.1:2222.
 	Addr string
 	// Code is the class code trainees log in with.
 	Code string

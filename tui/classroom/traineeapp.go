@@ -13,15 +13,6 @@ import (
 	"github.com/stbrecovery/stbrecovery/tui"
 )
 
-// scenarioItem is a scenario in the trainee's list.
-type scenarioItem struct{ sc *scenario.Scenario }
-
-func (i scenarioItem) Title() string { return i.sc.Title }
-func (i scenarioItem) Description() string {
-	return fmt.Sprintf("%s · %s · %s", i.sc.Model.Name, i.sc.Difficulty, i.sc.Summary)
-}
-func (i scenarioItem) FilterValue() string { return i.sc.Name + " " + i.sc.Title }
-
 // traineeApp is a trainee's program: the class's scenarios to pick from
 // (skipped when the class has one), then the screens of package tui on the
 // trainee's box for the chosen one.
