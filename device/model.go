@@ -15,7 +15,8 @@ type Model struct {
 	FactoryDesc     string      // Image Description of its factory image
 	BootVersion     string      // Boot_Version (bootloader / SRU version and build date)
 	HardwareVersion string
-	Emergency       bool // a service button at power-on offers Emergency startup (MAG420/424)
+	Emergency       bool       // a service button at power-on offers Emergency startup (MAG420/424)
+	Partitions      Partitions // the flash partitions of one bank
 }
 
 // USBFolder is the folder on a USB drive that the recovery tool looks in ("mag254").
