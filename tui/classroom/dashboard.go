@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/scenario"
 )
 
@@ -243,9 +244,10 @@ func (d *dashboard) fill() {
 			b.WriteString("No step yet.")
 		}
 		for i, s := range steps {
-			fmt.Fprintf(&b, "%3d. %7s  %-10s %s — %s\n", i+1, time.Duration(s.Elapsed*float64(time.Second)).Round(time.Second), s.Action, s.Detail, stepStatus(s))
+			fmt.Fprintf(&b, "%3d. %7s  %-10s %s — %s\n", i+1, time.Duration(s.Elapsed*float64(time.Second)).Round(time.Second),
+				safetext.Escape(s.Action), safetext.Escape(s.Detail), stepStatus(s))
 			if s.Result != "" && s.Status != 0 {
-				fmt.Fprintf(&b, "               %s\n", s.Result)
+				fmt.Fprintf(&b, "               %s\n", safetext.Escape(s.Result))
 			}
 		}
 	}

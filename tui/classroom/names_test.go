@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/scenario"
 )
 
 func TestCheckName(t *testing.T) {
@@ -50,4 +52,13 @@ func FuzzCheckName(f *testing.F) {
 			t.Errorf("%q passes but is not one folder inside %s", name, root)
 		}
 	})
+}
+
+// TestStepStatusIsSafe: what a trainee typed reaches the trainer's terminal
+// with its control characters shown, not obeyed.
+func TestStepStatusIsSafe(t *testing.T) {
+	got := stepStatus(scenario.StepRecord{Action: "Update from URL", Result: "http://x/\x1b[2J\x1b]0;owned\x07"})
+	if strings.ContainsAny(got, "\x1b\x07") || !strings.Contains(got, `\x1b[2J`) {
+		t.Errorf("stepStatus = %q", got)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/scenario"
 )
 
@@ -226,8 +227,13 @@ func (r *run) lastStatus() string {
 	return stepStatus(r.last)
 }
 
-// stepStatus says how a step ended in a few words.
+// stepStatus says how a step ended in a few words, safe for a terminal:
+// a step's text may hold what a trainee typed (a URL) or what an image says.
 func stepStatus(s scenario.StepRecord) string {
+	return safetext.Escape(stepWords(s))
+}
+
+func stepWords(s scenario.StepRecord) string {
 	switch {
 	case s.Status != 0:
 		return fmt.Sprintf("%d %s", s.Status, s.Text)
