@@ -228,7 +228,7 @@ func (term *terminal) screen() string {
 // waitFor waits until the screen shows every one of texts.
 func (term *terminal) waitFor(texts ...string) {
 	term.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // only a failure waits this long; a loaded machine under -race is slow
 	for {
 		s := term.screen()
 		missing := ""

@@ -286,19 +286,13 @@ func (t *trainee) row(ex *exam) traineeRow {
 	case rep.GoalMet:
 		row.State = "goal met"
 		row.Time = time.Duration(rep.TimeToGoal * float64(time.Second))
-	case t.isOnline():
+	case row.Online:
 		row.State = "working"
 	}
 	if ex != nil {
 		row.Score = Score(rep, ex.limit, len(r.world.Scenario.Solution))
 	}
 	return row
-}
-
-func (t *trainee) isOnline() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.online
 }
 
 // currentRun is the run of the scenario being played, or nil.
