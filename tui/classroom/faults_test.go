@@ -116,7 +116,7 @@ func TestNameInUse(t *testing.T) {
 	c := startClass(t, Config{})
 	first := c.trainee(t, "ann", 100, 30)
 	first.waitFor("Press m (MENU)")
-	second := c.trainee(t, "ann", 100, 30)
+	second := c.trainee(t, "Ann", 100, 30) // one trainee whatever the case
 	second.waitFor("The name ann is in use in this class: log in with another name.")
 	second.ended()
 	first.press("enter")

@@ -1,6 +1,9 @@
 package classroom
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // TrainerName is the login name of the trainer; no trainee may take it.
 const TrainerName = "trainer"
@@ -10,8 +13,8 @@ const maxNameLen = 32
 
 // CheckName reports why name cannot be a trainee's name, or nil when it can:
 // letters, digits, '-', '_' and '.', at most 32 of them, not only dots, and
-// not the trainer's name. The name becomes a folder under DIR/trainees, so
-// nothing else gets through.
+// not the trainer's name in any case. The name, in lower case, becomes a
+// folder under DIR/trainees, so nothing else gets through.
 func CheckName(name string) error {
 	if name == "" {
 		return fmt.Errorf("an empty name cannot log in: log in as NAME@host with letters, digits, '-', '_' or '.'")
@@ -32,7 +35,7 @@ func CheckName(name string) error {
 	if dots == len(name) {
 		return fmt.Errorf("the name %q is only dots: use letters or digits too", name)
 	}
-	if name == TrainerName {
+	if strings.EqualFold(name, TrainerName) {
 		return fmt.Errorf("%q is the trainer's name and needs the trainer's key: trainees pick another name", name)
 	}
 	return nil

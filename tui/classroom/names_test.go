@@ -29,6 +29,7 @@ func TestCheckName(t *testing.T) {
 		{"ann\x00", false},
 		{"ann\n", false},
 		{"trainer", false},
+		{"Trainer", false},
 	} {
 		err := CheckName(tc.name)
 		if (err == nil) != tc.ok {

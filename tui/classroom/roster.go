@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -27,7 +28,7 @@ func newRoster(dir string) (*roster, error) {
 		return nil, err
 	}
 	for _, e := range entries {
-		if e.IsDir() && CheckName(e.Name()) == nil {
+		if e.IsDir() && CheckName(e.Name()) == nil && e.Name() == strings.ToLower(e.Name()) {
 			r.trainees[e.Name()] = newTrainee(e.Name(), filepath.Join(dir, e.Name()))
 		}
 	}

@@ -206,6 +206,8 @@ func (s *Server) people(next ssh.Handler) ssh.Handler {
 			wish.Fatalln(sess, sentence(err.Error()))
 			return
 		}
+		// Ann and ann are one trainee, with one folder on any file system
+		user = strings.ToLower(user)
 		t, ok := s.roster.claim(user)
 		if !ok {
 			s.logf("refused %q from %s: the name is in use", user, sess.RemoteAddr())
