@@ -164,4 +164,6 @@ type UpdateOptions struct {
 	Confirm func(question string) bool
 	// Progress receives events while the update runs; it may be nil.
 	Progress func(Progress)
+	// Pace is how fast the flash is written; the zero value: at once.
+	Pace Pace
 }

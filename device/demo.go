@@ -450,7 +450,16 @@ func WriteDemoStick(dir string, m Model) error {
 			return err
 		}
 	}
+	// a plain public key, not certified by MANUFACTURER: Install Op.KEY refuses it (1)
+	plain, err := fs.ReadFile(assets.Keys(), "custom_beta.pub.asc")
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(kdir, "uncertified.key", plain); err != nil {
+		return err
+	}
 	readme.WriteString("\nkeys/operator_one.key and keys/operator_two.key are operator keys certified by the demo\nMANUFACTURER key; installing one locks the box to that operator.\n")
+	readme.WriteString("keys/uncertified.key is a plain public key that no MANUFACTURER certified: the box refuses it\n(1 Signature init error).\n")
 	return writeAtomic(dir, "README.txt", []byte(readme.String()))
 }
 

@@ -47,6 +47,7 @@ type opKeyScreen struct {
 	err    error
 	cursor int
 
+	asking bool // the question before the install is on screen
 	busy   bool
 	chosen device.StickKey
 	before *device.KeyRef // the operator key installed when OK was pressed
@@ -104,6 +105,15 @@ func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case s.busy:
+		case s.asking:
+			// only an explicit yes installs: the act cannot be undone
+			switch {
+			case key.Matches(msg, k.OK), msg.String() == "y":
+				s.asking = false
+				return s, s.install()
+			case key.Matches(msg, k.No), key.Matches(msg, k.Left):
+				s.asking = false
+			}
 		case s.res != nil && (key.Matches(msg, k.OK) || key.Matches(msg, k.Exit) || key.Matches(msg, k.Left)):
 			s.res = nil // back to the list
 		case s.res != nil && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down) || key.Matches(msg, k.Scroll)):
@@ -116,7 +126,7 @@ func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, k.Down) && len(s.keys) > 0:
 			s.cursor = (s.cursor + 1) % len(s.keys)
 		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.keys) > 0:
-			return s, s.install()
+			s.asking, s.chosen = true, s.keys[s.cursor]
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 			return s, s.c.pop()
 		}
@@ -149,6 +159,8 @@ func (s *opKeyScreen) View() string {
 	switch {
 	case s.res != nil:
 		b.WriteString(s.resultView(w, c.height-2-strings.Count(b.String(), "\n")))
+	case s.asking:
+		b.WriteString(s.askView(w))
 	case s.busy:
 		b.WriteString(st.TVText.Render("Checking the key's certification…") + "\n")
 		b.WriteString(st.Muted.Render(safetext.Escape(s.chosen.Name)) + "\n")
@@ -214,6 +226,27 @@ func (s *opKeyScreen) listView(w, room int) string {
 	return b.String()
 }
 
+// askView is the question before the install: it names the key and says
+// what the box will accept from then on.
+func (s *opKeyScreen) askView(w int) string {
+	st := s.c.st
+	k := s.chosen
+	name := k.KeyName
+	if name == "" {
+		name = k.Name
+	}
+	if k.ID != "" {
+		name += " (" + k.ID + ")"
+	}
+	var b strings.Builder
+	b.WriteString(st.Warn.Render(wrap("Install the operator key "+name+" from "+k.Name+"?", w-2)) + "\n\n")
+	b.WriteString(wrap("If MANUFACTURER certified it, the box will accept only images signed by "+name+
+		" from then on, through the boot stage and the portal alike. This cannot be undone: "+
+		"no menu, factory reset or service centre removes an operator key.", w-2) + "\n\n")
+	b.WriteString(st.Muted.Render("y or OK (enter) installs it · n or EXIT (esc) goes back") + "\n")
+	return b.String()
+}
+
 func (s *opKeyScreen) resultView(w, room int) string {
 	st := s.c.st
 	r := *s.res
@@ -255,6 +288,9 @@ func (s *opKeyScreen) Keys() []key.Binding {
 	switch {
 	case s.busy:
 		return nil
+	case s.asking:
+		return []key.Binding{key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "install")),
+			key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "back"))}
 	case s.res != nil && s.vp.Height > 0:
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back")), k.Scroll}
 	case s.res != nil:

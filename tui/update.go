@@ -66,7 +66,9 @@ func newUpdateScreen(c *common, fl flavor, title string, src device.Source, forc
 }
 
 func (s *updateScreen) Init() tea.Cmd {
-	run, cmd := s.c.startUpdate(s.title, s.src, device.UpdateOptions{Path: s.fl.path(), Force: s.force})
+	// the name was checked when the program started: a bad one is instant
+	pace, _ := device.PaceFor(s.c.model, s.c.opts.Pace)
+	run, cmd := s.c.startUpdate(s.title, s.src, device.UpdateOptions{Path: s.fl.path(), Force: s.force, Pace: pace})
 	s.run = run
 	if s.c.opts.Static {
 		return cmd
@@ -197,11 +199,25 @@ func (s *updateScreen) progressView(w int) string {
 	b.WriteString(s.bar.ViewAs(pct) + "\n")
 	line := humanBytes(p.Done) + " of " + humanBytes(p.Total)
 	if !c.opts.HideSpeed {
-		if d := s.lastAt.Sub(s.firstAt); d > 0 {
-			line += fmt.Sprintf(" · %s/s", humanBytes(int64(float64(p.Done)/d.Seconds())))
+		if d := s.lastAt.Sub(s.firstAt); d > 0 && p.Done > 0 {
+			rate := float64(p.Done) / d.Seconds()
+			line += fmt.Sprintf(" · %s/s", humanBytes(int64(rate)))
+			if p.Total > p.Done {
+				left := time.Duration(float64(p.Total-p.Done) / rate * float64(time.Second))
+				line += " · " + left.Round(time.Second).String() + " left"
+			}
 		}
 	}
-	b.WriteString(st.Muted.Render(line) + "\n\n")
+	b.WriteString(st.Muted.Render(line) + "\n")
+	if m := c.model; m.WriteRate > 0 && c.opts.Pace != "" && c.opts.Pace != device.PaceInstant {
+		as := "this write takes as long (pace real)"
+		if c.opts.Pace == device.PaceFast {
+			as = "this write is quicker (pace fast)"
+		}
+		b.WriteString(st.Muted.Render(wrap(fmt.Sprintf("The %s writes its %s release image at %s/s; %s.",
+			m.Name, humanBytes(m.ImageSize), humanBytes(m.WriteRate), as), w-2)) + "\n")
+	}
+	b.WriteString("\n")
 	b.WriteString(st.Warn.Render(wrap("Writing the inactive bank. Cutting the power (p) now leaves that bank invalid; the running image stays.", w-2)) + "\n")
 	return b.String()
 }

@@ -54,6 +54,9 @@ func (s *usbScreen) Init() tea.Cmd {
 func (s *usbScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	k := s.c.keys
 	switch msg := msg.(type) {
+	case usbChangedMsg:
+		s.loaded = false
+		return s, s.Init()
 	case stickMsg:
 		if msg.id == s.id {
 			s.entries, s.err, s.loaded = msg.entries, msg.err, true
@@ -69,7 +72,7 @@ func (s *usbScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.cursor = (s.cursor + 1) % len(s.entries)
 		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.entries) > 0:
 			e := s.entries[s.cursor]
-			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.updateTitle(), e.src, s.fl != flavorPortal && s.c.forced()))
+			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.updateTitle(), s.c.plugged(e.src), s.fl != flavorPortal && s.c.forced()))
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 			return s, s.c.pop()
 		}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,11 +22,12 @@ import (
 
 // addTUIFlags makes the root command run the screens.
 func addTUIFlags(root *cobra.Command) {
-	var model, home, usb, scenarioName, report string
+	var model, home, usb, scenarioName, report, pace string
 	root.Flags().StringVar(&model, "model", "", "the box's `MODEL` (MAG250/254/270: Bootloader; MAG256 and later: System Recovery Utility); default MAG254, or the model of the box in --home")
 	root.Flags().StringVar(&home, "home", "", "`DIR` that holds the box (kept); default: a temporary box removed on exit")
 	root.Flags().StringVar(&usb, "usb", "", "`DIR` mounted as the USB drive; default: a demo stick with every kind of image")
 	root.Flags().StringVar(&scenarioName, "scenario", "", "train on the scenario `NAME` (listed by \"stbrecovery scenarios\") or FILE: its box, USB stick and server, with its story, goal and hints beside the screens")
+	root.Flags().StringVar(&pace, "pace", device.PaceReal, "how fast updates write the flash on the screens: `real` (the time the box takes, so a power cut or a quit can be shown mid-write), fast or instant")
 	addReportFlag(root, &report)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		name := model
@@ -35,16 +38,19 @@ func addTUIFlags(root *cobra.Command) {
 		if err != nil {
 			return err
 		}
+		if _, err := device.PaceFor(m, pace); err != nil {
+			return fmt.Errorf("--pace: %v", err)
+		}
 		if scenarioName != "" {
 			if home != "" || usb != "" || model != "" {
 				return errors.New("--scenario sets up its own box, USB stick and update server: drop --model, --home and --usb")
 			}
-			return runScenarioTUI(scenarioName, report)
+			return runScenarioTUI(scenarioName, report, pace)
 		}
 		if report != "" {
 			return errors.New("--report goes with --scenario: name the scenario to report on")
 		}
-		return runTUI(m, model != "", home, usb)
+		return runTUI(m, model != "", home, usb, pace)
 	}
 }
 
@@ -63,7 +69,7 @@ func (e *tuiEnv) close() {
 	}
 }
 
-func runTUI(m device.Model, modelGiven bool, home, usb string) error {
+func runTUI(m device.Model, modelGiven bool, home, usb, pace string) error {
 	if usb != "" {
 		if fi, err := os.Stat(usb); err != nil || !fi.IsDir() {
 			return fmt.Errorf("--usb %s is not a folder: give the folder that stands for the USB drive", usb)
@@ -76,10 +82,32 @@ func runTUI(m device.Model, modelGiven bool, home, usb string) error {
 	env := &tuiEnv{temp: temp}
 	defer env.close()
 	start := func(ctx context.Context) (tui.Env, error) { return env.start(ctx, m, modelGiven, home, usb) }
-	model := tui.New(tui.Options{Start: start})
+	model := tui.New(tui.Options{Start: start, Pace: pace})
+	return runProgram(model)
+}
+
+// runProgram runs the screens until the person quits or the terminal goes
+// away. Closing the terminal (SIGHUP) ends the program like q: the box's
+// power is cut, and the caller's deferred clean-up runs.
+func runProgram(model *tui.Model) error {
 	p := tea.NewProgram(model, tea.WithAltScreen())
-	_, err = p.Run()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-hup:
+			p.Kill() // the terminal is gone: nothing more can be drawn on it
+		case <-done:
+		}
+	}()
+	_, err := p.Run()
 	model.Shutdown()
+	if errors.Is(err, tea.ErrProgramKilled) {
+		err = nil
+	}
 	return err
 }
 
@@ -151,7 +179,7 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 // runScenarioTUI runs the screens on a training scenario: the scenario is
 // read first (a bad name fails at once), set up behind the first screen's
 // spinner, and summed up on the terminal at the end.
-func runScenarioTUI(name, report string) error {
+func runScenarioTUI(name, report, pace string) error {
 	sc, err := scenario.Load(name)
 	if err != nil {
 		return err
@@ -214,13 +242,11 @@ func runScenarioTUI(name, report string) error {
 			}
 			run.Session.Check(box)
 			met, took := run.Session.Met()
-			return met, took, run.Session.Steps()
+			return met, took, run.Session.MetSteps()
 		},
 	}
-	model := tui.New(tui.Options{Start: start, Training: training})
-	p := tea.NewProgram(model, tea.WithAltScreen())
-	_, err = p.Run()
-	model.Shutdown()
+	model := tui.New(tui.Options{Start: start, Training: training, Pace: pace})
+	err = runProgram(model)
 	run := ready.Load()
 	if run == nil {
 		return err
