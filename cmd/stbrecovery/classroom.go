@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/scenario"
 	"github.com/stbrecovery/stbrecovery/tui/classroom"
 )
@@ -62,6 +63,9 @@ Ctrl+C ends the class.`,
 				}
 				cfg.Scenarios = append(cfg.Scenarios, sc)
 			}
+			if _, err := device.PaceFor(cfg.Scenarios[0].Model, cfg.Pace); err != nil {
+				return usageErr("--pace: %v", err)
+			}
 			cfg.Log = log.New(cmd.ErrOrStderr(), "", log.LstdFlags)
 			srv, err := classroom.New(cfg)
 			if err != nil {
@@ -100,6 +104,7 @@ Ctrl+C ends the class.`,
 	f.IntVar(&cfg.MaxSessions, "max-sessions", 60, "how many connections may be open at once")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long")
 	f.StringArrayVar(&cfg.UpdateHosts, "update-host", nil, "`HOST:PORT` of an update server the boxes may download from besides their scenario's own (repeat it); no other host is reached")
+	f.StringVar(&cfg.Pace, "pace", device.PaceReal, "how fast updates write the flash: `real` (the time the box takes), fast or instant")
 	f.BoolVar(&cfg.Exam, "exam", false, "run the class as an exam: no hints, a time limit per scenario, a score")
 	f.DurationVar(&cfg.TimeLimit, "time-limit", 30*time.Minute, "with --exam: the time each scenario may take, from the moment a trainee opens it")
 	cmd.AddCommand(newClassroomReportCmd())

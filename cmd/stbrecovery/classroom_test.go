@@ -127,6 +127,7 @@ func TestClassroomCLIErrors(t *testing.T) {
 		{[]string{"classroom", "--code", "x"}, "--dir"},
 		{[]string{"classroom", "--dir", t.TempDir()}, "--code"},
 		{[]string{"classroom", "--dir", t.TempDir(), "--code", "x", "--scenario", "no-such-thing"}, "no-such-thing"},
+		{[]string{"classroom", "--dir", t.TempDir(), "--code", "x", "--pace", "warp"}, "--pace"},
 		{[]string{"classroom", "report"}, "--dir"},
 		{[]string{"classroom", "report", "--dir", t.TempDir()}, "no trainees folder"},
 		{[]string{"classroom", "report", "--dir", t.TempDir(), "--json", "--csv"}, "one at a time"},

@@ -31,6 +31,8 @@ type Config struct {
 	// UpdateHosts (host:port) are the update servers a box may download
 	// from besides its scenario's own; none by default.
 	UpdateHosts []string
+	// Pace of the boxes' flash writes, as tui.Options.Pace ("": instant).
+	Pace string
 	// Timing of the screens (zero: the interactive program's).
 	Timing tui.Timing
 	// Log receives connections, refusals and wrong codes (nil: discarded).

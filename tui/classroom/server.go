@@ -234,7 +234,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if !ok {
 		return tea.NewProgram(newDashboard(s.roster, s.cfg.Scenarios, s.exam, r, s.cfg.Refresh), opts...)
 	}
-	a := newTraineeApp(t, s.cfg.Scenarios, s.exam, s.cfg.UpdateHosts, tui.Options{Renderer: r, Timing: s.cfg.Timing})
+	a := newTraineeApp(t, s.cfg.Scenarios, s.exam, s.cfg.UpdateHosts, tui.Options{Renderer: r, Timing: s.cfg.Timing, Pace: s.cfg.Pace})
 	sess.Context().SetValue(keyApp, a)
 	p := tea.NewProgram(a, opts...)
 	t.attach(p.Send)
