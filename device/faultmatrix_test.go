@@ -225,12 +225,24 @@ func TestFaultMatrix(t *testing.T) {
 	cells, held := 0, 0
 	for _, sc := range matrixScenarios() {
 		ops := recordOps(t, f, sc)
+		// Every cell starts from a copy of one box, and reads one stick.
+		base, m := sc.setup(f)
+		data := sc.image(f, m)
+		stick := f.stick(m, data)
 		for _, step := range steps {
 			for _, fault := range faults {
 				for _, at := range pick(ops, step) {
 					name := fmt.Sprintf("%s/%s_in_%s/%d_%s", sc.name, strings.ReplaceAll(string(fault), " ", "_"), strings.ReplaceAll(step.String(), " ", "_"), at.index, strings.ReplaceAll(at.op, " ", "_"))
 					cells++
-					if t.Run(name, func(t *testing.T) { runFaultCell(t, f, sc, at, fault) }) {
+					if t.Run(name, func(t *testing.T) {
+						home := filepath.Join(tempDir(t), "home")
+						copyHome(t, base.Home(), home)
+						b, err := Open(home)
+						if err != nil {
+							t.Fatal(err)
+						}
+						runFaultCell(t, b, USBSource(stick, m), data, sc, at, fault)
+					}) {
 						held++
 					}
 				}
@@ -240,9 +252,7 @@ func TestFaultMatrix(t *testing.T) {
 	t.Logf("fault matrix: %d cells (%d steps × %d faults × operations, %d scenarios); %d held", cells, len(steps), len(faults), len(matrixScenarios()), held)
 }
 
-func runFaultCell(t *testing.T, f *fixture, sc matrixScenario, at opAt, fault faultKind) {
-	b, m := sc.setup(f)
-	data := sc.image(f, m)
+func runFaultCell(t *testing.T, b *Box, src Source, data []byte, sc matrixScenario, at opAt, fault faultKind) {
 	images := map[[32]byte][]byte{sha256.Sum256(data): data}
 	for n := range 2 {
 		if old, err := os.ReadFile(b.BankFile(n)); err == nil {
@@ -274,7 +284,7 @@ func runFaultCell(t *testing.T, f *fixture, sc matrixScenario, at opAt, fault fa
 		}
 		return nil
 	}
-	r := b.Update(ctx, USBSource(f.stick(m, data), m), UpdateOptions{})
+	r := b.Update(ctx, src, UpdateOptions{})
 	if count[at.step] <= at.index {
 		t.Fatalf("the install never reached operation %d of %s", at.index, at.step)
 	}
