@@ -113,7 +113,10 @@ type Result struct {
 	// when the update was refused for want of that confirmation.
 	Confirm  string `json:"confirm,omitempty"`
 	PowerCut bool   `json:"power_cut,omitempty"` // the update was cut off while writing
-	Read     int64  `json:"bytes_read"`          // bytes read from the source
+	// Env lists what the installed image's Env section changed in the
+	// settings, and the lines it skipped (names a user may not change).
+	Env  []EnvSetting `json:"env,omitempty"`
+	Read int64        `json:"bytes_read"` // bytes read from the source
 }
 
 // Source is where an image comes from: a USB folder or an HTTP URL.

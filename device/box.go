@@ -25,6 +25,9 @@ type InitOptions struct {
 	PublicKey       string // a STB_PUBLIC public key file replacing the demo one (e.g. the real one)
 	Serial          string // "" derives a stable serial number from the model
 	MAC             string // "" derives a stable MAC address (00:1A:79:…) from the serial
+	// Settings are the box's factory settings over its model's (checked as
+	// `device set` checks them); a factory reset restores them.
+	Settings map[string]string
 }
 
 // Box is a simulated set-top box whose state lives in a home folder.
@@ -96,7 +99,12 @@ func Init(home string, opts InitOptions) (*Box, error) {
 		}
 		st.Keys = append(st.Keys, storedKey{KeyRef: KeyRef{Role: k.role, Name: k.key.Name, ID: k.key.IDString()}, Data: string(text)})
 	}
-	st.Settings = factorySettings(m)
+	factory, err := factoryWith(m, opts.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("factory setting %v", err)
+	}
+	st.Factory = factory
+	st.Settings = st.factoryDefaults(m)
 	st.Settings["serial#"] = st.Serial
 	st.Settings["ethaddr"] = st.MAC
 	st.Settings["Boot_Version"] = m.BootVersion
@@ -111,12 +119,23 @@ func Init(home string, opts InitOptions) (*Box, error) {
 			return nil, err
 		}
 	}
-	info, err := b.factoryInstall(opts.Image)
+	info, env, err := b.factoryInstall(opts.Image)
 	if err != nil {
 		return nil, err
 	}
 	st.Banks[0] = Bank{Valid: true, Image: info}
 	setImageSettings(st, info)
+	// The box leaves the factory with its image's Env settings, under those
+	// given with --set: both are what a factory reset restores.
+	for _, e := range applyEnv(st, env, false) {
+		if e.Skipped == "" {
+			if _, given := opts.Settings[e.Name]; given {
+				applySetting(st, e.Name, e.Was)
+				continue
+			}
+			st.Factory[e.Name] = e.Value
+		}
+	}
 	if err := b.save(st); err != nil {
 		return nil, err
 	}
@@ -165,7 +184,8 @@ func (b *Box) Model() Model { return b.model }
 // State is a copy of the box's current state.
 func (b *Box) State() State {
 	c := b.state().clone()
-	s := State{Model: c.Model, Serial: c.Serial, MAC: c.MAC, Settings: c.Settings, Banks: c.Banks, Active: c.Active}
+	s := State{Model: c.Model, Serial: c.Serial, MAC: c.MAC, Settings: c.Settings, Banks: c.Banks, Active: c.Active,
+		Factory: c.factoryDefaults(b.model)}
 	for _, k := range c.Keys {
 		s.Keys = append(s.Keys, k.KeyRef)
 	}

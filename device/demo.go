@@ -112,6 +112,7 @@ type DemoSpec struct {
 	RootFSSize int64       // size of the RootFS tar; 0 is 256 KiB
 	Tamper     bool        // flip one RootFS byte after signing
 	Cut        bool        // leave the last 4 KiB off
+	Env        string      // the Env section's NAME=VALUE lines; "" is the demo's usual Env
 }
 
 // DemoImage is one named demo image, with a line that says what it is for.
@@ -239,7 +240,10 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 		return err
 	}
 	kernel := demoFill(64<<10, uint64(spec.Version)<<8|1)
-	env := []byte(fmt.Sprintf("language=en\nntpurl=pool.ntp.org\nportal1=\nportal2=\nbg_color=0x00006498\nfg_color=0x00FFFFFF\nimage_desc=%s\n", desc))
+	env := []byte("language=en\nntpurl=pool.ntp.org\nportal1=\nportal2=\nbg_color=0x00006498\nfg_color=0x00FFFFFF\n")
+	if spec.Env != "" {
+		env = []byte(spec.Env)
+	}
 	secs := []imagefmt.SectionSource{
 		{Kind: imagefmt.Kernel, Data: kernel, Size: 64 << 10},
 		{Kind: imagefmt.RootFS, Data: rootfs, Size: rootLen, Signer: custom},

@@ -63,6 +63,7 @@ type httpConfig struct {
 	window    time.Duration
 	base      time.Duration // deadline: base + length at deadlineRate
 	deadRate  int64
+	headers   [][2]string
 }
 
 // WithConnectTimeout bounds the TCP connect and the TLS handshake.
@@ -115,6 +116,12 @@ func (c httpConfig) deadline(length int64) time.Duration {
 // then are the transport's own); for tests and for callers with proxies.
 func WithTransport(rt http.RoundTripper) HTTPOption {
 	return func(c *httpConfig) { c.transport = rt }
+}
+
+// WithRequestHeader adds a header to the request, such as the X- headers the
+// portal's Autoupdate sends (X-CurrentVersion, X-SerialNumber, …).
+func WithRequestHeader(name, value string) HTTPOption {
+	return func(c *httpConfig) { c.headers = append(c.headers, [2]string{name, value}) }
 }
 
 // withReadAhead sets how many buffers are read ahead (0: none); for measurements.
@@ -226,6 +233,9 @@ func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 		return nil, 0, &StatusError{Status: StatusIncorrectURL, Detail: fmt.Sprintf("%q: %v", s.String(), err), Err: err}
 	}
 	req.Header.Set("User-Agent", "stbrecovery-update-engine")
+	for _, h := range s.cfg.headers {
+		req.Header.Set(h[0], h[1])
+	}
 	resp, err := s.cfg.client().Do(req)
 	if err != nil {
 		cancel()

@@ -158,7 +158,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return b.installFailed(tx, res, err, cr.n)
 	}
 	progress(Progress{Stage: StatusErasing, Total: size})
-	customData, err := b.writeBank(tx, rd, cr, size, progress)
+	extra, err := b.writeBank(tx, rd, cr, size, progress)
 	if err != nil {
 		return b.installFailed(tx, res, err, cr.n)
 	}
@@ -168,7 +168,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return b.installFailed(tx, res, err, cr.n)
 	}
 	progress(Progress{Stage: StatusInspecting, Done: cr.n, Total: size})
-	custom := loadCustom(customData)
+	custom := loadCustom(extra.custom)
 	if custom != nil {
 		ref := kr.add(custom, RoleCustom)
 		in.ImageCustomKey = &ref
@@ -207,7 +207,9 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		st.Settings["bootmode"] = bankMode(target)
 	}
 	setImageSettings(st, info)
+	res.Env = applyEnv(st, extra.env, extra.envTooBig)
 	if err := tx.commit(st); err != nil {
+		res.Env = nil
 		return b.installFailed(tx, res, err, cr.n)
 	}
 	tx.enter(stepDone)
@@ -336,32 +338,40 @@ func describe(hdr *imagefmt.Header, d Decision, custom *imagefmt.Key, size int64
 	return info
 }
 
+// sectionExtras is what the install keeps of an image's sections besides
+// writing them: the custom key inside the RootFS and the Env section's lines.
+type sectionExtras struct {
+	custom    []byte
+	env       []byte
+	envTooBig bool
+}
+
 // writeBank streams the image from rd into a temporary file in the target
 // bank's folder (header, sections, blocks: the source's bytes as they are),
-// teeing the RootFS into a key scanner. It records the file in tx and
-// returns the custom key found in the RootFS.
-func (b *Box) writeBank(tx *installTx, rd *imagefmt.Reader, cr *countingReader, total int64, progress func(Progress)) ([]byte, error) {
+// teeing the RootFS into a key scanner and the Env section into a bounded
+// buffer. It records the file in tx and returns what it kept of the sections.
+func (b *Box) writeBank(tx *installTx, rd *imagefmt.Reader, cr *countingReader, total int64, progress func(Progress)) (sectionExtras, error) {
 	dir := bankDirName(tx.target)
 	flashErr := func(err error) error {
 		return &StatusError{Status: StatusFlashWrite, Detail: err.Error(), Err: err}
 	}
 	if err := tx.op("make folder"); err != nil {
-		return nil, flashErr(err)
+		return sectionExtras{}, flashErr(err)
 	}
 	if err := tx.h.mkdir(dir); err != nil {
-		return nil, flashErr(err)
+		return sectionExtras{}, flashErr(err)
 	}
 	tx.h.removeTemps(dir)
 	if err := tx.op("create"); err != nil {
-		return nil, flashErr(err)
+		return sectionExtras{}, flashErr(err)
 	}
 	f, tmp, err := tx.h.createTemp(dir, ".imageupdate.")
 	if err != nil {
-		return nil, flashErr(err)
+		return sectionExtras{}, flashErr(err)
 	}
 	tx.tmp = tmp
 	w := newBankWriter(tx, f, cr, total, progress)
-	custom, err := copyImage(rd, w)
+	extra, err := copyImage(rd, w)
 	if err == nil {
 		err = w.Close()
 	} else {
@@ -380,93 +390,118 @@ func (b *Box) writeBank(tx *installTx, rd *imagefmt.Reader, cr *countingReader, 
 		err = flashErr(cerr)
 	}
 	if err != nil {
-		return nil, err
+		return sectionExtras{}, err
 	}
-	return custom, nil
+	return extra, nil
 }
 
 // copyImage writes the whole image from rd to w, in file order.
-func copyImage(rd *imagefmt.Reader, w *bankWriter) ([]byte, error) {
+func copyImage(rd *imagefmt.Reader, w *bankWriter) (sectionExtras, error) {
+	var extra sectionExtras
 	if _, err := w.Write(rd.Header().Raw()); err != nil {
-		return nil, err
+		return extra, err
 	}
-	var custom []byte
 	blocks := 0
 	for {
 		sec, err := rd.Next()
 		for ; blocks < len(rd.Signed()); blocks++ {
 			if _, werr := w.Write(rd.Signed()[blocks].Raw); werr != nil {
-				return nil, werr
+				return extra, werr
 			}
 		}
 		if err == io.EOF {
-			return custom, nil
+			return extra, nil
 		}
 		if err != nil {
-			return nil, err
+			return extra, err
 		}
 		w.stage = sectionStage(sec.Kind)
 		w.report()
-		if sec.Kind != imagefmt.RootFS {
-			if _, err := rd.WriteTo(w); err != nil {
-				return nil, err
+		switch sec.Kind {
+		case imagefmt.RootFS:
+			sc := imagefmt.NewKeyScanner()
+			_, err = rd.WriteTo(io.MultiWriter(w, sc))
+			key, kerr := sc.Close()
+			if err != nil {
+				return extra, err
 			}
-			continue
-		}
-		sc := imagefmt.NewKeyScanner()
-		_, err = rd.WriteTo(io.MultiWriter(w, sc))
-		key, kerr := sc.Close()
-		if err != nil {
-			return nil, err
-		}
-		if kerr == nil {
-			custom = key
+			if kerr == nil {
+				extra.custom = key
+			}
+		case imagefmt.Env:
+			env := &boundedBuffer{max: maxEnvSection}
+			if _, err := rd.WriteTo(io.MultiWriter(w, env)); err != nil {
+				return extra, err
+			}
+			extra.env, extra.envTooBig = env.buf.Bytes(), env.over
+		default:
+			if _, err := rd.WriteTo(w); err != nil {
+				return extra, err
+			}
 		}
 	}
 }
 
-// factoryInstall writes the image the box leaves the factory with into bank 0.
-func (b *Box) factoryInstall(image string) (*ImageInfo, error) {
+// boundedBuffer keeps the first max bytes written to it and notes the rest.
+type boundedBuffer struct {
+	buf  bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *boundedBuffer) Write(p []byte) (int, error) {
+	if room := b.max - b.buf.Len(); len(p) > room {
+		b.over = true
+		b.buf.Write(p[:max(room, 0)])
+		return len(p), nil
+	}
+	return b.buf.Write(p)
+}
+
+// factoryInstall writes the image the box leaves the factory with into bank 0;
+// it also returns the image's Env section.
+func (b *Box) factoryInstall(image string) (*ImageInfo, []byte, error) {
 	var r io.Reader
 	var size int64
 	if image == "" {
 		manuf, err := loadDemoKey("manufacturer", true)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var buf bytes.Buffer
 		if err := BuildDemoImage(&buf, &DemoKeys{Manufacturer: manuf}, b.model, "factory"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r, size = &buf, int64(buf.Len())
 	} else {
 		f, err := os.Open(image)
 		if err != nil {
-			return nil, fmt.Errorf("image %s: %v", image, errors.Unwrap(err))
+			return nil, nil, fmt.Errorf("image %s: %v", image, errors.Unwrap(err))
 		}
 		defer f.Close()
 		fi, err := f.Stat()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r, size = f, fi.Size()
 	}
-	info, err := b.flashBank(0, r, size)
+	info, env, err := b.flashBank(0, r, size)
 	if err != nil && image != "" {
-		return nil, fmt.Errorf("image %s: %v", image, err)
+		return nil, nil, fmt.Errorf("image %s: %v", image, err)
 	}
-	return info, err
+	return info, env, err
 }
 
 // flashBank writes an image into bank n as the factory does: no update rules
 // and no version check, but the image must be built for this model and every
 // block must verify with a key the box knows. It returns what the bank then
-// holds; the caller records it in the state.
-func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, error) {
+// holds and its Env section (nil when it has none or a larger one than the
+// box reads); the caller records them in the state.
+func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, []byte, error) {
 	ctx := context.Background()
 	h, err := openHome(b.home)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer h.Close()
 	tx := &installTx{b: b, h: h, ctx: ctx, target: n, step: stepReading}
@@ -478,28 +513,28 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, error) {
 	cr := &countingReader{r: r, ctx: ctx}
 	rd, err := imagefmt.NewReader(cr, size, b.model.Hash)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hdr := rd.Header()
 	if !b.model.TakesImagesFor(hdr.Model) {
-		return nil, fmt.Errorf("the image is built for %s; a %s runs only images built for %s", hdr.Model, b.model.Name, b.model.Base)
+		return nil, nil, fmt.Errorf("the image is built for %s; a %s runs only images built for %s", hdr.Model, b.model.Name, b.model.Base)
 	}
 	if err := b.model.checkPartitions(hdr); err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), StatusSectionTooBig.Text()+": "))
+		return nil, nil, errors.New(strings.TrimPrefix(err.Error(), StatusSectionTooBig.Text()+": "))
 	}
 	tx.step = stepWriting
 	if err := tx.markInvalid(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	customData, err := b.writeBank(tx, rd, cr, size, func(Progress) {})
+	extra, err := b.writeBank(tx, rd, cr, size, func(Progress) {})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	kr, err := b.keyring()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	custom := loadCustom(customData)
+	custom := loadCustom(extra.custom)
 	in := DecisionInput{Model: b.model, Manufacturer: kr.m, Public: kr.p, Operator: kr.op, Complete: true}
 	if custom != nil {
 		ref := kr.add(custom, RoleCustom)
@@ -508,7 +543,7 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, error) {
 	checks := rd.Verify(kr.keys)
 	for _, c := range checks {
 		if !c.OK() {
-			return nil, fmt.Errorf("the image does not verify with the keys this box knows (%v); give the box the key that signed it", c.Err)
+			return nil, nil, fmt.Errorf("the image does not verify with the keys this box knows (%v); give the box the key that signed it", c.Err)
 		}
 	}
 	in.Blocks = blockFacts(kr, checks)
@@ -519,7 +554,10 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, error) {
 	info := describe(hdr, d, custom, rd.Consumed())
 	info.Installed = now()
 	if err := tx.replaceBank(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return info, nil
+	if extra.envTooBig {
+		return info, nil, nil
+	}
+	return info, extra.env, nil
 }

@@ -31,6 +31,8 @@ type State struct {
 	Banks    [2]Bank           `json:"banks"`
 	Active   int               `json:"active"`
 	Keys     []KeyRef          `json:"keys"` // installed public keys, by role
+	// Factory are the settings a factory reset restores (those the box was made with).
+	Factory map[string]string `json:"factory_settings"`
 }
 
 // storedKey is a key the box holds: its reference and its public key as text
@@ -50,6 +52,9 @@ type stateFile struct {
 	Banks    [2]Bank           `json:"banks"`
 	Active   int               `json:"active"`
 	Keys     []storedKey       `json:"keys"`
+	// Factory are the settings the box was made with, which a factory reset
+	// restores; absent in a box made before they were recorded (its model's are used).
+	Factory map[string]string `json:"factory,omitempty"`
 }
 
 // StateError reports a damaged state file: which file, what is wrong, what to do.
@@ -130,6 +135,11 @@ func (st *stateFile) check() error {
 	for name, v := range st.Settings {
 		if name == "" || strings.ContainsAny(name, "=\n") || strings.Contains(v, "\n") {
 			return fmt.Errorf("the setting %q is not a name=value pair", name)
+		}
+	}
+	for name, v := range st.Factory {
+		if err := CheckSetting(name, v, false); err != nil {
+			return fmt.Errorf("a factory setting is wrong (%v)", err)
 		}
 	}
 	if st.Active != 0 && st.Active != 1 {
@@ -219,6 +229,12 @@ func (st *stateFile) clone() *stateFile {
 		}
 	}
 	c.Keys = append([]storedKey(nil), st.Keys...)
+	if st.Factory != nil {
+		c.Factory = make(map[string]string, len(st.Factory))
+		for k, v := range st.Factory {
+			c.Factory[k] = v
+		}
+	}
 	return &c
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/viewport"
@@ -92,8 +93,25 @@ func (in *inspector) content(w int) string {
 		line("  " + keyLine(k))
 	}
 	line(st.InspectorHead.Render("Settings") + st.Muted.Render(" (fw_printenv)"))
+	held, changed := map[string]bool{}, false
 	for _, e := range c.printenv {
+		name, value, _ := strings.Cut(e, "=")
+		held[name] = true
+		if changedSinceFactory(s, name, value) {
+			line(st.Warn.Render("* " + e))
+			changed = true
+			continue
+		}
 		line("  " + e)
+	}
+	for _, name := range sortedKeys(s.Factory) {
+		if !held[name] {
+			line(st.Warn.Render("* " + name + " removed (factory: " + s.Factory[name] + ")"))
+			changed = true
+		}
+	}
+	if changed {
+		line(st.Muted.Render("  * changed since the factory settings"))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -103,4 +121,23 @@ func keyLine(k device.KeyRef) string {
 		return fmt.Sprintf("%s %s", k.Role, k.ID)
 	}
 	return fmt.Sprintf("%s (%s) %s", k.Name, k.Role, k.ID)
+}
+
+// changedSinceFactory: the setting differs from what a factory reset
+// restores (the box's own settings, such as Image_Version, are never marked).
+func changedSinceFactory(s device.State, name, value string) bool {
+	if device.ReadOnlySetting(name) {
+		return false
+	}
+	f, ok := s.Factory[name]
+	return !ok || f != value
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

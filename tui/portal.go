@@ -46,6 +46,8 @@ func newPortalUpdateScreen(c *common) *listScreen {
 		s.items = append(s.items, listItem{label: "Check now", note: "Autoupdate: reads update_list.txt at autoupdateURL and installs a newer release.", run: func() tea.Cmd {
 			return c.push(newAutoupdateScreen(c))
 		}})
+		s.items = append(s.items, softwareUpdateSettings(c, s)...)
 	}
+	s.note = "Reconstruction: the portal's Software update page is not documented; its settings are the fw_printenv settings the seed names (autoupdate_cond, betaupdate_cond, autoupdateURL, update_url)."
 	return s
 }

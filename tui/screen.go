@@ -115,9 +115,10 @@ type (
 	}
 	// opDoneMsg reports a device call that returns only an error.
 	opDoneMsg struct {
-		gen int
-		op  string
-		err error
+		gen    int
+		op     string
+		err    error
+		detail string // what the status line says on success; "" for the op's usual text
 	}
 	tickMsg struct {
 		gen int

@@ -261,6 +261,7 @@ func (s *updateScreen) resultView(w, room int) string {
 		if img := r.Image; img != nil {
 			b.WriteString(wrap(fmt.Sprintf("Installed in bank %d: version %d · %s · %s image", r.Bank, img.Version, img.Description, img.Kind), w) + "\n")
 		}
+		b.WriteString(envView(st, r.Env, w, room-4))
 		if s.rebootIn {
 			b.WriteString(st.Muted.Render("OK. Reboot... (OK reboots now)") + "\n")
 		} else {

@@ -21,7 +21,8 @@ func newDeviceCmd() *cobra.Command {
 		Short: "Make, inspect and update a simulated box kept in a folder",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newDeviceInitCmd(), newDeviceShowCmd(), newDeviceUpdateCmd(), newDeviceInstallKeyCmd(), newDeviceStickCmd())
+	cmd.AddCommand(newDeviceInitCmd(), newDeviceShowCmd(), newDeviceUpdateCmd(), newDeviceInstallKeyCmd(), newDeviceStickCmd(),
+		newDeviceSetCmd(), newDeviceGetCmd(), newDeviceAutoupdateCmd(), newDeviceBootCmd())
 	return cmd
 }
 
@@ -30,6 +31,7 @@ func newDeviceCmd() *cobra.Command {
 func newDeviceInitCmd() *cobra.Command {
 	var opts device.InitOptions
 	var home string
+	var factory []string
 	cmd := &cobra.Command{
 		Use:   "init --home DIR --model MAG254",
 		Short: "Make a new box running an image (default: its demo factory image)",
@@ -41,6 +43,11 @@ func newDeviceInitCmd() *cobra.Command {
 			if opts.Model == "" {
 				return usageErr("give the model with --model, e.g. --model MAG254")
 			}
+			set, err := readAssignments(factory)
+			if err != nil {
+				return usageErr("--set %v", err)
+			}
+			opts.Settings = set
 			b, err := device.Init(home, opts)
 			if err != nil {
 				return withCode(exitError, err)
@@ -59,6 +66,7 @@ func newDeviceInitCmd() *cobra.Command {
 	f.StringVar(&opts.OperatorKey, "operator-key", "", "a certified operator key (stb_pub_sign.key form) to install")
 	f.StringVar(&opts.ManufacturerKey, "manufacturer-key", "", "a MANUFACTURER public key replacing the demo one")
 	f.StringVar(&opts.PublicKey, "public-key", "", "a STB_PUBLIC public key replacing the demo one (e.g. the real one)")
+	f.StringArrayVar(&factory, "set", nil, "a factory setting NAME=VALUE (repeatable); a factory reset restores it")
 	return cmd
 }
 
@@ -362,6 +370,7 @@ func printResult(w io.Writer, r device.Result) {
 	}
 	if r.Installed && r.Image != nil {
 		fmt.Fprintf(w, "Bank %d now holds it and is the active bank.\n", r.Bank)
+		printEnv(w, r.Env)
 	}
 	if len(r.Blocks) > 0 {
 		fmt.Fprintln(w, "Blocks:")

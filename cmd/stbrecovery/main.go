@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/stbrecovery/stbrecovery/cmd/stbrecovery/colorquery"
 )
 
 // Exit codes of the command line (DESIGN.md).
@@ -50,6 +52,7 @@ func newRootCmd() *cobra.Command {
 }
 
 func main() {
+	colorquery.Restore()
 	os.Exit(run(os.Args[1:]))
 }
 
