@@ -59,11 +59,11 @@ type httpConfig struct {
 	body      int64
 	transport http.RoundTripper
 	ahead     int // buffers read ahead; 0 reads in step with the install
+	headers   [][2]string
 	minRate   int64
 	window    time.Duration
 	base      time.Duration // deadline: base + length at deadlineRate
 	deadRate  int64
-	headers   [][2]string
 }
 
 // WithConnectTimeout bounds the TCP connect and the TLS handshake.

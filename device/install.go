@@ -207,11 +207,11 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		st.Settings["bootmode"] = bankMode(target)
 	}
 	setImageSettings(st, info)
-	res.Env = applyEnv(st, extra.env, extra.envTooBig)
+	env := applyEnv(st, extra.env, extra.envTooBig)
 	if err := tx.commit(st); err != nil {
-		res.Env = nil
 		return b.installFailed(tx, res, err, cr.n)
 	}
+	res.Env = env
 	tx.enter(stepDone)
 	progress(Progress{Stage: StatusFinishedOK, Done: cr.n, Total: cr.n})
 	return b.finish(res, d, cr.n)

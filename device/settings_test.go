@@ -288,5 +288,3 @@ func FuzzSetting(f *testing.F) {
 		}
 	})
 }
-
-
