@@ -226,6 +226,11 @@ func TestFaultMatrix(t *testing.T) {
 	steps := []installStep{stepIdle, stepReading, stepWriting, stepVerifying, stepSwitching, stepDone, stepRolledBack}
 	faults := []faultKind{faultIO, faultDiskFull, faultCancel, faultPowerCut}
 	cells, held := 0, 0
+	type cell struct {
+		step  installStep
+		fault faultKind
+	}
+	grid := map[cell][2]int{} // held, run
 	for _, sc := range matrixScenarios() {
 		ops := recordOps(t, f, sc)
 		// Every cell starts from a copy of one box, and reads one stick.
@@ -240,7 +245,7 @@ func TestFaultMatrix(t *testing.T) {
 				for _, at := range pick(ops, step) {
 					name := fmt.Sprintf("%s/%s_in_%s/%d_%s", sc.name, strings.ReplaceAll(string(fault), " ", "_"), strings.ReplaceAll(step.String(), " ", "_"), at.index, strings.ReplaceAll(at.op, " ", "_"))
 					cells++
-					if t.Run(name, func(t *testing.T) {
+					ok := t.Run(name, func(t *testing.T) {
 						home := filepath.Join(tempDir(t), "home")
 						copyHome(t, base.Home(), home)
 						b, err := Open(home)
@@ -248,13 +253,31 @@ func TestFaultMatrix(t *testing.T) {
 							t.Fatal(err)
 						}
 						runFaultCell(t, b, USBSource(stick, m), data, sc, at, fault)
-					}) {
+					})
+					g := grid[cell{step, fault}]
+					g[1]++
+					if ok {
 						held++
+						g[0]++
 					}
+					grid[cell{step, fault}] = g
 				}
 			}
 		}
 	}
+	var table strings.Builder
+	fmt.Fprintf(&table, "%-12s", "held/run")
+	for _, fault := range faults {
+		fmt.Fprintf(&table, " %-10s", fault)
+	}
+	for _, step := range steps {
+		fmt.Fprintf(&table, "\n%-12s", step)
+		for _, fault := range faults {
+			g := grid[cell{step, fault}]
+			fmt.Fprintf(&table, " %-10s", fmt.Sprintf("%d/%d", g[0], g[1]))
+		}
+	}
+	t.Logf("\n%s", table.String())
 	t.Logf("fault matrix: %d cells (%d steps × %d faults × operations, %d scenarios); %d held", cells, len(steps), len(faults), len(matrixScenarios()), held)
 }
 
