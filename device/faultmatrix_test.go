@@ -150,6 +150,18 @@ func checkBoxAfterFault(t *testing.T, home string, before boxPicture, images map
 		t.Errorf("the box booted before and does not now: %+v", br.Stages)
 	case !after.st.Banks[0].Valid && !after.st.Banks[1].Valid:
 		t.Errorf("no valid bank is left: %+v", after.st.Banks)
+	default:
+		// The box never switches banks by itself: a person picks the
+		// backup bank (NAND2 / Boot from backup bank), and it starts.
+		v := 1 - after.st.Active
+		defer func() {
+			if err := b.SetActiveBank(v); err != nil {
+				t.Fatal(err)
+			}
+			if br := b.Boot(); !br.OK || br.Bank != v {
+				t.Errorf("the valid bank %d does not start when picked: %+v", v, br.Stages)
+			}
+		}()
 	}
 	if before.st.Banks[target].Valid && !before.st.Banks[other].Valid {
 		t.Errorf("bank %d, the only valid bank, was the one written", target)
