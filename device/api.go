@@ -52,11 +52,24 @@ const (
 	RoleOperator     Role = "operator"
 )
 
-// KeyRef names a key in reports: its role as the box sees it, its name and id.
+// KeyRef names a key in reports: its role as the box sees it, its name, id
+// and fingerprint.
 type KeyRef struct {
-	Role Role   `json:"role"`
-	Name string `json:"name"`
-	ID   string `json:"key_id"` // 16 upper-case hex digits
+	Role        Role   `json:"role"`
+	Name        string `json:"name"`
+	ID          string `json:"key_id"`                // 16 upper-case hex digits
+	Fingerprint string `json:"fingerprint,omitempty"` // as gpg prints it; "" in records made before it was kept
+}
+
+// Is reports whether k and o name the same key. Two keys may share a key id
+// (it is only the fingerprint's last 8 bytes, and can be made to collide), so
+// the full fingerprints decide; the key id is compared only when one of the
+// two was recorded without its fingerprint.
+func (k KeyRef) Is(o KeyRef) bool {
+	if k.Fingerprint != "" && o.Fingerprint != "" {
+		return k.Fingerprint == o.Fingerprint
+	}
+	return k.ID != "" && k.ID == o.ID
 }
 
 // ImageInfo describes an image held in a bank.
@@ -151,4 +164,6 @@ type UpdateOptions struct {
 	Confirm func(question string) bool
 	// Progress receives events while the update runs; it may be nil.
 	Progress func(Progress)
+	// Pace is how fast the flash is written; the zero value: at once.
+	Pace Pace
 }

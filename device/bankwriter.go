@@ -12,6 +12,7 @@ type bankWriter struct {
 	progress func(Progress)
 	stage    Status
 	next     int64
+	pace     *pacer // nil: write at once
 }
 
 func newBankWriter(tx *installTx, f *os.File, cr *countingReader, total int64, progress func(Progress)) *bankWriter {
@@ -25,15 +26,26 @@ func (w *bankWriter) Write(p []byte) (int, error) {
 	}
 	n, err := 0, w.tx.op("write")
 	if err == nil {
-		n, err = w.f.Write(p)
+		n, err = w.pace.write(w.tx.ctx, w.f, p, w.paced(len(p)))
 	}
 	if err != nil {
+		if cerr := w.tx.ctx.Err(); cerr != nil {
+			return n, cerr
+		}
 		return n, &StatusError{Status: StatusFlashWrite, Detail: "writing the bank failed: " + pathCause(err).Error(), Err: err}
 	}
 	if w.cr.n >= w.next {
 		w.report()
 	}
 	return n, nil
+}
+
+// paced reports each slice of a paced write of size bytes, so that the
+// progress moves as the flash is written.
+func (w *bankWriter) paced(size int) func(int) {
+	return func(n int) {
+		w.progress(Progress{Stage: w.stage, Done: w.cr.n - int64(size-n), Total: w.total})
+	}
 }
 
 func (w *bankWriter) report() {

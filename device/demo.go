@@ -103,6 +103,11 @@ func (d *DemoKeys) Cert(name string) ([]byte, error) {
 // DemoSpec describes a demo image. Builds are reproducible: the same spec
 // gives the same bytes (fixed dates, fixed contents, deterministic RSA).
 type DemoSpec struct {
+	// Carry is the demo key the RootFS carries at etc/custom_key.pub when it
+	// is not Custom: "none" for no key (a mistaken Custom image).
+	Carry        string
+	TamperGlobal bool // flip one byte of the Global block's signature
+
 	Signer     string      // demo key that signs the global and section blocks ("stb_public")
 	Custom     string      // demo custom key carried in the RootFS and signing it ("custom_alpha"), or ""
 	Model      string      // STB Model in the header; "" is the box's base model
@@ -235,7 +240,17 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 	if rootSize <= 0 {
 		rootSize = 256 << 10
 	}
-	rootfs, rootLen, err := demoRootFS(model, desc, custom, created, rootSize)
+	carried := custom
+	switch spec.Carry {
+	case "":
+	case "none":
+		carried = nil
+	default:
+		if carried, err = keys.Key(spec.Carry); err != nil {
+			return err
+		}
+	}
+	rootfs, rootLen, err := demoRootFS(model, desc, carried, created, rootSize)
 	if err != nil {
 		return err
 	}
@@ -251,7 +266,7 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 	}
 	spec2 := imagefmt.BuildSpec{Model: model, Date: date, Version: spec.Version, Description: desc, Hash: hash,
 		Key: signer, Created: created, Sections: secs}
-	if !spec.Tamper && !spec.Cut {
+	if !spec.Tamper && !spec.Cut && !spec.TamperGlobal {
 		_, err := imagefmt.Build(w, spec2)
 		return err
 	}
@@ -264,6 +279,9 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 	if spec.Tamper {
 		off := hdr.Size() + (64<<10 + imagefmt.BlockSize) + 2048 + 700 // inside the RootFS data
 		out[off] ^= 0x20
+	}
+	if spec.TamperGlobal {
+		out[len(out)-100] ^= 0x20
 	}
 	if spec.Cut {
 		out = out[:len(out)-4096]
@@ -432,7 +450,16 @@ func WriteDemoStick(dir string, m Model) error {
 			return err
 		}
 	}
+	// a plain public key, not certified by MANUFACTURER: Install Op.KEY refuses it (1)
+	plain, err := fs.ReadFile(assets.Keys(), "custom_beta.pub.asc")
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(kdir, "uncertified.key", plain); err != nil {
+		return err
+	}
 	readme.WriteString("\nkeys/operator_one.key and keys/operator_two.key are operator keys certified by the demo\nMANUFACTURER key; installing one locks the box to that operator.\n")
+	readme.WriteString("keys/uncertified.key is a plain public key that no MANUFACTURER certified: the box refuses it\n(1 Signature init error).\n")
 	return writeAtomic(dir, "README.txt", []byte(readme.String()))
 }
 

@@ -64,6 +64,7 @@ type httpConfig struct {
 	window    time.Duration
 	base      time.Duration // deadline: base + length at deadlineRate
 	deadRate  int64
+	elsewhere bool // follow redirects to another host
 }
 
 // WithConnectTimeout bounds the TCP connect and the TLS handshake.
@@ -75,6 +76,11 @@ func WithIdleTimeout(d time.Duration) HTTPOption { return func(c *httpConfig) { 
 
 // WithMaxRedirects bounds how many redirects are followed (0: none).
 func WithMaxRedirects(n int) HTTPOption { return func(c *httpConfig) { c.redirects = n } }
+
+// WithFollowRedirects lets the box follow a redirect to another host. By
+// default a redirect is followed only on the host the URL names: a server
+// cannot send the box to fetch its image from somewhere else.
+func WithFollowRedirects(on bool) HTTPOption { return func(c *httpConfig) { c.elsewhere = on } }
 
 // WithMaxHeaderBytes bounds the size of the response headers.
 func WithMaxHeaderBytes(n int64) HTTPOption { return func(c *httpConfig) { c.header = n } }
@@ -208,6 +214,12 @@ func (c httpConfig) client() *http.Client {
 			return &StatusError{Status: StatusIncorrectURL,
 				Detail:  fmt.Sprintf("the server redirected to %q, which is not an http or https address", clipText(req.URL.Redacted(), 80)),
 				Explain: "The box follows redirects only to other HTTP or HTTPS addresses."}
+		}
+		if from := via[0].URL; !c.elsewhere && !strings.EqualFold(req.URL.Hostname(), from.Hostname()) {
+			return &StatusError{Status: StatusIncorrectURL,
+				Detail: fmt.Sprintf("the server %s redirected to another host, %s", clipText(from.Host, 80), clipText(req.URL.Redacted(), 80)),
+				Explain: "The box follows redirects only on the server its URL names, so that no server can send it elsewhere for its image. " +
+					"Use the final address, or allow redirects to other hosts (device update --follow-redirects)."}
 		}
 		if len(via) > c.redirects {
 			return &StatusError{Status: StatusReadError,

@@ -157,7 +157,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return b.installFailed(tx, res, err, cr.n)
 	}
 	progress(Progress{Stage: StatusErasing, Total: size})
-	extra, err := b.writeBank(tx, rd, cr, size, progress)
+	extra, err := b.writeBank(tx, rd, cr, size, progress, opts.Pace)
 	if err != nil {
 		return b.installFailed(tx, res, err, cr.n)
 	}
@@ -349,7 +349,7 @@ type sectionExtras struct {
 // bank's folder (header, sections, blocks: the source's bytes as they are),
 // teeing the RootFS into a key scanner and the Env section into a bounded
 // buffer. It records the file in tx and returns what it kept of the sections.
-func (b *Box) writeBank(tx *installTx, rd *imagefmt.Reader, cr *countingReader, total int64, progress func(Progress)) (sectionExtras, error) {
+func (b *Box) writeBank(tx *installTx, rd *imagefmt.Reader, cr *countingReader, total int64, progress func(Progress), pace Pace) (sectionExtras, error) {
 	dir := bankDirName(tx.target)
 	flashErr := func(err error) error {
 		return &StatusError{Status: StatusFlashWrite, Detail: err.Error(), Err: err}
@@ -370,6 +370,7 @@ func (b *Box) writeBank(tx *installTx, rd *imagefmt.Reader, cr *countingReader, 
 	}
 	tx.tmp = tmp
 	w := newBankWriter(tx, f, cr, total, progress)
+	w.pace = newPacer(pace, total)
 	extra, err := copyImage(rd, w)
 	if err == nil {
 		err = w.Close()
@@ -525,7 +526,7 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, []byte, err
 	if err := tx.markInvalid(); err != nil {
 		return nil, nil, err
 	}
-	extra, err := b.writeBank(tx, rd, cr, size, func(Progress) {})
+	extra, err := b.writeBank(tx, rd, cr, size, func(Progress) {}, Pace{})
 	if err != nil {
 		return nil, nil, err
 	}

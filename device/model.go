@@ -17,6 +17,14 @@ type Model struct {
 	HardwareVersion string
 	Emergency       bool       // a service button at power-on offers Emergency startup (MAG420/424)
 	Partitions      Partitions // the flash partitions of one bank
+	// WriteRate is how many bytes per second its flash takes during an
+	// update, and ImageSize the size of its release image; together they
+	// give the time an update takes on the box (the real pace).
+	WriteRate int64
+	ImageSize int64
+	// LED: the box has no 4-character front panel display for the boot
+	// codes (Er20, GO__); a single front LED shows its state instead.
+	LED bool
 }
 
 // USBFolder is the folder on a USB drive that the recovery tool looks in ("mag254").

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // SettingKind is what sort of value a setting takes.
@@ -104,25 +106,13 @@ func (e *SettingError) Error() string {
 	return fmt.Sprintf("%s=%s: %s", safeText(e.Name, maxSettingName), safeText(e.Value, 80), e.Problem)
 }
 
-// safeText clips s and shows its control characters escaped, so that no
-// byte from outside reaches a terminal raw.
+// safeText clips s to n runes and shows its control characters escaped, so
+// that no byte from outside reaches a terminal raw.
 func safeText(s string, n int) string {
-	var b strings.Builder
-	for i, r := range s {
-		if i >= n {
-			b.WriteString("…")
-			break
-		}
-		switch {
-		case r == utf8.RuneError:
-			b.WriteString(`\ufffd`)
-		case unicode.IsControl(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
+	if utf8.RuneCountInString(s) > n {
+		s = string([]rune(s)[:n]) + "…"
 	}
-	return b.String()
+	return safetext.Escape(s)
 }
 
 // CheckSetting checks one NAME=VALUE pair as `device set` and the portal's

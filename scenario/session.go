@@ -112,6 +112,7 @@ type Session struct {
 	hints   []HintRecord
 	met     bool
 	metAt   time.Time
+	metStep int // steps recorded when the goal was first met
 	why     string
 }
 
@@ -172,9 +173,22 @@ func (s *Session) Check(box *device.Box) (met bool, why string) {
 	defer s.mu.Unlock()
 	s.why = why
 	if met && !s.met {
-		s.met, s.metAt = true, s.clock()
+		s.met, s.metAt, s.metStep = true, s.clock(), len(s.steps)
 	}
 	return met, why
+}
+
+// MetSteps is how many steps it took to meet the goal (the steps taken
+// after it, such as the reboot that follows an update, do not count), or
+// the steps so far when it is not met. The screens and the summary both
+// count this way.
+func (s *Session) MetSteps() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.met {
+		return s.metStep
+	}
+	return len(s.steps)
 }
 
 // Met reports whether the goal was met, and how long it took.
@@ -198,6 +212,7 @@ func (s *Session) Summary() string {
 func (s *Session) summary(now time.Time) string {
 	tail := fmt.Sprintf("%s, %s", plural(len(s.steps), "step"), plural(len(s.hints), "hint"))
 	if s.met {
+		tail = fmt.Sprintf("%s, %s", plural(s.metStep, "step"), plural(len(s.hints), "hint"))
 		return fmt.Sprintf("Goal met in %s, %s", roundDur(s.metAt.Sub(s.started)), tail)
 	}
 	return fmt.Sprintf("Goal not met after %s, %s", roundDur(now.Sub(s.started)), tail)

@@ -47,6 +47,15 @@ func TestSessionReport(t *testing.T) {
 	if s := sess.Summary(); !strings.HasPrefix(s, "Goal met in 1m20s, 3 steps, 1 hint") {
 		t.Errorf("summary %q", s)
 	}
+	// a step after the goal was met (the reboot after an update) does not
+	// change the count the screens showed when it was met
+	sess.Record(BootRecord(w.Box.Boot()))
+	if n := sess.MetSteps(); n != 3 {
+		t.Errorf("MetSteps() = %d after a later step, want 3", n)
+	}
+	if s := sess.Summary(); !strings.HasPrefix(s, "Goal met in 1m20s, 3 steps, 1 hint") {
+		t.Errorf("summary after a later step %q", s)
+	}
 	path := filepath.Join(t.TempDir(), "report.json")
 	if err := sess.WriteReport(path); err != nil {
 		t.Fatal(err)
@@ -63,7 +72,7 @@ func TestSessionReport(t *testing.T) {
 		t.Errorf("report: %s", data)
 	}
 	steps := r["steps"].([]any)
-	if len(steps) != 3 {
+	if len(steps) != 4 {
 		t.Fatalf("steps %v", steps)
 	}
 	first := steps[0].(map[string]any)

@@ -8,9 +8,11 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // Model is the root model: it routes messages, holds the screen stack, owns
@@ -23,9 +25,10 @@ type Model struct {
 	insp    *inspector
 	showIns bool
 	askQuit bool
-	task    bool // the scenario panel is shown
-	sized   bool // a window size arrived
-	termW   int  // the terminal's width; common.width is what the screens get
+	task    bool           // the scenario panel is shown
+	taskVP  viewport.Model // the scenario panel when it covers the screen
+	sized   bool           // a window size arrived
+	termW   int            // the terminal's width; common.width is what the screens get
 	setup   *setupRun
 }
 
@@ -74,7 +77,7 @@ func New(opts Options) *Model {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	h := help.New()
 	h.Styles = st.Help
-	m := &Model{c: c, help: h, insp: newInspector(c), termW: 80, setup: &setupRun{}}
+	m := &Model{c: c, help: h, insp: newInspector(c), taskVP: viewport.New(40, 10), termW: 80, setup: &setupRun{}}
 	m.setup.ctx, m.setup.cancel = context.WithCancel(context.Background())
 	m.stack = []screen{newSetupScreen(c)}
 	return m
@@ -143,10 +146,11 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.forward(tea.WindowSizeMsg{Width: c.width, Height: msg.Height})
 	case envReadyMsg:
 		if msg.err != nil {
-			m.stack = []screen{newMessageScreen(c, "Setup failed", sentence(msg.err.Error()), nil)}
+			m.stack = []screen{newMessageScreen(c, "Setup failed", sentence(safetext.Lines(msg.err.Error())), nil)}
 			return m, nil
 		}
 		c.env, c.ready = msg.env, true
+		c.plug = &usbPlug{dir: msg.env.USBDir}
 		if c.env.Box != nil {
 			c.model = c.env.Box.Model()
 		}
@@ -189,6 +193,7 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case updateDoneMsg:
 		if c.run == msg.run {
 			c.run, c.runProgress = nil, device.Progress{}
+			m.askQuit = false // the question was about this write
 		}
 		step := UpdateStep{Action: msg.run.label, Detail: msg.run.source, Result: msg.res}
 		return m, tea.Batch(c.stateCmd(), m.forwardRun(msg.run, msg), c.trainStep(step))
@@ -217,9 +222,13 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	c, k := m.c, m.c.keys
+	if m.askQuit && !m.flashing() {
+		m.askQuit = false // the write ended: the question no longer stands
+	}
 	if m.askQuit {
+		// cutting the power cannot be undone: only y says yes
 		switch {
-		case key.Matches(msg, k.Yes):
+		case msg.String() == "y":
 			m.askQuit = false
 			m.Shutdown()
 			return tea.Quit
@@ -230,6 +239,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	if msg.String() == "ctrl+c" {
 		return m.quit()
+	}
+	if cv := m.covering(); cv != coverNone {
+		return m.coverKey(cv, msg)
 	}
 	if t, ok := m.top().(textScreen); ok && t.TakesText() {
 		return m.forward(msg)
@@ -242,6 +254,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return m.togglePower()
+	case key.Matches(msg, k.USB) && c.ready:
+		return m.toggleUSB()
 	case key.Matches(msg, k.Inspector):
 		if c.ready {
 			m.showIns = !m.showIns
@@ -302,6 +316,7 @@ func (m *Model) powerOff() {
 	c.cancel()
 	c.gen++
 	m.powered = false
+	m.askQuit = false
 }
 
 func (m *Model) powerOn() tea.Cmd {
@@ -348,6 +363,9 @@ func (m *Model) View() string {
 	body := m.top().View()
 	header := m.header()
 	foot := m.footer()
+	if b := m.banner(); b != "" {
+		foot = b + "\n" + foot
+	}
 	bodyH := h - lipgloss.Height(header) - lipgloss.Height(foot)
 	if bodyH < 1 {
 		bodyH = 1
@@ -358,7 +376,7 @@ func (m *Model) View() string {
 			left := fit(body, w-pw-1, bodyH)
 			body = lipgloss.JoinHorizontal(lipgloss.Top, left, " ", st.Inspector.Render(fit(tr.Panel.View(pw-3), pw-2, bodyH)))
 		} else {
-			body = st.Inspector.Render(tr.Panel.View(w - 4))
+			body = st.Inspector.Render(m.taskView(w-4, bodyH))
 		}
 	}
 	if m.showIns {
@@ -387,6 +405,9 @@ func (m *Model) header() string {
 	}
 	if m.flashing() {
 		right = st.Warn.Render("▲ writing flash")
+	}
+	if c.plug != nil && c.plug.out.Load() {
+		right = st.Muted.Render("USB out · ") + right
 	}
 	name := st.Header.Render("stbrecovery")
 	if c.model.Name != "" {
@@ -419,11 +440,21 @@ func (m *Model) footer() string {
 	if m.askQuit {
 		return c.st.Warn.Render("An update is being written: quitting now cuts the power. Quit? (y/n)")
 	}
+	if cv := m.covering(); cv != coverNone && c.ready {
+		return m.coverFooter(cv)
+	}
 	k := c.keys
 	own := m.top().Keys()
 	global := []key.Binding{k.Power, k.Inspector, k.Help, k.Quit}
 	if c.opts.Training != nil {
 		global = []key.Binding{k.Power, k.Inspector, k.Task, k.Hint, k.Help, k.Quit}
+	}
+	if c.plug != nil && c.plug.dir != "" {
+		usb := k.USB
+		if c.plug.out.Load() {
+			usb.SetHelp("u", "USB in")
+		}
+		global = append([]key.Binding{usb}, global...)
 	}
 	if !c.ready {
 		global = []key.Binding{k.Help, k.Quit}
@@ -447,7 +478,7 @@ func (m *Model) footer() string {
 }
 
 // shortHelp is the one-line help. When the keys do not fit the line, the
-// ones '?' still lists go first (inspector, task, hint, scroll, power), so
+// ones '?' still lists go first (USB, inspector, task, hint, scroll, power), so
 // that "? help" and "q quit" stay in view. (help.Model's own cut lets a line
 // that fills the width exactly run past it.)
 func (m *Model) shortHelp(short []key.Binding) string {
@@ -455,13 +486,13 @@ func (m *Model) shortHelp(short []key.Binding) string {
 	h := m.help
 	h.Width = 0
 	out := h.ShortHelpView(short)
-	for _, d := range []key.Binding{k.Inspector, k.Task, k.Hint, k.Scroll, k.Power} {
+	for _, d := range []key.Binding{k.USB, k.Inspector, k.Task, k.Hint, k.Scroll, k.Power} {
 		if lipgloss.Width(out) <= m.termW {
 			break
 		}
 		kept := short[:0:0]
 		for _, b := range short {
-			if b.Help() != d.Help() {
+			if b.Help().Key != d.Help().Key {
 				kept = append(kept, b)
 			}
 		}

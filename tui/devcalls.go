@@ -78,6 +78,15 @@ func updateListURL(c *common) string {
 	return ""
 }
 
+// demoVariantsListURL is the demo server's list of its other demo images
+// (variants/update_list.txt), "" without a demo server.
+func demoVariantsListURL(c *common) string {
+	if c.env.ServerURL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(c.env.ServerURL, "/") + "/" + device.DemoServerVariants + "/" + device.UpdateListName
+}
+
 // fetchList reads update_list.txt at u, with entry URLs made absolute.
 func fetchList(ctx context.Context, u string) ([]listEntry, error) {
 	list, err := device.FetchUpdateList(ctx, u)

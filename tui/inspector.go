@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // The inspector sits beside the screen from this terminal width on, and over
@@ -79,8 +80,8 @@ func (in *inspector) content(w int) string {
 			continue
 		}
 		im := bk.Image
-		line(fmt.Sprintf("  %d %s", im.Version, im.Description))
-		line(st.Muted.Render("  " + string(im.Kind) + " · " + im.Date))
+		line(fmt.Sprintf("  %d %s", im.Version, safetext.Escape(im.Description)))
+		line(st.Muted.Render("  " + string(im.Kind) + " · " + safetext.Escape(im.Date)))
 		if im.Signer != nil {
 			line(st.Muted.Render("  signed " + keyName(*im.Signer)))
 		}
@@ -98,15 +99,15 @@ func (in *inspector) content(w int) string {
 		name, value, _ := strings.Cut(e, "=")
 		held[name] = true
 		if changedSinceFactory(s, name, value) {
-			line(st.Warn.Render("* " + e))
+			line(st.Warn.Render("* " + safetext.Escape(e)))
 			changed = true
 			continue
 		}
-		line("  " + e)
+		line("  " + safetext.Escape(e))
 	}
 	for _, name := range sortedKeys(s.Factory) {
 		if !held[name] {
-			line(st.Warn.Render("* " + name + " removed (factory: " + s.Factory[name] + ")"))
+			line(st.Warn.Render("* " + name + " removed (factory: " + safetext.Escape(s.Factory[name]) + ")"))
 			changed = true
 		}
 	}
@@ -120,7 +121,7 @@ func keyLine(k device.KeyRef) string {
 	if k.Name == "" || strings.EqualFold(k.Name, string(k.Role)) {
 		return fmt.Sprintf("%s %s", k.Role, k.ID)
 	}
-	return fmt.Sprintf("%s (%s) %s", k.Name, k.Role, k.ID)
+	return fmt.Sprintf("%s (%s) %s", safetext.Escape(k.Name), k.Role, k.ID)
 }
 
 // changedSinceFactory: the setting differs from what a factory reset

@@ -16,6 +16,7 @@ type KeyMap struct {
 	Menu      key.Binding
 	Service   key.Binding
 	Power     key.Binding
+	USB       key.Binding
 	Inspector key.Binding
 	Help      key.Binding
 	Quit      key.Binding
@@ -25,6 +26,10 @@ type KeyMap struct {
 	No        key.Binding
 	Hint      key.Binding // training runs only
 	Task      key.Binding // training runs only
+	// The keys of a panel that covers the screen (a narrow terminal).
+	PanelScroll    key.Binding
+	CloseTask      key.Binding
+	CloseInspector key.Binding
 }
 
 // NewKeyMap is the default key map.
@@ -40,6 +45,7 @@ func NewKeyMap() KeyMap {
 		Menu:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "MENU")),
 		Service:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "service button")),
 		Power:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "power")),
+		USB:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "USB out")),
 		Inspector: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "inspector")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -49,6 +55,10 @@ func NewKeyMap() KeyMap {
 		No:        key.NewBinding(key.WithKeys("n", "esc", "backspace"), key.WithHelp("n", "no")),
 		Hint:      key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
 		Task:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "task")),
+
+		PanelScroll:    key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
+		CloseTask:      key.NewBinding(key.WithKeys("t", "esc"), key.WithHelp("t/esc", "close")),
+		CloseInspector: key.NewBinding(key.WithKeys("i", "esc"), key.WithHelp("i/esc", "close")),
 	}
 }
 

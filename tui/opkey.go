@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // opKeyNote is the full help's remark on Install Op.KEY.
@@ -46,6 +47,7 @@ type opKeyScreen struct {
 	err    error
 	cursor int
 
+	asking bool // the question before the install is on screen
 	busy   bool
 	chosen device.StickKey
 	before *device.KeyRef // the operator key installed when OK was pressed
@@ -103,6 +105,15 @@ func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case s.busy:
+		case s.asking:
+			// only an explicit yes installs: the act cannot be undone
+			switch {
+			case key.Matches(msg, k.OK), msg.String() == "y":
+				s.asking = false
+				return s, s.install()
+			case key.Matches(msg, k.No), key.Matches(msg, k.Left):
+				s.asking = false
+			}
 		case s.res != nil && (key.Matches(msg, k.OK) || key.Matches(msg, k.Exit) || key.Matches(msg, k.Left)):
 			s.res = nil // back to the list
 		case s.res != nil && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down) || key.Matches(msg, k.Scroll)):
@@ -115,7 +126,7 @@ func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, k.Down) && len(s.keys) > 0:
 			s.cursor = (s.cursor + 1) % len(s.keys)
 		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.keys) > 0:
-			return s, s.install()
+			s.asking, s.chosen = true, s.keys[s.cursor]
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 			return s, s.c.pop()
 		}
@@ -142,15 +153,17 @@ func (s *opKeyScreen) View() string {
 	// the installed operator key, from the latest snapshot
 	op := "none (the boot stage follows R1)"
 	if k := s.installed(); k != nil {
-		op = k.Name + " (" + k.ID + "), the box is locked to it"
+		op = safetext.Escape(k.Name) + " (" + k.ID + "), the box is locked to it"
 	}
 	b.WriteString(wrap(st.Label.Render("Operator key: ")+st.Value.Render(op), w-2) + "\n\n")
 	switch {
 	case s.res != nil:
 		b.WriteString(s.resultView(w, c.height-2-strings.Count(b.String(), "\n")))
+	case s.asking:
+		b.WriteString(s.askView(w))
 	case s.busy:
 		b.WriteString(st.TVText.Render("Checking the key's certification…") + "\n")
-		b.WriteString(st.Muted.Render(s.chosen.Name) + "\n")
+		b.WriteString(st.Muted.Render(safetext.Escape(s.chosen.Name)) + "\n")
 	default:
 		b.WriteString(s.listView(w, c.height-2-strings.Count(b.String(), "\n")))
 	}
@@ -188,7 +201,7 @@ func (s *opKeyScreen) listView(w, room int) string {
 	b.WriteString(st.Label.Render("Key files on the USB drive ("+folders+"):") + "\n")
 	wide := 0
 	for _, k := range s.keys {
-		wide = max(wide, lipgloss.Width(k.Name))
+		wide = max(wide, lipgloss.Width(safetext.Escape(k.Name)))
 	}
 	// the label, the ↑/↓ more lines and what goes under the list
 	rows := max(3, room-1-2-lipgloss.Height(under))
@@ -198,10 +211,11 @@ func (s *opKeyScreen) listView(w, room int) string {
 	}
 	for i := first; i < last; i++ {
 		k := s.keys[i]
-		name := padRight(k.Name, wide)
-		line := "  " + name + "  " + st.Muted.Render(k.Description)
+		name := padRight(safetext.Escape(k.Name), wide)
+		desc := safetext.Escape(k.Description)
+		line := "  " + name + "  " + st.Muted.Render(desc)
 		if i == s.cursor {
-			line = st.SRUSelected.Render("▸ "+name) + "  " + k.Description
+			line = st.SRUSelected.Render("▸ "+name) + "  " + desc
 		}
 		b.WriteString(truncate(line, w) + "\n")
 	}
@@ -209,6 +223,27 @@ func (s *opKeyScreen) listView(w, room int) string {
 		b.WriteString(st.Muted.Render(fmt.Sprintf("  ↓ %d more", len(s.keys)-last)) + "\n")
 	}
 	b.WriteString(under)
+	return b.String()
+}
+
+// askView is the question before the install: it names the key and says
+// what the box will accept from then on.
+func (s *opKeyScreen) askView(w int) string {
+	st := s.c.st
+	k := s.chosen
+	name := k.KeyName
+	if name == "" {
+		name = k.Name
+	}
+	if k.ID != "" {
+		name += " (" + k.ID + ")"
+	}
+	var b strings.Builder
+	b.WriteString(st.Warn.Render(wrap("Install the operator key "+name+" from "+k.Name+"?", w-2)) + "\n\n")
+	b.WriteString(wrap("If MANUFACTURER certified it, the box will accept only images signed by "+name+
+		" from then on, through the boot stage and the portal alike. This cannot be undone: "+
+		"no menu, factory reset or service centre removes an operator key.", w-2) + "\n\n")
+	b.WriteString(st.Muted.Render("y or OK (enter) installs it · n or EXIT (esc) goes back") + "\n")
 	return b.String()
 }
 
@@ -226,12 +261,12 @@ func (s *opKeyScreen) resultView(w, room int) string {
 			head = "Operator key " + name + " is already installed: nothing changed"
 		}
 		b.WriteString(st.SuccessHead.Render(wrap(head, w-2)) + "\n")
-		b.WriteString(st.Muted.Render(fmt.Sprintf("%d %s · %s", int(r.Status), r.Text, s.chosen.Name)) + "\n\n")
+		b.WriteString(st.Muted.Render(fmt.Sprintf("%d %s · %s", int(r.Status), r.Text, safetext.Escape(s.chosen.Name))) + "\n\n")
 		if r.Explain != "" {
-			b.WriteString(wrap(r.Explain, w-2) + "\n")
+			b.WriteString(wrap(safetext.Lines(r.Explain), w-2) + "\n")
 		}
 		if r.Hint != "" {
-			b.WriteString(st.HintLine.Render(wrap("Next: "+r.Hint, w-2)) + "\n")
+			b.WriteString(st.HintLine.Render(wrap("Next: "+safetext.Lines(r.Hint), w-2)) + "\n")
 		}
 		b.WriteString("\n" + st.Muted.Render("OK goes back to the list."))
 		return b.String()
@@ -253,6 +288,9 @@ func (s *opKeyScreen) Keys() []key.Binding {
 	switch {
 	case s.busy:
 		return nil
+	case s.asking:
+		return []key.Binding{key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "install")),
+			key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "back"))}
 	case s.res != nil && s.vp.Height > 0:
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back")), k.Scroll}
 	case s.res != nil:

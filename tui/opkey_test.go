@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,8 @@ func TestOutcomeOpKeyInstalledSRU(t *testing.T) {
 	s.keys("enter")
 	s.waitFor("keys/operator_two.key")
 	s.keys("enter")
+	s.waitFor("Install the operator key OPERATOR_ONE", "cannot be undone")
+	s.keys("y")
 	s.waitFor("installed: the box now accepts")
 	s.golden()
 	op := tb.box.OperatorKey()
@@ -103,7 +106,7 @@ func TestOutcomeOpKeyUncertified(t *testing.T) {
 	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 80, 24)
 	s.waitFor("Press m (MENU)")
 	blInstallOpKey(s)
-	s.keys("enter")
+	s.keys("enter", "y")
 	s.waitFor("1 Signature init error", "rule R7", "Next:")
 	s.golden()
 	if op := tb.box.OperatorKey(); op != nil {
@@ -127,7 +130,7 @@ func TestOutcomeOpKeyWrongCertifier(t *testing.T) {
 	s.waitFor("Install Op.KEY")
 	s.keys("down", "enter")
 	s.waitFor("mag254/mixed.key")
-	s.keys("enter")
+	s.keys("enter", "enter")
 	s.waitFor("1 Signature init error", "rule R7")
 	if op := tb.box.OperatorKey(); op != nil {
 		t.Errorf("a key with a foreign certification was installed: %+v", op)
@@ -158,7 +161,7 @@ func TestFlowOpKeyThenOperatorImage(t *testing.T) {
 	s := startWith(t, opts, 80, 24)
 	s.waitFor("Press m (MENU)")
 	blInstallOpKey(s)
-	s.keys("enter")
+	s.keys("enter", "y")
 	s.waitFor("installed: the box now accepts")
 	s.keys("enter", "esc") // back to the list, back to Upgrade Tools
 	s.waitFor("USB Bootstrap")
@@ -251,4 +254,28 @@ func manyKeysStick(t *testing.T, tb *testBox) string {
 		tb.putFile(t, fmt.Sprintf("keys/operator_%02d.key", i), cert)
 	}
 	return ""
+}
+
+// TestFlowOpKeyAsksFirst: OK on a key asks first, naming the key and what
+// the box will accept from then on; only y or OK installs it.
+func TestFlowOpKeyAsksFirst(t *testing.T) {
+	tb := newTestBox(t, "MAG254", deviceInit())
+	tb.putCert(t, "operator_one")
+	s := start(t, Env{Box: tb.box, USBDir: tb.usb}, true, 80, 24)
+	s.waitFor("Press m (MENU)")
+	blInstallOpKey(s)
+	s.keys("enter")
+	s.waitFor("Install the operator key OPERATOR_ONE", "accept only images signed by", "cannot be undone")
+	// keys that are not a yes leave the box as it was
+	s.keys("x", "n")
+	s.keys("enter", "esc")
+	s.keys("enter", "left")
+	s.keys("enter") // the question again, left on screen
+	v := s.finish()
+	if op := tb.box.OperatorKey(); op != nil {
+		t.Errorf("a key was installed without a yes: %+v", op)
+	}
+	if !strings.Contains(v, "Install the operator key OPERATOR_ONE") {
+		t.Errorf("the question is not on screen:\n%s", v)
+	}
 }

@@ -65,4 +65,7 @@ type Options struct {
 	Static bool
 	// HideSpeed leaves transfer speeds out (they depend on the machine).
 	HideSpeed bool
+	// Pace is how fast updates write the flash: device.PaceReal (the time
+	// the box takes), device.PaceFast, or device.PaceInstant ("" too).
+	Pace string
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // newPortalScreen is the embedded portal of the running image: a home screen
@@ -17,7 +18,7 @@ func newPortalScreen(c *common) *listScreen {
 	}
 	s.below = func() string {
 		set := c.state.Settings
-		line := "Running " + orDash(set["Image_Desc"]) + " · version " + orDash(set["Image_Version"]) + " · bank " + c.bankName(c.state.Active)
+		line := "Running " + orDash(safetext.Escape(set["Image_Desc"])) + " · version " + orDash(set["Image_Version"]) + " · bank " + c.bankName(c.state.Active)
 		return c.st.Muted.Render(wrap(line, min(c.width-4, 76)))
 	}
 	return s

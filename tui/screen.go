@@ -44,6 +44,7 @@ type common struct {
 	clock  func() time.Time
 
 	env   Env
+	plug  *usbPlug // the stick, in or out (u)
 	model device.Model
 	ready bool
 

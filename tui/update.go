@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // flavor is which tool runs an update: it decides the path (boot stage or
@@ -65,7 +66,9 @@ func newUpdateScreen(c *common, fl flavor, title string, src device.Source, forc
 }
 
 func (s *updateScreen) Init() tea.Cmd {
-	run, cmd := s.c.startUpdate(s.title, s.src, device.UpdateOptions{Path: s.fl.path(), Force: s.force})
+	// the name was checked when the program started: a bad one is instant
+	pace, _ := device.PaceFor(s.c.model, s.c.opts.Pace)
+	run, cmd := s.c.startUpdate(s.title, s.src, device.UpdateOptions{Path: s.fl.path(), Force: s.force, Pace: pace})
 	s.run = run
 	if s.c.opts.Static {
 		return cmd
@@ -141,7 +144,7 @@ func (s *updateScreen) View() string {
 	w := min(c.width-2, 100)
 	var b strings.Builder
 	b.WriteString(s.heading() + "\n")
-	b.WriteString(st.Label.Render("Source: ") + st.Value.Render(s.sourceName()) + "\n\n")
+	b.WriteString(st.Label.Render("Source: ") + st.Value.Render(safetext.Escape(s.sourceName())) + "\n\n")
 	switch {
 	case s.res != nil:
 		b.WriteString(s.resultView(w, c.height-2-strings.Count(b.String(), "\n")))
@@ -196,11 +199,25 @@ func (s *updateScreen) progressView(w int) string {
 	b.WriteString(s.bar.ViewAs(pct) + "\n")
 	line := humanBytes(p.Done) + " of " + humanBytes(p.Total)
 	if !c.opts.HideSpeed {
-		if d := s.lastAt.Sub(s.firstAt); d > 0 {
-			line += fmt.Sprintf(" · %s/s", humanBytes(int64(float64(p.Done)/d.Seconds())))
+		if d := s.lastAt.Sub(s.firstAt); d > 0 && p.Done > 0 {
+			rate := float64(p.Done) / d.Seconds()
+			line += fmt.Sprintf(" · %s/s", humanBytes(int64(rate)))
+			if p.Total > p.Done {
+				left := time.Duration(float64(p.Total-p.Done) / rate * float64(time.Second))
+				line += " · " + left.Round(time.Second).String() + " left"
+			}
 		}
 	}
-	b.WriteString(st.Muted.Render(line) + "\n\n")
+	b.WriteString(st.Muted.Render(line) + "\n")
+	if m := c.model; m.WriteRate > 0 && c.opts.Pace != "" && c.opts.Pace != device.PaceInstant {
+		as := "this write takes as long (pace real)"
+		if c.opts.Pace == device.PaceFast {
+			as = "this write is quicker (pace fast)"
+		}
+		b.WriteString(st.Muted.Render(wrap(fmt.Sprintf("The %s writes its %s release image at %s/s; %s.",
+			m.Name, humanBytes(m.ImageSize), humanBytes(m.WriteRate), as), w-2)) + "\n")
+	}
+	b.WriteString("\n")
 	b.WriteString(st.Warn.Render(wrap("Writing the inactive bank. Cutting the power (p) now leaves that bank invalid; the running image stays.", w-2)) + "\n")
 	return b.String()
 }
@@ -259,7 +276,7 @@ func (s *updateScreen) resultView(w, room int) string {
 	}
 	if r.Installed {
 		if img := r.Image; img != nil {
-			b.WriteString(wrap(fmt.Sprintf("Installed in bank %d: version %d · %s · %s image", r.Bank, img.Version, img.Description, img.Kind), w) + "\n")
+			b.WriteString(wrap(fmt.Sprintf("Installed in bank %d: version %d · %s · %s image", r.Bank, img.Version, safetext.Escape(img.Description), img.Kind), w) + "\n")
 		}
 		b.WriteString(envView(st, r.Env, w, room-4))
 		if s.rebootIn {
@@ -321,10 +338,10 @@ func explainResult(st Styles, r device.Result, trustedLabel string, w int) strin
 		b.WriteString(wrap(st.ExplainHead.Render(trustedLabel)+strings.Join(names, ", "), w) + "\n")
 	}
 	if r.Explain != "" {
-		b.WriteString(wrap(sentence(r.Explain), w) + "\n")
+		b.WriteString(wrap(sentence(safetext.Lines(r.Explain)), w) + "\n")
 	}
 	if r.Hint != "" {
-		b.WriteString(st.HintLine.Render(wrap("Next: "+r.Hint, w)))
+		b.WriteString(st.HintLine.Render(wrap("Next: "+safetext.Lines(r.Hint), w)))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -361,7 +378,7 @@ func sameKey(a, b *device.KeyRef) bool {
 
 // keyName is a key as a person reads it: name, role and id.
 func keyName(k device.KeyRef) string {
-	name := k.Name
+	name := safetext.Escape(k.Name)
 	if name == "" {
 		name = string(k.Role)
 	}

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // stickEntry is one image on the USB drive that an update can use.
@@ -53,6 +54,9 @@ func (s *usbScreen) Init() tea.Cmd {
 func (s *usbScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	k := s.c.keys
 	switch msg := msg.(type) {
+	case usbChangedMsg:
+		s.loaded = false
+		return s, s.Init()
 	case stickMsg:
 		if msg.id == s.id {
 			s.entries, s.err, s.loaded = msg.entries, msg.err, true
@@ -68,7 +72,7 @@ func (s *usbScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.cursor = (s.cursor + 1) % len(s.entries)
 		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.entries) > 0:
 			e := s.entries[s.cursor]
-			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.updateTitle(), e.src, s.fl != flavorPortal && s.c.forced()))
+			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.updateTitle(), s.c.plugged(e.src), s.fl != flavorPortal && s.c.forced()))
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 			return s, s.c.pop()
 		}
@@ -110,12 +114,12 @@ func (s *usbScreen) View() string {
 	case !s.loaded:
 		b.WriteString(st.Muted.Render("Reading the USB drive…") + "\n")
 	case s.err != nil:
-		b.WriteString(st.Error.Render(wrap(s.err.Error(), c.width-4)) + "\n")
+		b.WriteString(st.Error.Render(wrap(safetext.Lines(s.err.Error()), c.width-4)) + "\n")
 	}
 	// rows: name and header facts; the selected image's line goes under the list
 	wide := 0
 	for _, e := range s.entries {
-		wide = max(wide, lipgloss.Width(e.label))
+		wide = max(wide, lipgloss.Width(safetext.Escape(e.label)))
 	}
 	top := lipgloss.Height(b.String())
 	rows := max(3, c.height-2-top-7)
@@ -125,8 +129,9 @@ func (s *usbScreen) View() string {
 	}
 	for i := first; i < last; i++ {
 		e := s.entries[i]
-		facts, _ := splitDesc(e.desc)
-		row := e.label + strings.Repeat(" ", wide-lipgloss.Width(e.label))
+		facts, _ := splitDesc(safetext.Escape(e.desc))
+		label := safetext.Escape(e.label)
+		row := label + strings.Repeat(" ", wide-lipgloss.Width(label))
 		line := "  " + row + "  " + st.Muted.Render(facts)
 		if i == s.cursor {
 			line = st.SRUSelected.Render("▸ "+row) + "  " + facts
@@ -138,7 +143,7 @@ func (s *usbScreen) View() string {
 	}
 	if len(s.entries) > 0 {
 		if _, what := splitDesc(s.entries[s.cursor].desc); what != "" {
-			b.WriteString("\n" + wrap(what, c.width-4) + "\n")
+			b.WriteString("\n" + wrap(safetext.Escape(what), c.width-4) + "\n")
 		}
 	}
 	if s.loaded && len(s.entries) > 0 {

@@ -182,7 +182,7 @@ func printBox(w io.Writer, b *device.Box) {
 			if img.Signer != nil {
 				fmt.Fprintf(w, ", signed by %s (%s)", img.Signer.Name, img.Signer.ID)
 			}
-			if img.RootFSBy != nil && (img.Signer == nil || img.RootFSBy.ID != img.Signer.ID) {
+			if img.RootFSBy != nil && (img.Signer == nil || !img.RootFSBy.Is(*img.Signer)) {
 				fmt.Fprintf(w, ", RootFS by %s (%s)", img.RootFSBy.Name, img.RootFSBy.ID)
 			}
 			fmt.Fprintln(w)
@@ -201,9 +201,9 @@ func printBox(w io.Writer, b *device.Box) {
 // ---- device update ----
 
 type updateFlags struct {
-	home, usb, url, via string
-	force, confirm      bool
-	asJSON              bool
+	home, usb, url, via    string
+	force, confirm, follow bool
+	asJSON                 bool
 }
 
 func newDeviceUpdateCmd() *cobra.Command {
@@ -221,6 +221,7 @@ func newDeviceUpdateCmd() *cobra.Command {
 	fl.StringVar(&f.usb, "usb", "", "a folder standing for the USB drive (it holds mag254/imageupdate)")
 	fl.StringVar(&f.url, "url", "", "an http:// URL of an imageupdate file")
 	fl.StringVar(&f.via, "via", "boot", "the update path: boot (Bootloader / System Recovery Utility) or portal")
+	fl.BoolVar(&f.follow, "follow-redirects", false, "--url: follow a redirect to another host (by default only redirects on the URL's own server are followed)")
 	fl.BoolVar(&f.force, "force", false, "boot path: install the same version again (as Forced = Yes); portal: also install an older image without asking")
 	fl.BoolVar(&f.confirm, "confirm", false, "answer yes when the portal asks before an older image")
 	fl.BoolVar(&f.asJSON, "json", false, "print one JSON object")
@@ -249,7 +250,7 @@ func runUpdate(cmd *cobra.Command, f updateFlags) error {
 	if f.usb != "" {
 		src = device.USBSource(f.usb, b.Model())
 	} else {
-		src = device.HTTPSource(f.url)
+		src = device.HTTPSource(f.url, device.WithFollowRedirects(f.follow))
 	}
 	// An interrupt is a power cut: the update stops at once, the old image stays.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -280,7 +281,7 @@ func reportResult(cmd *cobra.Command, res device.Result, asJSON bool, what, fail
 // jsonFailure reports err as the JSON object of a failed command when asJSON, else as a plain error; exit 1.
 func jsonFailure(cmd *cobra.Command, asJSON bool, err error) error {
 	if asJSON {
-		_ = printJSON(cmd.OutOrStdout(), map[string]any{"status": int(device.StatusInternal), "text": device.StatusInternal.Text(),
+		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "status": int(device.StatusInternal), "text": device.StatusInternal.Text(),
 			"installed": false, "error": err.Error()})
 		return withCode(exitError, nil)
 	}

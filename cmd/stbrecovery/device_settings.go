@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // ---- device set / get ----
@@ -125,7 +126,7 @@ func newDeviceGetCmd() *cobra.Command {
 			out := cmd.OutOrStdout()
 			if len(args) == 0 {
 				for _, l := range b.Printenv() {
-					fmt.Fprintln(out, safeLine(l))
+					fmt.Fprintln(out, safetext.Escape(l))
 				}
 				return nil
 			}
@@ -134,10 +135,10 @@ func newDeviceGetCmd() *cobra.Command {
 			for _, name := range args {
 				v, ok := set[name]
 				if !ok {
-					missing = append(missing, safeLine(name))
+					missing = append(missing, safetext.Escape(name))
 					continue
 				}
-				fmt.Fprintln(out, safeLine(name+"="+v))
+				fmt.Fprintln(out, safetext.Escape(name+"="+v))
 			}
 			if len(missing) > 0 {
 				return withCode(exitError, fmt.Errorf("the box has no setting %s (see all of them with: stbrecovery device get --home %s)", strings.Join(missing, ", "), home))
@@ -147,19 +148,6 @@ func newDeviceGetCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
 	return cmd
-}
-
-// safeLine shows control characters escaped, so that no byte of a setting reaches the terminal raw.
-func safeLine(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			fmt.Fprintf(&b, `\x%02x`, r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // ---- device autoupdate ----
@@ -197,7 +185,7 @@ func newDeviceAutoupdateCmd() *cobra.Command {
 			case exitRefused:
 				return withCode(code, fmt.Errorf("the box refused the image (%d %s); %s", rep.Status, rep.Text, orElse(rep.Result.Hint, "see the explanation above")))
 			}
-			return withCode(code, fmt.Errorf("Autoupdate failed (%d %s): %s", rep.Status, rep.Text, rep.Reason()))
+			return withCode(code, fmt.Errorf("the Autoupdate module failed (%d %s): %s", rep.Status, rep.Text, rep.Reason()))
 		},
 	}
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
@@ -221,7 +209,7 @@ func autoupdateExit(r device.AutoupdateReport) int {
 
 func printAutoupdate(w io.Writer, r device.AutoupdateReport) {
 	if r.ListURL != "" {
-		fmt.Fprintf(w, "List: %s\n", safeLine(r.ListURL))
+		fmt.Fprintf(w, "List: %s\n", safetext.Escape(r.ListURL))
 	}
 	for _, s := range r.Steps {
 		mark := "✓"
@@ -232,8 +220,8 @@ func printAutoupdate(w io.Writer, r device.AutoupdateReport) {
 		if s.Versus != "" {
 			line += " (vs " + s.Versus + ")"
 		}
-		fmt.Fprintln(w, safeLine(line))
-		fmt.Fprintln(w, "  "+safeLine(s.Note))
+		fmt.Fprintln(w, safetext.Escape(line))
+		fmt.Fprintln(w, "  "+safetext.Escape(s.Note))
 	}
 	fmt.Fprintf(w, "Outcome: %s · %d %s\n", r.Outcome, r.Status, r.Text)
 	if r.Result != nil && r.Result.Installed {
@@ -250,11 +238,11 @@ func printEnv(w io.Writer, env []device.EnvSetting) {
 	for _, e := range env {
 		switch {
 		case e.Skipped != "":
-			fmt.Fprintf(w, "  %s=%s skipped: %s\n", safeLine(e.Name), safeLine(e.Value), safeLine(e.Skipped))
+			fmt.Fprintf(w, "  %s=%s skipped: %s\n", safetext.Escape(e.Name), safetext.Escape(e.Value), safetext.Escape(e.Skipped))
 		case e.Was == "":
-			fmt.Fprintf(w, "  %s=%s (new)\n", safeLine(e.Name), safeLine(e.Value))
+			fmt.Fprintf(w, "  %s=%s (new)\n", safetext.Escape(e.Name), safetext.Escape(e.Value))
 		default:
-			fmt.Fprintf(w, "  %s=%s (was %s)\n", safeLine(e.Name), safeLine(e.Value), safeLine(e.Was))
+			fmt.Fprintf(w, "  %s=%s (was %s)\n", safetext.Escape(e.Name), safetext.Escape(e.Value), safetext.Escape(e.Was))
 		}
 	}
 }
@@ -291,7 +279,7 @@ func newDeviceBootCmd() *cobra.Command {
 				fmt.Fprintf(out, "[%-4s] %s\n", s.Panel, text)
 			}
 			if r.OK {
-				fmt.Fprintf(out, "Bank %d runs %s (version %d).\n", r.Bank, safeLine(r.Image.Description), r.Image.Version)
+				fmt.Fprintf(out, "Bank %d runs %s (version %d).\n", r.Bank, safetext.Escape(r.Image.Description), r.Image.Version)
 				return nil
 			}
 			return withCode(code, fmt.Errorf("the box stops at %s: %s", r.Stages[len(r.Stages)-1].Panel, r.Hint))
@@ -324,15 +312,12 @@ func bootJSON(r device.BootReport) map[string]any {
 	return out
 }
 
-// okFalseError reports err as {"ok":false,"error":…} when asJSON, else as a plain sentence; exit 1.
+// okFalseError reports err as the JSON failure of every command
+// ({"ok":false,"status":…,"text":…,"error":…}) when asJSON, else as a plain sentence; exit 1.
 func okFalseError(cmd *cobra.Command, asJSON bool, err error) error {
 	var ec *exitCodeError
 	if errors.As(err, &ec) && ec.err != nil {
 		err = ec.err
 	}
-	if asJSON {
-		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "error": err.Error()})
-		return withCode(exitError, nil)
-	}
-	return withCode(exitError, err)
+	return jsonFailure(cmd, asJSON, err)
 }

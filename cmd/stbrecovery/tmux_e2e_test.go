@@ -114,7 +114,7 @@ func TestTerminalWrongSignature(t *testing.T) {
 
 	term := &terminal{t: t, socket: fmt.Sprintf("stbrecovery-e2e-%d", os.Getpid()), name: "e2e"}
 	t.Cleanup(func() { term.tmux("kill-server") })
-	cmdline := fmt.Sprintf("%q --home %q --usb %q", bin, home, stick)
+	cmdline := fmt.Sprintf("%q --home %q --usb %q --pace instant", bin, home, stick)
 	start := time.Now()
 	if out, err := term.tmux("new-session", "-d", "-s", term.name, "-x", "100", "-y", "30",
 		"-e", "NO_COLOR=1", cmdline); err != nil {

@@ -1,33 +1,33 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/scenario"
 	"github.com/stbrecovery/stbrecovery/tui"
 )
 
-// demoServerImages are the demo images the default update server offers.
-var demoServerImages = [...]string{"factory-next", "public", "public-next", "custom-alpha", "operator-one", "wrong-model"}
-
 // addTUIFlags makes the root command run the screens.
 func addTUIFlags(root *cobra.Command) {
-	var model, home, usb, scenarioName, report string
+	var model, home, usb, scenarioName, report, pace string
 	root.Flags().StringVar(&model, "model", "", "the box's `MODEL` (MAG250/254/270: Bootloader; MAG256 and later: System Recovery Utility); default MAG254, or the model of the box in --home")
 	root.Flags().StringVar(&home, "home", "", "`DIR` that holds the box (kept); default: a temporary box removed on exit")
 	root.Flags().StringVar(&usb, "usb", "", "`DIR` mounted as the USB drive; default: a demo stick with every kind of image")
 	root.Flags().StringVar(&scenarioName, "scenario", "", "train on the scenario `NAME` (listed by \"stbrecovery scenarios\") or FILE: its box, USB stick and server, with its story, goal and hints beside the screens")
+	root.Flags().StringVar(&pace, "pace", device.PaceReal, "how fast updates write the flash on the screens: `real` (the time the box takes, so a power cut or a quit can be shown mid-write), fast or instant")
 	addReportFlag(root, &report)
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		name := model
@@ -38,16 +38,19 @@ func addTUIFlags(root *cobra.Command) {
 		if err != nil {
 			return err
 		}
+		if _, err := device.PaceFor(m, pace); err != nil {
+			return fmt.Errorf("--pace: %v", err)
+		}
 		if scenarioName != "" {
 			if home != "" || usb != "" || model != "" {
 				return errors.New("--scenario sets up its own box, USB stick and update server: drop --model, --home and --usb")
 			}
-			return runScenarioTUI(scenarioName, report)
+			return runScenarioTUI(scenarioName, report, pace)
 		}
 		if report != "" {
 			return errors.New("--report goes with --scenario: name the scenario to report on")
 		}
-		return runTUI(m, model != "", home, usb)
+		return runTUI(m, model != "", home, usb, pace)
 	}
 }
 
@@ -66,7 +69,7 @@ func (e *tuiEnv) close() {
 	}
 }
 
-func runTUI(m device.Model, modelGiven bool, home, usb string) error {
+func runTUI(m device.Model, modelGiven bool, home, usb, pace string) error {
 	if usb != "" {
 		if fi, err := os.Stat(usb); err != nil || !fi.IsDir() {
 			return fmt.Errorf("--usb %s is not a folder: give the folder that stands for the USB drive", usb)
@@ -79,10 +82,32 @@ func runTUI(m device.Model, modelGiven bool, home, usb string) error {
 	env := &tuiEnv{temp: temp}
 	defer env.close()
 	start := func(ctx context.Context) (tui.Env, error) { return env.start(ctx, m, modelGiven, home, usb) }
-	model := tui.New(tui.Options{Start: start})
+	model := tui.New(tui.Options{Start: start, Pace: pace})
+	return runProgram(model)
+}
+
+// runProgram runs the screens until the person quits or the terminal goes
+// away. Closing the terminal (SIGHUP) ends the program like q: the box's
+// power is cut, and the caller's deferred clean-up runs.
+func runProgram(model *tui.Model) error {
 	p := tea.NewProgram(model, tea.WithAltScreen())
-	_, err = p.Run()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-hup:
+			p.Kill() // the terminal is gone: nothing more can be drawn on it
+		case <-done:
+		}
+	}()
+	_, err := p.Run()
 	model.Shutdown()
+	if errors.Is(err, tea.ErrProgramKilled) {
+		err = nil
+	}
 	return err
 }
 
@@ -106,8 +131,32 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 			return out, fmt.Errorf("%s holds a %s, not a %s: drop --model or pick another --home", boxHome, box.Model().Name, m.Name)
 		}
 		m = box.Model()
-	} else if box, err = device.Init(boxHome, device.InitOptions{Model: m.Name}); err != nil {
+	}
+	srvDir := filepath.Join(e.temp, "server")
+	if err := device.WriteDemoServer(srvDir, m); err != nil {
+		return out, fmt.Errorf("cannot write the demo update server's images: %v", err)
+	}
+	if err := ctx.Err(); err != nil {
 		return out, err
+	}
+	srv, err := device.StartUpdateServer(srvDir, nil)
+	if err != nil {
+		return out, err
+	}
+	e.server = srv
+	out.ServerURL = srv.URL
+	if box == nil {
+		opts := device.InitOptions{Model: m.Name}
+		if home == "" {
+			// the temporary box leaves the factory looking for updates on the
+			// demo server, where a box pointed at it would (the manufacturer's
+			// paths on that server): a factory reset keeps it there
+			list, image := device.UpdateServerURLs(srv.URL, m)
+			opts.Settings = map[string]string{"autoupdateURL": list, "update_url": image}
+		}
+		if box, err = device.Init(boxHome, opts); err != nil {
+			return out, err
+		}
 	}
 	out.Box = box
 	if err := ctx.Err(); err != nil {
@@ -124,55 +173,13 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 	if err := ctx.Err(); err != nil {
 		return out, err
 	}
-	srvDir := filepath.Join(e.temp, "server")
-	if err := writeDemoServer(srvDir, m); err != nil {
-		return out, err
-	}
-	if err := ctx.Err(); err != nil {
-		return out, err
-	}
-	srv, err := device.StartUpdateServer(srvDir, nil)
-	if err != nil {
-		return out, err
-	}
-	e.server = srv
-	out.ServerURL = srv.URL
-	if home == "" {
-		// the temporary box looks for updates on the demo server
-		list := srv.URL + "/" + m.USBFolder() + "/" + device.UpdateListName
-		if err := box.SaveSettings(map[string]string{"autoupdateURL": list, "update_url": srv.URL + "/" + m.USBFolder() + "/public"}); err != nil {
-			return out, err
-		}
-	}
 	return out, nil
-}
-
-// writeDemoServer puts a few demo images in dir/<model folder>/.
-func writeDemoServer(dir string, m device.Model) error {
-	keys, err := device.LoadDemoKeys()
-	if err != nil {
-		return err
-	}
-	folder := filepath.Join(dir, m.USBFolder())
-	if err := os.MkdirAll(folder, 0o755); err != nil {
-		return err
-	}
-	for _, name := range demoServerImages {
-		var buf bytes.Buffer
-		if err := device.BuildDemoImage(&buf, keys, m, name); err != nil {
-			return fmt.Errorf("demo image %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(folder, name), buf.Bytes(), 0o644); err != nil {
-			return errors.New("cannot write the demo update server's images: " + err.Error())
-		}
-	}
-	return nil
 }
 
 // runScenarioTUI runs the screens on a training scenario: the scenario is
 // read first (a bad name fails at once), set up behind the first screen's
 // spinner, and summed up on the terminal at the end.
-func runScenarioTUI(name, report string) error {
+func runScenarioTUI(name, report, pace string) error {
 	sc, err := scenario.Load(name)
 	if err != nil {
 		return err
@@ -235,19 +242,17 @@ func runScenarioTUI(name, report string) error {
 			}
 			run.Session.Check(box)
 			met, took := run.Session.Met()
-			return met, took, run.Session.Steps()
+			return met, took, run.Session.MetSteps()
 		},
 	}
-	model := tui.New(tui.Options{Start: start, Training: training})
-	p := tea.NewProgram(model, tea.WithAltScreen())
-	_, err = p.Run()
-	model.Shutdown()
+	model := tui.New(tui.Options{Start: start, Training: training, Pace: pace})
+	err = runProgram(model)
 	run := ready.Load()
 	if run == nil {
 		return err
 	}
 	summary, ferr := run.finish()
-	fmt.Println(summary)
+	fmt.Println(safetext.Lines(summary))
 	if err == nil {
 		err = ferr
 	}
