@@ -20,7 +20,7 @@ func newServiceScreen(c *common) *listScreen {
 			if c.env.USBDir == "" {
 				return c.push(newMessageScreen(c, "Emergency startup", device.StatusUSBNotFound.String()+": plug in a USB drive holding the Bootstrap (start the program with --usb DIR).", nil))
 			}
-			return c.reset(newSRUScreen(c, true))
+			return tea.Batch(c.reset(newSRUScreen(c, true)), c.trainStep(OpStep{Op: "emergency"}))
 		}},
 		{label: "Normal start-up", run: func() tea.Cmd { return c.reboot() }},
 	}
