@@ -52,11 +52,24 @@ const (
 	RoleOperator     Role = "operator"
 )
 
-// KeyRef names a key in reports: its role as the box sees it, its name and id.
+// KeyRef names a key in reports: its role as the box sees it, its name, id
+// and fingerprint.
 type KeyRef struct {
-	Role Role   `json:"role"`
-	Name string `json:"name"`
-	ID   string `json:"key_id"` // 16 upper-case hex digits
+	Role        Role   `json:"role"`
+	Name        string `json:"name"`
+	ID          string `json:"key_id"`                // 16 upper-case hex digits
+	Fingerprint string `json:"fingerprint,omitempty"` // as gpg prints it; "" in records made before it was kept
+}
+
+// Is reports whether k and o name the same key. Two keys may share a key id
+// (it is only the fingerprint's last 8 bytes, and can be made to collide), so
+// the full fingerprints decide; the key id is compared only when one of the
+// two was recorded without its fingerprint.
+func (k KeyRef) Is(o KeyRef) bool {
+	if k.Fingerprint != "" && o.Fingerprint != "" {
+		return k.Fingerprint == o.Fingerprint
+	}
+	return k.ID != "" && k.ID == o.ID
 }
 
 // ImageInfo describes an image held in a bank.
@@ -113,7 +126,10 @@ type Result struct {
 	// when the update was refused for want of that confirmation.
 	Confirm  string `json:"confirm,omitempty"`
 	PowerCut bool   `json:"power_cut,omitempty"` // the update was cut off while writing
-	Read     int64  `json:"bytes_read"`          // bytes read from the source
+	// Env lists what the installed image's Env section changed in the
+	// settings, and the lines it skipped (names a user may not change).
+	Env  []EnvSetting `json:"env,omitempty"`
+	Read int64        `json:"bytes_read"` // bytes read from the source
 }
 
 // Source is where an image comes from: a USB folder or an HTTP URL.

@@ -76,6 +76,8 @@ type AutoupdateReport struct {
 	Entry   *imagefmt.UpdateEntry  `json:"entry,omitempty"`  // the last entry of the list
 	Header  *AutoupdateImageHeader `json:"image,omitempty"`  // what the image's header said
 	Result  *Result                `json:"result,omitempty"` // the install, when one was attempted
+	// TurnedOff: the run failed or was refused, and the box set autoupdate_cond to 2.
+	TurnedOff bool `json:"autoupdate_turned_off,omitempty"`
 }
 
 // AutoupdateImageHeader is what the Autoupdate module read from the image's header.
@@ -92,12 +94,59 @@ type AutoupdateImageHeader struct {
 // when every check passes, installs the last entry of the list through Update
 // on the portal path. An empty autoupdateURL means the manufacturer's server,
 // as on the real box.
+//
+// Every request carries the headers the real portal sends (PortalHeaders).
+// When the run fails or its install is refused, the box turns Autoupdate off
+// (autoupdate_cond 2), as the real portal does so as not to try again in a
+// loop, and the report's last step says so.
 func (b *Box) Autoupdate(ctx context.Context, opts AutoupdateOptions) AutoupdateReport {
 	st := b.State()
 	manufacturer := fmt.Sprintf(choiceManufacturerURL, b.Model().Number()) + UpdateListName
-	return runAutoupdate(ctx, st.Settings, manufacturer, opts, func(ctx context.Context, src Source, uo UpdateOptions) Result {
+	for _, h := range PortalHeaders(st) {
+		opts.HTTP = append([]HTTPOption{WithRequestHeader(h[0], h[1])}, opts.HTTP...)
+	}
+	r := runAutoupdate(ctx, st.Settings, manufacturer, opts, func(ctx context.Context, src Source, uo UpdateOptions) Result {
 		return b.Update(ctx, src, uo)
 	})
+	if r.Outcome != AutoupdateFailed && r.Outcome != AutoupdateRefused {
+		return r
+	}
+	s := AutoupdateStep{Name: "autoupdate_cond", Value: "2", Versus: "was " + st.Settings["autoupdate_cond"],
+		Note: "Autoupdate was turned off (autoupdate_cond=2) so that the box does not try again in a loop; turn it on again in Settings › Software update once the cause is fixed."}
+	if err := b.Set(map[string]string{"autoupdate_cond": "2"}); err != nil {
+		s.Value, s.Note = st.Settings["autoupdate_cond"], fmt.Sprintf("Autoupdate could not be turned off (%v).", err)
+	}
+	r.TurnedOff = s.Value == "2"
+	r.Steps = append(r.Steps, s)
+	if opts.Step != nil {
+		opts.Step(s)
+	}
+	return r
+}
+
+// Reason is the note of the step that decided how the run ended (not the
+// note that Autoupdate was turned off afterwards); "" when there is no step.
+func (r AutoupdateReport) Reason() string {
+	n := len(r.Steps)
+	if r.TurnedOff && n > 1 {
+		n--
+	}
+	if n == 0 {
+		return ""
+	}
+	return r.Steps[n-1].Note
+}
+
+// PortalHeaders are the request headers the portal's updater sends with
+// every request: the running version, the box's serial number, MAC address
+// and model, so that an operator's server can pick what to offer.
+func PortalHeaders(st State) [][2]string {
+	return [][2]string{
+		{"X-CurrentVersion", st.Settings["Image_Version"]},
+		{"X-SerialNumber", st.Serial},
+		{"X-MacAddress", st.MAC},
+		{"X-ModelNameEx", st.Model},
+	}
 }
 
 // installFunc is Box.Update, or a stand-in in tests of the decision sequence.

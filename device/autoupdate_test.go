@@ -310,6 +310,7 @@ func TestBoxAutoupdate(t *testing.T) {
 					}
 				}
 				before := htSnapshot(t, home)
+				cond := b.State().Settings["autoupdate_cond"]
 				rep := b.Autoupdate(context.Background(), AutoupdateOptions{Confirm: r.confirm})
 				if rep.Outcome != r.outcome || rep.Status != r.status {
 					t.Fatalf("run %d: %s %v; want %s %v\n%+v", i+1, rep.Outcome, rep.Status, r.outcome, r.status, rep.Steps)
@@ -320,6 +321,18 @@ func TestBoxAutoupdate(t *testing.T) {
 						t.Errorf("run %d: Image_Date %q after installing %q", i+1, st.Settings["Image_Date"], rep.Header.Date)
 					}
 					continue
+				}
+				if rep.Outcome == AutoupdateFailed || rep.Outcome == AutoupdateRefused {
+					// the box turns Autoupdate off after a failure, and changes nothing else
+					last := rep.Steps[len(rep.Steps)-1]
+					if !rep.TurnedOff || b.State().Settings["autoupdate_cond"] != "2" || last.Name != "autoupdate_cond" || last.Value != "2" {
+						t.Fatalf("run %d: %s, but Autoupdate was not turned off: %+v", i+1, rep.Outcome, last)
+					}
+					if err := b.Set(map[string]string{"autoupdate_cond": cond}); err != nil {
+						t.Fatal(err)
+					}
+				} else if rep.TurnedOff {
+					t.Errorf("run %d: %s turned Autoupdate off", i+1, rep.Outcome)
 				}
 				htSameSnapshot(t, before, htSnapshot(t, home))
 			}

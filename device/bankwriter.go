@@ -1,14 +1,11 @@
 package device
 
-import (
-	"context"
-	"os"
-)
+import "os"
 
 // bankWriter writes image bytes into a bank file, reporting progress and
 // stopping at once when the context ends (a power cut).
 type bankWriter struct {
-	ctx      context.Context
+	tx       *installTx
 	f        *os.File
 	cr       *countingReader
 	total    int64
@@ -18,21 +15,24 @@ type bankWriter struct {
 	pace     *pacer // nil: write at once
 }
 
-func newBankWriter(ctx context.Context, f *os.File, cr *countingReader, total int64, progress func(Progress)) *bankWriter {
-	return &bankWriter{ctx: ctx, f: f, cr: cr, total: total, progress: progress, stage: StatusErasing}
+func newBankWriter(tx *installTx, f *os.File, cr *countingReader, total int64, progress func(Progress)) *bankWriter {
+	return &bankWriter{tx: tx, f: f, cr: cr, total: total, progress: progress, stage: StatusErasing}
 }
 
 // Write writes p to the bank file.
 func (w *bankWriter) Write(p []byte) (int, error) {
-	if err := w.ctx.Err(); err != nil {
+	if err := w.tx.ctx.Err(); err != nil {
 		return 0, err
 	}
-	n, err := w.pace.write(w.ctx, w.f, p, w.paced(len(p)))
+	n, err := 0, w.tx.op("write")
+	if err == nil {
+		n, err = w.pace.write(w.tx.ctx, w.f, p, w.paced(len(p)))
+	}
 	if err != nil {
-		if cerr := w.ctx.Err(); cerr != nil {
+		if cerr := w.tx.ctx.Err(); cerr != nil {
 			return n, cerr
 		}
-		return n, &StatusError{Status: StatusFlashWrite, Detail: "writing the bank failed: " + err.Error(), Err: err}
+		return n, &StatusError{Status: StatusFlashWrite, Detail: "writing the bank failed: " + pathCause(err).Error(), Err: err}
 	}
 	if w.cr.n >= w.next {
 		w.report()
@@ -54,7 +54,7 @@ func (w *bankWriter) report() {
 }
 
 // Close finishes the writes (the file itself is closed by the caller).
-func (w *bankWriter) Close() error { return w.ctx.Err() }
+func (w *bankWriter) Close() error { return w.tx.ctx.Err() }
 
 // Abort gives up the writes.
 func (w *bankWriter) Abort() {}

@@ -1,8 +1,6 @@
 package device
 
 import (
-	"os"
-
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -53,7 +51,7 @@ func (b *Box) Boot() BootReport {
 		return fail("Active partition not valid", "Er20", recover)
 	}
 	r.Stages = append(r.Stages, BootStage{Text: "Checking image", Panel: "chec"})
-	if !bankLooksRight(b.BankFile(b.state().Active), bk.Image) {
+	if !b.bankLooksRight(b.state().Active, bk.Image) {
 		return fail("Error loading image from nand", "Er20", recover)
 	}
 	r.Stages = append(r.Stages, BootStage{Text: "Loading ...", Panel: "GO__"})
@@ -62,21 +60,33 @@ func (b *Box) Boot() BootReport {
 	return r
 }
 
-// bankLooksRight checks the bank file's header and size against what was installed.
-func bankLooksRight(path string, img *ImageInfo) bool {
-	f, err := os.Open(path)
+// bankUsable reports whether bank n is valid and its file holds the image
+// its record describes.
+func (b *Box) bankUsable(n int) bool {
+	bk := b.state().Banks[n]
+	return bk.Valid && bk.Image != nil && b.bankLooksRight(n, bk.Image)
+}
+
+// bankLooksRight checks bank n's file (a plain file inside the home, never a
+// link) against what was installed: its size and its header.
+func (b *Box) bankLooksRight(n int, img *ImageInfo) bool {
+	h, err := openHome(b.home)
+	if err != nil {
+		return false
+	}
+	defer h.Close()
+	f, fi, err := h.openRead(bankFileName(n))
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || fi.Size() != img.Size {
+	if fi.Size() != img.Size {
 		return false
 	}
 	rd, err := imagefmt.NewReader(f, fi.Size())
 	if err != nil {
 		return false
 	}
-	h := rd.Header()
-	return h.Version == img.Version && h.Description == img.Description && h.Model == img.Model
+	h2 := rd.Header()
+	return h2.Version == img.Version && h2.Description == img.Description && h2.Model == img.Model
 }

@@ -25,6 +25,9 @@ type InitOptions struct {
 	PublicKey       string // a STB_PUBLIC public key file replacing the demo one (e.g. the real one)
 	Serial          string // "" derives a stable serial number from the model
 	MAC             string // "" derives a stable MAC address (00:1A:79:…) from the serial
+	// Settings are the box's factory settings over its model's (checked as
+	// `device set` checks them); a factory reset restores them.
+	Settings map[string]string
 }
 
 // Box is a simulated set-top box whose state lives in a home folder.
@@ -34,6 +37,9 @@ type Box struct {
 	home  string
 	model Model
 	st    atomic.Pointer[stateFile] // replaced whole on every write, never changed in place
+	// faults, set only by tests, fails, cancels or cuts power at an install's
+	// disk and source operations.
+	faults faultHook
 }
 
 // state is the current state; treat it as read-only.
@@ -53,7 +59,7 @@ func Init(home string, opts InitOptions) (*Box, error) {
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot make the home folder %s: %v", home, errors.Unwrap(err))
 	}
-	if _, err := os.Stat(filepath.Join(home, StateFileName)); err == nil {
+	if _, err := os.Lstat(filepath.Join(home, StateFileName)); err == nil {
 		return nil, fmt.Errorf("%s already holds a box; open it, or pick an empty folder", home)
 	}
 	var manuf, public *imagefmt.Key
@@ -93,7 +99,12 @@ func Init(home string, opts InitOptions) (*Box, error) {
 		}
 		st.Keys = append(st.Keys, storedKey{KeyRef: KeyRef{Role: k.role, Name: k.key.Name, ID: k.key.IDString()}, Data: string(text)})
 	}
-	st.Settings = factorySettings(m)
+	factory, err := factoryWith(m, opts.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("factory setting %v", err)
+	}
+	st.Factory = factory
+	st.Settings = st.factoryDefaults(m)
 	st.Settings["serial#"] = st.Serial
 	st.Settings["ethaddr"] = st.MAC
 	st.Settings["Boot_Version"] = m.BootVersion
@@ -108,12 +119,23 @@ func Init(home string, opts InitOptions) (*Box, error) {
 			return nil, err
 		}
 	}
-	info, err := b.factoryInstall(opts.Image)
+	info, env, err := b.factoryInstall(opts.Image)
 	if err != nil {
 		return nil, err
 	}
 	st.Banks[0] = Bank{Valid: true, Image: info}
 	setImageSettings(st, info)
+	// The box leaves the factory with its image's Env settings, under those
+	// given with --set: both are what a factory reset restores.
+	for _, e := range applyEnv(st, env, false) {
+		if e.Skipped == "" {
+			if _, given := opts.Settings[e.Name]; given {
+				applySetting(st, e.Name, e.Was)
+				continue
+			}
+			st.Factory[e.Name] = e.Value
+		}
+	}
 	if err := b.save(st); err != nil {
 		return nil, err
 	}
@@ -129,7 +151,28 @@ func Open(home string) (*Box, error) {
 	m, _ := LookupModel(st.Model)
 	b := &Box{home: home, model: m}
 	b.st.Store(st)
+	b.removeStaleTemps()
 	return b, nil
+}
+
+// removeStaleTemps deletes the temporary files that a failed or killed write
+// left in the home and the bank folders. It runs only when no other program
+// holds the box: a temporary file of a running update is never touched.
+func (b *Box) removeStaleTemps() {
+	h, err := openHome(b.home)
+	if err != nil {
+		return
+	}
+	defer h.Close()
+	unlock, err := lockFile(h)
+	if err != nil {
+		return
+	}
+	defer unlock()
+	h.removeTemps("")
+	for n := range 2 {
+		h.removeTemps(bankDirName(n))
+	}
 }
 
 // Home is the box's folder.
@@ -141,7 +184,8 @@ func (b *Box) Model() Model { return b.model }
 // State is a copy of the box's current state.
 func (b *Box) State() State {
 	c := b.state().clone()
-	s := State{Model: c.Model, Serial: c.Serial, MAC: c.MAC, Settings: c.Settings, Banks: c.Banks, Active: c.Active}
+	s := State{Model: c.Model, Serial: c.Serial, MAC: c.MAC, Settings: c.Settings, Banks: c.Banks, Active: c.Active,
+		Factory: c.factoryDefaults(b.model)}
 	for _, k := range c.Keys {
 		s.Keys = append(s.Keys, k.KeyRef)
 	}
@@ -191,18 +235,26 @@ func (b *Box) save(st *stateFile) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(b.home, StateFileName, data); err != nil {
-		return &StatusError{Status: StatusFileWrite, Detail: fmt.Sprintf("cannot write the box state in %s: %v", b.home, err), Err: err}
+	h, err := openHome(b.home)
+	if err == nil {
+		err = h.writeAtomic(StateFileName, data)
+		h.Close()
+	}
+	if err != nil {
+		return &StatusError{Status: StatusFileWrite, Detail: fmt.Sprintf("cannot write the box state in %s: %v", b.home, pathCause(err)), Err: err}
 	}
 	b.st.Store(st)
 	return nil
 }
 
-// bankDir is the folder that holds bank n's image.
-func (b *Box) bankDir(n int) string { return filepath.Join(b.home, fmt.Sprintf("bank%d", n)) }
+// bankDirName is the folder, inside the home, that holds bank n's image.
+func bankDirName(n int) string { return fmt.Sprintf("bank%d", n) }
+
+// bankFileName is bank n's image file, inside the home.
+func bankFileName(n int) string { return bankDirName(n) + "/imageupdate" }
 
 // BankFile is the path of the image file that bank n holds.
-func (b *Box) BankFile(n int) string { return filepath.Join(b.bankDir(n), "imageupdate") }
+func (b *Box) BankFile(n int) string { return filepath.Join(b.home, bankDirName(n), "imageupdate") }
 
 func deriveSerial(m Model) string {
 	h := fnv.New32a()

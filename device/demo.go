@@ -103,6 +103,11 @@ func (d *DemoKeys) Cert(name string) ([]byte, error) {
 // DemoSpec describes a demo image. Builds are reproducible: the same spec
 // gives the same bytes (fixed dates, fixed contents, deterministic RSA).
 type DemoSpec struct {
+	// Carry is the demo key the RootFS carries at etc/custom_key.pub when it
+	// is not Custom: "none" for no key (a mistaken Custom image).
+	Carry        string
+	TamperGlobal bool // flip one byte of the Global block's signature
+
 	Signer     string      // demo key that signs the global and section blocks ("stb_public")
 	Custom     string      // demo custom key carried in the RootFS and signing it ("custom_alpha"), or ""
 	Model      string      // STB Model in the header; "" is the box's base model
@@ -112,6 +117,7 @@ type DemoSpec struct {
 	RootFSSize int64       // size of the RootFS tar; 0 is 256 KiB
 	Tamper     bool        // flip one RootFS byte after signing
 	Cut        bool        // leave the last 4 KiB off
+	Env        string      // the Env section's NAME=VALUE lines; "" is the demo's usual Env
 }
 
 // DemoImage is one named demo image, with a line that says what it is for.
@@ -234,12 +240,25 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 	if rootSize <= 0 {
 		rootSize = 256 << 10
 	}
-	rootfs, rootLen, err := demoRootFS(model, desc, custom, created, rootSize)
+	carried := custom
+	switch spec.Carry {
+	case "":
+	case "none":
+		carried = nil
+	default:
+		if carried, err = keys.Key(spec.Carry); err != nil {
+			return err
+		}
+	}
+	rootfs, rootLen, err := demoRootFS(model, desc, carried, created, rootSize)
 	if err != nil {
 		return err
 	}
 	kernel := demoFill(64<<10, uint64(spec.Version)<<8|1)
-	env := []byte(fmt.Sprintf("language=en\nntpurl=pool.ntp.org\nportal1=\nportal2=\nbg_color=0x00006498\nfg_color=0x00FFFFFF\nimage_desc=%s\n", desc))
+	env := []byte("language=en\nntpurl=pool.ntp.org\nportal1=\nportal2=\nbg_color=0x00006498\nfg_color=0x00FFFFFF\n")
+	if spec.Env != "" {
+		env = []byte(spec.Env)
+	}
 	secs := []imagefmt.SectionSource{
 		{Kind: imagefmt.Kernel, Data: kernel, Size: 64 << 10},
 		{Kind: imagefmt.RootFS, Data: rootfs, Size: rootLen, Signer: custom},
@@ -247,7 +266,7 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 	}
 	spec2 := imagefmt.BuildSpec{Model: model, Date: date, Version: spec.Version, Description: desc, Hash: hash,
 		Key: signer, Created: created, Sections: secs}
-	if !spec.Tamper && !spec.Cut {
+	if !spec.Tamper && !spec.Cut && !spec.TamperGlobal {
 		_, err := imagefmt.Build(w, spec2)
 		return err
 	}
@@ -260,6 +279,9 @@ func BuildDemo(w io.Writer, keys *DemoKeys, m Model, spec DemoSpec) error {
 	if spec.Tamper {
 		off := hdr.Size() + (64<<10 + imagefmt.BlockSize) + 2048 + 700 // inside the RootFS data
 		out[off] ^= 0x20
+	}
+	if spec.TamperGlobal {
+		out[len(out)-100] ^= 0x20
 	}
 	if spec.Cut {
 		out = out[:len(out)-4096]

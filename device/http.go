@@ -7,7 +7,9 @@ package device
 //	not http/https, no host, a redirect elsewhere       28 Incorrect URL
 //	404 or 410                                          25 File not found
 //	any other status, a refused connection, a stall,
-//	a redirect loop, a body shorter than Content-Length 27 Read error
+//	a redirect loop, a body shorter than Content-Length,
+//	a transfer slower than the minimum rate or past
+//	its deadline                                        27 Read error
 //
 // A body longer than Content-Length is never read past Content-Length, so an
 // image with bytes added after its end arrives cut at the declared length: the
@@ -23,6 +25,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -34,6 +37,15 @@ const (
 	DefaultMaxRedirects   = 5
 	DefaultMaxHeaderBytes = 64 << 10
 	DefaultMaxBodySize    = 4 << 30
+	// A transfer must bring at least DefaultMinRate bytes a second,
+	// averaged over each DefaultRateWindow; a server that trickles a byte
+	// now and then (which the idle timeout alone lets through) is cut off.
+	DefaultMinRate    = 32 << 10
+	DefaultRateWindow = 30 * time.Second
+	// A whole transfer may take DefaultDeadlineBase plus its length at
+	// DefaultMinRate (the longest a transfer that met the minimum rate
+	// window by window may take), then it is cut off.
+	DefaultDeadlineBase = 2 * time.Minute
 )
 
 // HTTPOption changes a setting of an HTTP source.
@@ -47,6 +59,12 @@ type httpConfig struct {
 	body      int64
 	transport http.RoundTripper
 	ahead     int // buffers read ahead; 0 reads in step with the install
+	headers   [][2]string
+	minRate   int64
+	window    time.Duration
+	base      time.Duration // deadline: base + length at deadlineRate
+	deadRate  int64
+	elsewhere bool // follow redirects to another host
 }
 
 // WithConnectTimeout bounds the TCP connect and the TLS handshake.
@@ -59,6 +77,11 @@ func WithIdleTimeout(d time.Duration) HTTPOption { return func(c *httpConfig) { 
 // WithMaxRedirects bounds how many redirects are followed (0: none).
 func WithMaxRedirects(n int) HTTPOption { return func(c *httpConfig) { c.redirects = n } }
 
+// WithFollowRedirects lets the box follow a redirect to another host. By
+// default a redirect is followed only on the host the URL names: a server
+// cannot send the box to fetch its image from somewhere else.
+func WithFollowRedirects(on bool) HTTPOption { return func(c *httpConfig) { c.elsewhere = on } }
+
 // WithMaxHeaderBytes bounds the size of the response headers.
 func WithMaxHeaderBytes(n int64) HTTPOption { return func(c *httpConfig) { c.header = n } }
 
@@ -66,10 +89,45 @@ func WithMaxHeaderBytes(n int64) HTTPOption { return func(c *httpConfig) { c.hea
 // when the server does not say the length, fails with 27.
 func WithMaxBodySize(n int64) HTTPOption { return func(c *httpConfig) { c.body = n } }
 
+// WithMinRate sets the slowest a transfer may be: fewer than bytesPerSecond
+// averaged over any one window (counted from the start of the body, window
+// after window) stops it with 27. A rate of 0 turns the check off.
+func WithMinRate(bytesPerSecond int64, window time.Duration) HTTPOption {
+	return func(c *httpConfig) { c.minRate, c.window = bytesPerSecond, window }
+}
+
+// WithDeadline sets how long a whole transfer may take: base plus the
+// length (Content-Length, or the largest body when the server does not say)
+// at bytesPerSecond. A rate of 0 turns the deadline off.
+func WithDeadline(base time.Duration, bytesPerSecond int64) HTTPOption {
+	return func(c *httpConfig) { c.base, c.deadRate = base, bytesPerSecond }
+}
+
+// deadline is how long a transfer of length bytes (-1: unknown) may take.
+func (c httpConfig) deadline(length int64) time.Duration {
+	if c.deadRate <= 0 {
+		return 0
+	}
+	if length < 0 {
+		length = c.body
+	}
+	secs := float64(length) / float64(c.deadRate)
+	if secs > float64(100*365*24*3600) {
+		return 0
+	}
+	return c.base + time.Duration(secs*float64(time.Second))
+}
+
 // WithTransport replaces the HTTP transport (the timeouts and header bound
 // then are the transport's own); for tests and for callers with proxies.
 func WithTransport(rt http.RoundTripper) HTTPOption {
 	return func(c *httpConfig) { c.transport = rt }
+}
+
+// WithRequestHeader adds a header to the request, such as the X- headers the
+// portal's Autoupdate sends (X-CurrentVersion, X-SerialNumber, …).
+func WithRequestHeader(name, value string) HTTPOption {
+	return func(c *httpConfig) { c.headers = append(c.headers, [2]string{name, value}) }
 }
 
 // withReadAhead sets how many buffers are read ahead (0: none); for measurements.
@@ -77,7 +135,8 @@ func withReadAhead(n int) HTTPOption { return func(c *httpConfig) { c.ahead = n 
 
 func newHTTPConfig(opts []HTTPOption) httpConfig {
 	c := httpConfig{connect: DefaultConnectTimeout, idle: DefaultIdleTimeout, redirects: DefaultMaxRedirects,
-		header: DefaultMaxHeaderBytes, body: DefaultMaxBodySize, ahead: readAheadBuffers}
+		header: DefaultMaxHeaderBytes, body: DefaultMaxBodySize, ahead: readAheadBuffers,
+		minRate: DefaultMinRate, window: DefaultRateWindow, base: DefaultDeadlineBase, deadRate: DefaultMinRate}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
@@ -156,6 +215,12 @@ func (c httpConfig) client() *http.Client {
 				Detail:  fmt.Sprintf("the server redirected to %q, which is not an http or https address", clipText(req.URL.Redacted(), 80)),
 				Explain: "The box follows redirects only to other HTTP or HTTPS addresses."}
 		}
+		if from := via[0].URL; !c.elsewhere && !strings.EqualFold(req.URL.Hostname(), from.Hostname()) {
+			return &StatusError{Status: StatusIncorrectURL,
+				Detail: fmt.Sprintf("the server %s redirected to another host, %s", clipText(from.Host, 80), clipText(req.URL.Redacted(), 80)),
+				Explain: "The box follows redirects only on the server its URL names, so that no server can send it elsewhere for its image. " +
+					"Use the final address, or allow redirects to other hosts (device update --follow-redirects)."}
+		}
 		if len(via) > c.redirects {
 			return &StatusError{Status: StatusReadError,
 				Detail:  fmt.Sprintf("more than %d redirects, the last to %s", c.redirects, clipText(req.URL.Redacted(), 80)),
@@ -180,6 +245,9 @@ func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 		return nil, 0, &StatusError{Status: StatusIncorrectURL, Detail: fmt.Sprintf("%q: %v", s.String(), err), Err: err}
 	}
 	req.Header.Set("User-Agent", "stbrecovery-update-engine")
+	for _, h := range s.cfg.headers {
+		req.Header.Set(h[0], h[1])
+	}
 	resp, err := s.cfg.client().Do(req)
 	if err != nil {
 		cancel()
@@ -206,10 +274,16 @@ func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 		return nil, 0, &StatusError{Status: StatusReadError,
 			Detail: fmt.Sprintf("%s is %d bytes, more than the %d this box reads", s.String(), resp.ContentLength, s.cfg.body)}
 	}
-	b := &httpBody{rc: resp.Body, cancel: cancel, want: resp.ContentLength, max: s.cfg.body, idle: s.cfg.idle, name: s.String()}
+	b := &httpBody{rc: resp.Body, cancel: cancel, want: resp.ContentLength, max: s.cfg.body, idle: s.cfg.idle, name: s.String(),
+		minRate: s.cfg.minRate, window: s.cfg.window}
 	if b.idle > 0 {
 		b.timer = time.AfterFunc(b.idle, func() { b.stalled.Store(true); cancel() })
 		b.timer.Stop()
+	}
+	b.watchRate()
+	if d := s.cfg.deadline(resp.ContentLength); d > 0 {
+		b.deadline = d
+		b.overdue = time.AfterFunc(d, func() { b.late.Store(true); cancel() })
 	}
 	if s.cfg.ahead <= 0 {
 		return b, resp.ContentLength, nil
@@ -274,9 +348,64 @@ type httpBody struct {
 	idle    time.Duration
 	want    int64 // Content-Length, -1 unknown
 	max     int64
-	got     int64
+	got     atomic.Int64 // read by the rate check's timer too
 	err     error
 	name    string
+
+	// The minimum rate: the bytes of each window are counted by a timer.
+	minRate   int64
+	window    time.Duration
+	stop      chan struct{} // ends the rate check
+	stopped   sync.Once
+	slow      atomic.Bool
+	slowRate  atomic.Int64 // bytes a second of the window that was too slow
+	waitNanos atomic.Int64 // time spent in reads that ended
+	readStart atomic.Int64 // when the read in progress began (Unix ns), 0 when none
+	deadline  time.Duration
+	overdue   *time.Timer
+	late      atomic.Bool
+}
+
+// watchRate checks, at the end of every window, the rate at which the
+// server sent while the box waited for it: fewer bytes than the minimum rate
+// over that waiting time ends the transfer. Time the box spent writing
+// (the server waiting for the box) is not held against the server.
+func (b *httpBody) watchRate() {
+	if b.minRate <= 0 || b.window <= 0 {
+		return
+	}
+	b.stop = make(chan struct{})
+	go func() {
+		t := time.NewTicker(b.window)
+		defer t.Stop()
+		var lastGot int64
+		var lastWait time.Duration
+		for {
+			select {
+			case <-b.stop:
+				return
+			case <-t.C:
+			}
+			got, wait := b.got.Load(), b.waited()
+			bytes, span := got-lastGot, wait-lastWait
+			if span >= b.window/2 && float64(bytes) < float64(b.minRate)*span.Seconds() {
+				b.slowRate.Store(int64(float64(bytes) / span.Seconds()))
+				b.slow.Store(true)
+				b.cancel()
+				return
+			}
+			lastGot, lastWait = got, wait
+		}
+	}()
+}
+
+// waited is how long the box has waited for the server's bytes so far.
+func (b *httpBody) waited() time.Duration {
+	w := time.Duration(b.waitNanos.Load())
+	if start := b.readStart.Load(); start != 0 {
+		w += time.Since(time.Unix(0, start))
+	}
+	return w
 }
 
 func (b *httpBody) Read(p []byte) (int, error) {
@@ -286,28 +415,37 @@ func (b *httpBody) Read(p []byte) (int, error) {
 	if b.timer != nil {
 		b.timer.Reset(b.idle)
 	}
+	start := time.Now()
+	b.readStart.Store(start.UnixNano())
 	n, err := b.rc.Read(p)
+	b.waitNanos.Add(int64(time.Since(start)))
+	b.readStart.Store(0)
 	if b.timer != nil {
 		b.timer.Stop()
 	}
-	b.got += int64(n)
-	if b.want < 0 && b.got > b.max {
+	got := b.got.Add(int64(n))
+	if b.want < 0 && got > b.max {
 		b.err = bodyErr(nil, "the server sends more than %d bytes for %s", b.max, b.name)
 		return n, b.err
 	}
 	switch {
 	case err == nil:
 		return n, nil
-	case err == io.EOF && (b.want < 0 || b.got == b.want):
+	case err == io.EOF && (b.want < 0 || got == b.want):
 		return n, io.EOF
+	case b.slow.Load():
+		b.err = bodyErr(err, "%s arrived at %s a second, slower than the %s a second the box needs: the transfer was stopped after %d bytes",
+			b.name, byteSize(b.slowRate.Load()), byteSize(b.minRate), got)
+	case b.late.Load():
+		b.err = bodyErr(err, "%s took longer than %s, the most this transfer may take: it was stopped after %d bytes", b.name, b.deadline.Round(time.Millisecond), got)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
-		b.err = bodyErr(err, "the transfer of %s ended after %d of %d bytes: the connection was cut before the whole file arrived", b.name, b.got, b.want)
+		b.err = bodyErr(err, "the transfer of %s ended after %d of %d bytes: the connection was cut before the whole file arrived", b.name, got, b.want)
 	case b.stalled.Load():
-		b.err = bodyErr(err, "the server sent nothing for %s after %d bytes of %s: it stopped sending", b.idle, b.got, b.name)
+		b.err = bodyErr(err, "the server sent nothing for %s after %d bytes of %s: it stopped sending", b.idle, got, b.name)
 	case errors.Is(err, context.Canceled):
 		b.err = bodyErr(err, "the download was cancelled")
 	default:
-		b.err = bodyErr(err, "reading %s after %d bytes: %v", b.name, b.got, rootCause(err))
+		b.err = bodyErr(err, "reading %s after %d bytes: %v", b.name, got, rootCause(err))
 	}
 	return n, b.err
 }
@@ -325,8 +463,13 @@ func (e *bodyError) Error() string { return e.se.Detail }
 func (e *bodyError) Unwrap() error { return e.se }
 
 func (b *httpBody) Close() error {
-	if b.timer != nil {
-		b.timer.Stop()
+	for _, t := range []*time.Timer{b.timer, b.overdue} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+	if b.stop != nil {
+		b.stopped.Do(func() { close(b.stop) })
 	}
 	b.cancel()
 	return b.rc.Close()

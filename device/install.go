@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/stbrecovery/stbrecovery/imagefmt"
@@ -37,27 +36,46 @@ func sectionStage(k imagefmt.SectionKind) Status {
 	return StatusUpdatingImage
 }
 
-// countingReader counts the bytes read from a source and stops at once when
-// the context ends (a power cut).
+// countingReader counts the bytes read from a source, stops at once when
+// the context ends (a power cut), and never reads past limit (once the
+// header has said how long the image is).
 type countingReader struct {
-	r   io.Reader
-	ctx context.Context
-	n   int64
+	r     io.Reader
+	ctx   context.Context
+	n     int64
+	limit int64 // 0: none yet
+	tx    *installTx
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
+	if c.tx != nil {
+		if err := c.tx.op("read source"); err != nil {
+			return 0, &StatusError{Status: StatusReadError, Detail: "reading the image failed: " + err.Error(), Err: err}
+		}
+	}
+	if c.limit > 0 {
+		if c.n >= c.limit {
+			return 0, io.EOF
+		}
+		if int64(len(p)) > c.limit-c.n {
+			p = p[:c.limit-c.n]
+		}
+	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
 }
 
-// Update installs an image from src through the pipeline: stream into the
-// inactive bank, verify, decide, then switch. A refusal or failure leaves the
-// active bank and the settings exactly as they were; a cancelled context is a
-// power cut: the inactive bank is left invalid, the old image still boots.
+// Update installs an image from src through the pipeline: stream into a
+// bank, verify, decide, then switch (the steps of installStep). The bank
+// written is the inactive one, or the damaged active one when the inactive
+// bank is the only valid one: the only valid bank is never written over. A
+// refusal or failure leaves the active bank and the settings as they were; a
+// cancelled context is a power cut: the bank being written is left invalid,
+// the old image still boots.
 func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result {
 	p := opts.Path
 	if p == "" {
@@ -76,7 +94,13 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return failResult(res, StatusOf(err), "install", err.Error(), "")
 	}
 	defer unlock()
-	target := 1 - b.state().Active
+	h, err := openHome(b.home)
+	if err != nil {
+		return failResult(res, StatusFileWrite, "install", err.Error(), "")
+	}
+	defer h.Close()
+	target := b.targetBank()
+	tx := &installTx{b: b, h: h, ctx: ctx, target: target}
 	res.Bank = target
 	res.Source = src.String()
 	kr, err := b.keyring()
@@ -89,13 +113,19 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return b.finish(res, Decide(in), 0)
 	}
 	progress(Progress{Stage: StatusInitialising, Total: -1})
+	if err := tx.op("start"); err != nil {
+		return failResult(res, StatusOf(err), "install", err.Error(), "")
+	}
+	if err := tx.enter(stepReading); err != nil {
+		return failResult(res, StatusOf(err), "install", err.Error(), "")
+	}
 	rc, size, err := src.Open(ctx)
 	if err != nil {
 		in.HeaderStatus, in.HeaderDetail, in.HeaderHint = statusDetail(err)
 		return b.finish(res, Decide(in), 0)
 	}
 	defer rc.Close()
-	cr := &countingReader{r: rc, ctx: ctx}
+	cr := &countingReader{r: rc, ctx: ctx, tx: tx}
 	progress(Progress{Stage: StatusInspectingFile, Total: size})
 	rd, err := imagefmt.NewReader(cr, readerSize(src, size), b.model.Hash)
 	if err != nil {
@@ -103,54 +133,42 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		return b.finish(res, Decide(in), cr.n)
 	}
 	hdr := rd.Header()
+	// Never read past the image the header describes (one byte more tells
+	// an image with bytes after its end), whatever the source sends.
+	cr.limit = hdr.Size() + hdr.DataSize() + 1
 	in.ImageModel, in.ImageVersion, in.ImageDate, in.ImageDesc = hdr.Model, hdr.Version, hdr.Date, hdr.Description
 	res.Image = &ImageInfo{Model: hdr.Model, Version: hdr.Version, Date: hdr.Date, Description: hdr.Description,
 		Kind: KindUnknown, Size: hdr.Size() + hdr.DataSize()}
 	if d := Decide(in); !d.Pending {
 		return b.finish(res, d, cr.n)
 	}
-	if target == b.state().Active { // by construction never; the rule holds all the same
-		return failResult(res, StatusActiveBankUpdate, "install", "the box never writes the bank it runs from", "")
+	if err := b.model.checkPartitions(hdr); err != nil {
+		s, detail, hint := statusDetail(err)
+		r := failResult(res, s, "install", detail, hint)
+		r.Explain = upperFirst(detail)
+		r.Read = cr.n
+		return r
 	}
 
-	// Erase: the target bank is invalid from here until the switch.
-	before := b.state()
-	marked := false
-	if before.Banks[target].Valid || before.Banks[target].Image != nil {
-		st := before.clone()
-		st.Banks[target] = Bank{}
-		if err := b.save(st); err != nil {
-			return failResult(res, StatusFlashWrite, "install", err.Error(), "")
-		}
-		marked = true
+	// Writing: the target bank is invalid from here until the switch.
+	if err := tx.enter(stepWriting); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
-	restore := func() {
-		if marked {
-			b.save(before) // the old bank file was never touched: it is valid again
-		}
+	if err := tx.markInvalid(); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
 	progress(Progress{Stage: StatusErasing, Total: size})
-	tmp, customData, err := b.writeBank(ctx, rd, cr, target, size, progress, opts.Pace)
+	extra, err := b.writeBank(tx, rd, cr, size, progress, opts.Pace)
 	if err != nil {
-		if ctx.Err() != nil {
-			res.Status, res.Text, res.Rule = StatusReadError, StatusReadError.Text(), "install"
-			res.PowerCut = true
-			res.Read = cr.n
-			res.Explain = fmt.Sprintf("Power was cut while bank %d was being written: that bank is now invalid. The box still boots its image in bank %d.", target, b.state().Active)
-			res.Hint = "power the box on again; repeat the update when it runs"
-			return res
-		}
-		restore()
-		st, detail, hint := statusDetail(err)
-		if st == StatusInternal {
-			st = StatusFileWrite
-		}
-		return b.finishFail(res, st, detail, hint, cr.n)
+		return b.installFailed(tx, res, err, cr.n)
 	}
 
-	// Verify, then decide.
+	// Verifying, then the decision.
+	if err := tx.enter(stepVerifying); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
+	}
 	progress(Progress{Stage: StatusInspecting, Done: cr.n, Total: size})
-	custom := loadCustom(customData)
+	custom := loadCustom(extra.custom)
 	if custom != nil {
 		ref := kr.add(custom, RoleCustom)
 		in.ImageCustomKey = &ref
@@ -165,20 +183,21 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	info := describe(hdr, d, custom, rd.Consumed())
 	res.Image = info
 	if !d.Accept {
-		os.Remove(tmp)
-		restore()
+		tx.rollBack(false)
 		return b.finish(res, d, cr.n)
 	}
-
-	// Switch: the image file into place, then one state write.
-	if err := os.Rename(tmp, b.BankFile(target)); err != nil {
-		os.Remove(tmp)
-		restore()
-		return b.finishFail(res, StatusFileWrite, err.Error(), "", cr.n)
+	if err := ctx.Err(); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
-	if err := syncDir(b.bankDir(target)); err != nil {
-		restore()
-		return b.finishFail(res, StatusFileWrite, err.Error(), "", cr.n)
+
+	// Switching: the image file into place, then one state write. A power
+	// cut between the two leaves the bank invalid (as marked), never valid
+	// with the old image's record.
+	if err := tx.enter(stepSwitching); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
+	}
+	if err := tx.replaceBank(); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
 	st := b.state().clone()
 	info.Installed = now()
@@ -188,12 +207,49 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 		st.Settings["bootmode"] = bankMode(target)
 	}
 	setImageSettings(st, info)
-	if err := b.save(st); err != nil {
-		restore()
-		return b.finishFail(res, StatusFileWrite, err.Error(), "", cr.n)
+	env := applyEnv(st, extra.env, extra.envTooBig)
+	if err := tx.commit(st); err != nil {
+		return b.installFailed(tx, res, err, cr.n)
 	}
+	res.Env = env
+	tx.enter(stepDone)
 	progress(Progress{Stage: StatusFinishedOK, Done: cr.n, Total: cr.n})
 	return b.finish(res, d, cr.n)
+}
+
+// installFailed rolls back an install that failed at its current step and
+// says truthfully what the box holds now. A cancelled context is a power
+// cut: the bank being written stays invalid.
+func (b *Box) installFailed(tx *installTx, res Result, err error, read int64) Result {
+	step := tx.step
+	if tx.ctx.Err() != nil {
+		after := tx.rollBack(true)
+		res.Status, res.Text, res.Rule = StatusReadError, StatusReadError.Text(), "install"
+		res.PowerCut = true
+		res.Read = read
+		res.Explain = fmt.Sprintf("Power was cut while bank %d was being %s. %s", tx.target, stepVerb(step), after)
+		res.Hint = "power the box on again; repeat the update when it runs"
+		return res
+	}
+	after := tx.rollBack(false)
+	st, detail, hint := statusDetail(err)
+	if st == StatusInternal || st == StatusReadError && step != stepReading && step != stepWriting {
+		st = StatusFileWrite
+	}
+	res = b.finishFail(res, st, detail, hint, read)
+	res.Explain = upperFirst(strings.TrimSuffix(detail, ".")) + ". " + after
+	return res
+}
+
+// stepVerb is what was happening to the bank at a step, for messages.
+func stepVerb(s installStep) string {
+	switch s {
+	case stepVerifying:
+		return "checked"
+	case stepSwitching:
+		return "switched to"
+	}
+	return "written"
 }
 
 // finish fills a Result from a decision.
@@ -282,150 +338,204 @@ func describe(hdr *imagefmt.Header, d Decision, custom *imagefmt.Key, size int64
 	return info
 }
 
-// writeBank streams the image from rd into a temporary file in bank n's
-// folder (header, sections, blocks: the source's bytes as they are), teeing
-// the RootFS into a key scanner. It returns the file's path and the custom key
-// found in the RootFS.
-func (b *Box) writeBank(ctx context.Context, rd *imagefmt.Reader, cr *countingReader, n int, total int64, progress func(Progress), pace Pace) (string, []byte, error) {
-	dir := b.bankDir(n)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", nil, &StatusError{Status: StatusFlashWrite, Detail: err.Error(), Err: err}
+// sectionExtras is what the install keeps of an image's sections besides
+// writing them: the custom key inside the RootFS and the Env section's lines.
+type sectionExtras struct {
+	custom    []byte
+	env       []byte
+	envTooBig bool
+}
+
+// writeBank streams the image from rd into a temporary file in the target
+// bank's folder (header, sections, blocks: the source's bytes as they are),
+// teeing the RootFS into a key scanner and the Env section into a bounded
+// buffer. It records the file in tx and returns what it kept of the sections.
+func (b *Box) writeBank(tx *installTx, rd *imagefmt.Reader, cr *countingReader, total int64, progress func(Progress), pace Pace) (sectionExtras, error) {
+	dir := bankDirName(tx.target)
+	flashErr := func(err error) error {
+		return &StatusError{Status: StatusFlashWrite, Detail: err.Error(), Err: err}
 	}
-	removeTemps(dir)
-	f, err := os.CreateTemp(dir, ".imageupdate.*.tmp")
+	if err := tx.op("make folder"); err != nil {
+		return sectionExtras{}, flashErr(err)
+	}
+	if err := tx.h.mkdir(dir); err != nil {
+		return sectionExtras{}, flashErr(err)
+	}
+	tx.h.removeTemps(dir)
+	if err := tx.op("create"); err != nil {
+		return sectionExtras{}, flashErr(err)
+	}
+	f, tmp, err := tx.h.createTemp(dir, ".imageupdate.")
 	if err != nil {
-		return "", nil, &StatusError{Status: StatusFlashWrite, Detail: err.Error(), Err: err}
+		return sectionExtras{}, flashErr(err)
 	}
-	tmp := f.Name()
-	w := newBankWriter(ctx, f, cr, total, progress)
+	tx.tmp = tmp
+	w := newBankWriter(tx, f, cr, total, progress)
 	w.pace = newPacer(pace, total)
-	custom, err := copyImage(rd, w)
+	extra, err := copyImage(rd, w)
 	if err == nil {
 		err = w.Close()
 	} else {
 		w.Abort()
 	}
 	if err == nil {
-		err = f.Sync()
+		err = tx.op("sync")
+		if err == nil {
+			err = f.Sync()
+		}
+		if err != nil {
+			err = flashErr(err)
+		}
 	}
 	if cerr := f.Close(); err == nil && cerr != nil {
-		err = cerr
+		err = flashErr(cerr)
 	}
 	if err != nil {
-		os.Remove(tmp)
-		return "", nil, err
+		return sectionExtras{}, err
 	}
-	return tmp, custom, nil
+	return extra, nil
 }
 
 // copyImage writes the whole image from rd to w, in file order.
-func copyImage(rd *imagefmt.Reader, w *bankWriter) ([]byte, error) {
+func copyImage(rd *imagefmt.Reader, w *bankWriter) (sectionExtras, error) {
+	var extra sectionExtras
 	if _, err := w.Write(rd.Header().Raw()); err != nil {
-		return nil, err
+		return extra, err
 	}
-	var custom []byte
 	blocks := 0
 	for {
 		sec, err := rd.Next()
 		for ; blocks < len(rd.Signed()); blocks++ {
 			if _, werr := w.Write(rd.Signed()[blocks].Raw); werr != nil {
-				return nil, werr
+				return extra, werr
 			}
 		}
 		if err == io.EOF {
-			return custom, nil
+			return extra, nil
 		}
 		if err != nil {
-			return nil, err
+			return extra, err
 		}
 		w.stage = sectionStage(sec.Kind)
 		w.report()
-		if sec.Kind != imagefmt.RootFS {
-			if _, err := rd.WriteTo(w); err != nil {
-				return nil, err
+		switch sec.Kind {
+		case imagefmt.RootFS:
+			sc := imagefmt.NewKeyScanner()
+			_, err = rd.WriteTo(io.MultiWriter(w, sc))
+			key, kerr := sc.Close()
+			if err != nil {
+				return extra, err
 			}
-			continue
-		}
-		sc := imagefmt.NewKeyScanner()
-		_, err = rd.WriteTo(io.MultiWriter(w, sc))
-		key, kerr := sc.Close()
-		if err != nil {
-			return nil, err
-		}
-		if kerr == nil {
-			custom = key
-		}
-	}
-}
-
-// removeTemps deletes what an interrupted write left in a bank folder.
-func removeTemps(dir string) {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".imageupdate.") && strings.HasSuffix(e.Name(), ".tmp") {
-			os.Remove(filepath.Join(dir, e.Name()))
+			if kerr == nil {
+				extra.custom = key
+			}
+		case imagefmt.Env:
+			env := &boundedBuffer{max: MaxEnvSection}
+			if _, err := rd.WriteTo(io.MultiWriter(w, env)); err != nil {
+				return extra, err
+			}
+			extra.env, extra.envTooBig = env.buf.Bytes(), env.over
+		default:
+			if _, err := rd.WriteTo(w); err != nil {
+				return extra, err
+			}
 		}
 	}
 }
 
-// factoryInstall writes the image the box leaves the factory with into bank 0.
-func (b *Box) factoryInstall(image string) (*ImageInfo, error) {
+// boundedBuffer keeps the first max bytes written to it and notes the rest.
+type boundedBuffer struct {
+	buf  bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *boundedBuffer) Write(p []byte) (int, error) {
+	if room := b.max - b.buf.Len(); len(p) > room {
+		b.over = true
+		b.buf.Write(p[:max(room, 0)])
+		return len(p), nil
+	}
+	return b.buf.Write(p)
+}
+
+// factoryInstall writes the image the box leaves the factory with into bank 0;
+// it also returns the image's Env section.
+func (b *Box) factoryInstall(image string) (*ImageInfo, []byte, error) {
 	var r io.Reader
 	var size int64
 	if image == "" {
 		manuf, err := loadDemoKey("manufacturer", true)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var buf bytes.Buffer
 		if err := BuildDemoImage(&buf, &DemoKeys{Manufacturer: manuf}, b.model, "factory"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r, size = &buf, int64(buf.Len())
 	} else {
 		f, err := os.Open(image)
 		if err != nil {
-			return nil, fmt.Errorf("image %s: %v", image, errors.Unwrap(err))
+			return nil, nil, fmt.Errorf("image %s: %v", image, errors.Unwrap(err))
 		}
 		defer f.Close()
 		fi, err := f.Stat()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r, size = f, fi.Size()
 	}
-	info, err := b.flashBank(0, r, size)
+	info, env, err := b.flashBank(0, r, size)
 	if err != nil && image != "" {
-		return nil, fmt.Errorf("image %s: %v", image, err)
+		return nil, nil, fmt.Errorf("image %s: %v", image, err)
 	}
-	return info, err
+	return info, env, err
 }
 
 // flashBank writes an image into bank n as the factory does: no update rules
 // and no version check, but the image must be built for this model and every
 // block must verify with a key the box knows. It returns what the bank then
-// holds; the caller records it in the state.
-func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, error) {
+// holds and its Env section (nil when it has none or a larger one than the
+// box reads); the caller records them in the state.
+func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, []byte, error) {
 	ctx := context.Background()
+	h, err := openHome(b.home)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer h.Close()
+	tx := &installTx{b: b, h: h, ctx: ctx, target: n, step: stepReading}
+	defer func() {
+		if tx.tmp != "" {
+			h.root.Remove(tx.tmp)
+		}
+	}()
 	cr := &countingReader{r: r, ctx: ctx}
 	rd, err := imagefmt.NewReader(cr, size, b.model.Hash)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hdr := rd.Header()
 	if !b.model.TakesImagesFor(hdr.Model) {
-		return nil, fmt.Errorf("the image is built for %s; a %s runs only images built for %s", hdr.Model, b.model.Name, b.model.Base)
+		return nil, nil, fmt.Errorf("the image is built for %s; a %s runs only images built for %s", hdr.Model, b.model.Name, b.model.Base)
 	}
-	tmp, customData, err := b.writeBank(ctx, rd, cr, n, size, func(Progress) {}, Pace{})
+	if err := b.model.checkPartitions(hdr); err != nil {
+		return nil, nil, errors.New(strings.TrimPrefix(err.Error(), StatusSectionTooBig.Text()+": "))
+	}
+	tx.step = stepWriting
+	if err := tx.markInvalid(); err != nil {
+		return nil, nil, err
+	}
+	extra, err := b.writeBank(tx, rd, cr, size, func(Progress) {}, Pace{})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	kr, err := b.keyring()
 	if err != nil {
-		os.Remove(tmp)
-		return nil, err
+		return nil, nil, err
 	}
-	custom := loadCustom(customData)
+	custom := loadCustom(extra.custom)
 	in := DecisionInput{Model: b.model, Manufacturer: kr.m, Public: kr.p, Operator: kr.op, Complete: true}
 	if custom != nil {
 		ref := kr.add(custom, RoleCustom)
@@ -434,8 +544,7 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, error) {
 	checks := rd.Verify(kr.keys)
 	for _, c := range checks {
 		if !c.OK() {
-			os.Remove(tmp)
-			return nil, fmt.Errorf("the image does not verify with the keys this box knows (%v); give the box the key that signed it", c.Err)
+			return nil, nil, fmt.Errorf("the image does not verify with the keys this box knows (%v); give the box the key that signed it", c.Err)
 		}
 	}
 	in.Blocks = blockFacts(kr, checks)
@@ -445,12 +554,11 @@ func (b *Box) flashBank(n int, r io.Reader, size int64) (*ImageInfo, error) {
 	}
 	info := describe(hdr, d, custom, rd.Consumed())
 	info.Installed = now()
-	if err := os.Rename(tmp, b.BankFile(n)); err != nil {
-		os.Remove(tmp)
-		return nil, err
+	if err := tx.replaceBank(); err != nil {
+		return nil, nil, err
 	}
-	if err := syncDir(b.bankDir(n)); err != nil {
-		return nil, err
+	if extra.envTooBig {
+		return info, nil, nil
 	}
-	return info, nil
+	return info, extra.env, nil
 }

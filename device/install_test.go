@@ -101,7 +101,12 @@ func TestConcurrentChangeIsRefused(t *testing.T) {
 	f := newFixture(t)
 	m := f.model("MAG254")
 	b := f.box(m, nil, false)
-	unlock, err := lockFile(filepath.Join(b.Home(), lockName))
+	h, err := openHome(b.Home())
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := lockFile(h)
+	h.Close()
 	if err != nil {
 		t.Fatal(err)
 	}

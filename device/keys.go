@@ -18,10 +18,15 @@ type keyring struct {
 	op   *KeyRef
 }
 
+// refOf names key k in role r.
+func refOf(k *imagefmt.Key, r Role) KeyRef {
+	return KeyRef{Role: r, Name: k.Name, ID: k.IDString(), Fingerprint: k.FingerprintString()}
+}
+
 func (kr *keyring) add(k *imagefmt.Key, role Role) KeyRef {
-	ref := KeyRef{Role: role, Name: k.Name, ID: k.IDString()}
+	ref := refOf(k, role)
 	for _, r := range kr.refs {
-		if r.ID == ref.ID {
+		if r.Is(ref) {
 			return r
 		}
 	}
@@ -209,13 +214,15 @@ func (b *Box) addOperatorKey(st *stateFile, data []byte) error {
 	if manuf == nil {
 		return fmt.Errorf("the box has no MANUFACTURER key to check the certification with")
 	}
+	if err := builtInRole(st, key); err != nil {
+		return err
+	}
 	if _, err := key.VerifyCertification(manuf); err != nil {
-		detail := strings.TrimPrefix(err.Error(), imagefmt.ErrSignatureInit.Text+": ")
-		return &keyRefusal{why: fmt.Sprintf("the operator key %s is not certified by this box's MANUFACTURER key %s: %s", key, manuf, detail)}
+		return certificationRefusal(st, key, manuf, err)
 	}
 	for _, sk := range st.Keys {
 		if sk.Role == RoleOperator {
-			if sk.ID == key.IDString() {
+			if old, err := imagefmt.LoadKey([]byte(sk.Data)); err == nil && bytes.Equal(old.Fingerprint, key.Fingerprint) {
 				return nil
 			}
 			if choiceOperatorKeyOnlySame {
@@ -228,9 +235,32 @@ func (b *Box) addOperatorKey(st *stateFile, data []byte) error {
 	if !isPrintable(text) {
 		text = base64.StdEncoding.EncodeToString(data)
 	}
-	st.Keys = append(st.Keys, storedKey{KeyRef: KeyRef{Role: RoleOperator, Name: key.Name, ID: key.IDString()}, Data: text + "\n"})
+	st.Keys = append(st.Keys, storedKey{KeyRef: refOf(key, RoleOperator), Data: text + "\n"})
 	if choiceOpKeySetting {
 		st.Settings["oppubKEY"] = key.IDString()
+	}
+	return nil
+}
+
+// builtInRole refuses key when it is one of the box's own MANUFACTURER or
+// STB_PUBLIC keys: the roles are exclusive, and a built-in key taken as the
+// operator key would leave the box trusting no operator image at all. Keys are
+// told apart by their full fingerprints.
+func builtInRole(st *stateFile, key *imagefmt.Key) error {
+	for _, sk := range st.Keys {
+		if sk.Role != RoleManufacturer && sk.Role != RolePublic {
+			continue
+		}
+		k, err := imagefmt.LoadKey([]byte(sk.Data))
+		if err != nil || !bytes.Equal(k.Fingerprint, key.Fingerprint) {
+			continue
+		}
+		if sk.Role == RoleManufacturer {
+			return &keyRefusal{why: fmt.Sprintf("the key %s is not an operator key: this is the manufacturer's own key (fingerprint %s), which can never be the operator key", key, key.FingerprintString()),
+				hint: "install the operator's own key, certified by the manufacturer (the stb_pub_sign.key form)"}
+		}
+		return &keyRefusal{why: fmt.Sprintf("the key %s is not an operator key: this is the public STB_PUBLIC key (fingerprint %s), which everyone holds and which can never be the operator key", key, key.FingerprintString()),
+			hint: "install the operator's own key, certified by the manufacturer (the stb_pub_sign.key form)"}
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package device
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 )
 
 // lockName is the file that keeps two programs from changing one box at once.
@@ -14,12 +13,21 @@ var errBusy = errors.New("busy")
 // lock takes the box's lock and reloads the state from disk, so that a change
 // starts from what another program may have written meanwhile.
 func (b *Box) lock() (func(), error) {
-	unlock, err := lockFile(filepath.Join(b.home, lockName))
+	h, err := openHome(b.home)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := lockFile(h)
+	h.Close()
 	if err != nil {
 		if errors.Is(err, errBusy) {
 			return nil, &StatusError{Status: StatusInternal, Detail: "another program is changing this box right now; wait for it to finish and try again"}
 		}
-		return nil, fmt.Errorf("cannot lock the box in %s: %v", b.home, err)
+		var le *LinkError
+		if errors.As(err, &le) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("cannot lock the box in %s: %v", b.home, pathCause(err))
 	}
 	if err := b.Reload(); err != nil {
 		unlock()

@@ -3,4 +3,4 @@
 package device
 
 // lockFile does nothing where file locks are not available.
-func lockFile(path string) (func(), error) { return func() {}, nil }
+func lockFile(h *home) (func(), error) { return func() {}, nil }

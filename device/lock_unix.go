@@ -8,10 +8,10 @@ import (
 	"syscall"
 )
 
-// lockFile takes an exclusive lock on path, failing at once when another
-// process holds it. The kernel drops the lock when the process dies.
-func lockFile(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+// lockFile takes an exclusive lock on the box's lock file, failing at once
+// when another process holds it. The kernel drops the lock when the process dies.
+func lockFile(h *home) (func(), error) {
+	f, err := openLock(h)
 	if err != nil {
 		return nil, err
 	}
@@ -26,4 +26,12 @@ func lockFile(path string) (func(), error) {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
+}
+
+// openLock opens (or makes) the lock file inside the home; a link there is refused.
+func openLock(h *home) (*os.File, error) {
+	if err := h.check(lockName, false); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	return h.root.OpenFile(lockName, os.O_CREATE|os.O_RDWR|openNonblock, 0o644)
 }

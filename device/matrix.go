@@ -87,7 +87,7 @@ func Matrix(keys *DemoKeys, m Model) ([]MatrixCell, error) {
 		if err != nil {
 			return KeyRef{}, err
 		}
-		return KeyRef{Role: role, Name: k.Name, ID: k.IDString()}, nil
+		return refOf(k, role), nil
 	}
 	manuf, err := ref("manufacturer", RoleManufacturer)
 	if err != nil {

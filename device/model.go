@@ -15,7 +15,8 @@ type Model struct {
 	FactoryDesc     string      // Image Description of its factory image
 	BootVersion     string      // Boot_Version (bootloader / SRU version and build date)
 	HardwareVersion string
-	Emergency       bool // a service button at power-on offers Emergency startup (MAG420/424)
+	Emergency       bool       // a service button at power-on offers Emergency startup (MAG420/424)
+	Partitions      Partitions // the flash partitions of one bank
 	// WriteRate is how many bytes per second its flash takes during an
 	// update, and ImageSize the size of its release image; together they
 	// give the time an update takes on the box (the real pace).

@@ -68,6 +68,9 @@ type Decision struct {
 	// Confirm is a question to put to the person before installing an older
 	// image on the portal path; when set, ask and decide again with Confirmed.
 	Confirm string
+	// Mistake names the mistake the image was made with, when one decided
+	// (MistakeNoCustomKey, …); "" otherwise.
+	Mistake string
 }
 
 // rulePlan is what a signature rule trusts and accepts.
@@ -114,19 +117,35 @@ func Decide(in DecisionInput) Decision {
 	// 3. Signatures.
 	d.Kind = kindOf(in)
 	d.Rule = plan.id
-	var first string
+	// The first broken block (wrong hash, changed data) decides; then a
+	// mistake the image was made with, named; then the first untrusted block.
+	var first, broken string
+	m := plan.mistake(in)
 	for _, b := range in.Blocks {
 		r := BlockReport{Name: b.Name, Signer: b.Signer, Hash: b.Hash, OK: true}
-		if why := plan.blockProblem(in, b); why != "" {
+		why, fundamental := plan.blockProblem(in, b)
+		if b.Name == m.block && !fundamental {
+			why = m.why
+		}
+		if why != "" {
 			r.OK, r.Detail = false, why
 			if first == "" {
 				first = why
 			}
+			if fundamental && broken == "" {
+				broken = why
+			}
 		}
 		d.Blocks = append(d.Blocks, r)
 	}
-	if len(in.Blocks) == 0 {
+	named := false
+	switch {
+	case len(in.Blocks) == 0:
 		first = "the image carries no signature block"
+	case broken != "":
+		first = broken
+	case m.why != "":
+		first, named = m.why, true
 	}
 	if first == "" && !contains(plan.allowed, d.Kind) {
 		first = fmt.Sprintf("it is %s, and %s", kindPhrase(d.Kind), allowedPhrase(plan.allowed))
@@ -135,6 +154,9 @@ func Decide(in DecisionInput) Decision {
 		d.set(StatusWrongSignature, plan.id)
 		d.Explain = fmt.Sprintf("%s The image was refused because %s.", plan.why, first)
 		d.Hint = signatureHint(in, plan, d)
+		if named {
+			d.Mistake, d.Hint = m.id, m.hint
+		}
 		return d
 	}
 	// 4. Version.
@@ -210,31 +232,44 @@ func (pl rulePlan) trustedList() []KeyRef {
 	return out
 }
 
-// blockProblem says why a block is not acceptable under the plan, or "".
-func (pl rulePlan) blockProblem(in DecisionInput, b BlockFacts) string {
+// blockProblem says why a block is not acceptable under the plan, or "";
+// fundamental is set when the block itself is broken for this box (a hash
+// the model does not read, data changed after signing), whoever made it.
+func (pl rulePlan) blockProblem(in DecisionInput, b BlockFacts) (why string, fundamental bool) {
 	if b.Signer == nil {
-		return fmt.Sprintf("no key this box knows made the %s block", b.Name)
+		return fmt.Sprintf("no key this box knows made the %s block", b.Name), false
 	}
 	if choiceAcceptOnlyGenerationHash && b.Hash != in.Model.Generation() {
-		return fmt.Sprintf("the %s block is made with %s, and %s accepts only %s blocks", b.Name, b.Hash, in.Model.Name, in.Model.Generation())
+		return fmt.Sprintf("the %s block is made with %s, and %s accepts only %s blocks", b.Name, b.Hash, in.Model.Name, in.Model.Generation()), true
 	}
 	if !b.Match {
-		return fmt.Sprintf("the %s block was made by %s, but the data no longer matches it (the file was changed after signing)", b.Name, keyName(*b.Signer))
+		return fmt.Sprintf("the %s block was made by %s, but the data no longer matches it (the file was changed after signing)", b.Name, keyName(*b.Signer)), true
+	}
+	if pl.trusts(b) {
+		return "", false
+	}
+	return fmt.Sprintf("the %s block was made by %s, which this box does not trust on this path", b.Name, keyName(*b.Signer)), false
+}
+
+// trusts reports whether the plan trusts the key that made block b.
+func (pl rulePlan) trusts(b BlockFacts) bool {
+	if b.Signer == nil {
+		return false
 	}
 	for _, t := range pl.trusted {
-		if t.ID == b.Signer.ID {
-			return ""
+		if t.Is(*b.Signer) {
+			return true
 		}
 	}
 	if b.Name == "RootFS" {
-		if pl.rootfs != nil && pl.rootfs.ID == b.Signer.ID {
-			return ""
+		if pl.rootfs != nil && pl.rootfs.Is(*b.Signer) {
+			return true
 		}
-		if pl.custom != nil && pl.custom.ID == b.Signer.ID {
-			return ""
+		if pl.custom != nil && pl.custom.Is(*b.Signer) {
+			return true
 		}
 	}
-	return fmt.Sprintf("the %s block was made by %s, which this box does not trust on this path", b.Name, keyName(*b.Signer))
+	return false
 }
 
 // kindOf tells the image's kind from who made its global and RootFS blocks (RULES.md table).
@@ -252,13 +287,13 @@ func kindOf(in DecisionInput) Kind {
 	if global == nil || (hasRootFS && rootfs == nil) {
 		return KindUnknown
 	}
-	same := !hasRootFS || rootfs.ID == global.ID
+	same := !hasRootFS || rootfs.Is(*global)
 	switch {
-	case global.ID == in.Manufacturer.ID && same:
+	case global.Is(in.Manufacturer) && same:
 		return KindFactory
-	case global.ID == in.Public.ID && same:
+	case global.Is(in.Public) && same:
 		return KindPublic
-	case global.ID == in.Public.ID && rootfs.Role == RoleCustom:
+	case global.Is(in.Public) && rootfs.Role == RoleCustom:
 		return KindCustom
 	case global.Role == RoleOperator && same:
 		return KindOperator

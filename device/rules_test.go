@@ -415,9 +415,10 @@ func TestPortalNeedsARunningImage(t *testing.T) {
 	if r.Installed || r.Rule != "portal" {
 		t.Fatalf("got %d %s", r.Status, r.Rule)
 	}
-	// At the boot stage the box recovers, whatever the version.
+	// At the boot stage the box recovers, whatever the version, into the
+	// empty active bank: bank 0, the only valid one, is never written over.
 	r = f.update(b, f.named(m, "public-older"), UpdateOptions{Path: PathBoot})
-	if r.Status != StatusFinishedOK || r.Bank != 0 {
+	if r.Status != StatusFinishedOK || r.Bank != 1 || !b.State().Banks[0].Valid {
 		t.Fatalf("recovery: %d bank %d %s", r.Status, r.Bank, r.Explain)
 	}
 }

@@ -20,27 +20,30 @@ package device
 // folder is served as it is, in place of the generated one. Nothing outside
 // the folder is ever served: files are opened through an os.Root, and only
 // images and lists are served at all.
+//
+// A box asks under the manufacturer's paths (/mag/254/update_list.txt,
+// /mag/254/imageupdate; see UpdateServerURLs): they answer as /mag254/…
+// does, and a list asked for there names its images there too. The URLs of
+// a list start with the BaseURL option, else the address the client reached
+// the server at, never the Host header the client sent.
 
 import (
 	"bufio"
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -53,16 +56,25 @@ type UpdateServer struct {
 	dir  string
 	root *os.Root
 	logf func(format string, args ...any)
+	base string // BaseURL, without a trailing slash; "" for the address reached
+	idle time.Duration
+	rate int64 // bytes per second
 }
 
-// NewUpdateServer makes the handler of an update server for dir. logf, when
-// not nil, receives one line per request.
-func NewUpdateServer(dir string, logf func(format string, args ...any)) (*UpdateServer, error) {
+// NewUpdateServer makes the handler of an update server for dir.
+func NewUpdateServer(dir string, opts ServerOptions) (*UpdateServer, error) {
+	base := strings.TrimSuffix(strings.TrimSpace(opts.BaseURL), "/")
+	if base != "" {
+		u, err := url.Parse(base)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("the base URL %q is not of the form http://host[:port][/path]", clipText(base, 80))
+		}
+	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("cannot serve %s: %w", dir, err)
 	}
-	return &UpdateServer{dir: dir, root: root, logf: logf}, nil
+	return &UpdateServer{dir: dir, root: root, logf: opts.Logf, base: base, idle: opts.idle(), rate: opts.minRate()}, nil
 }
 
 // Close releases the folder.
@@ -223,9 +235,24 @@ func (s *UpdateServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lw := &loggingWriter{ResponseWriter: w, status: http.StatusOK}
 	s.serve(lw, r)
 	if s.logf != nil {
-		s.logf("%s %s %s %d %d bytes %s", r.RemoteAddr, r.Method, clipText(r.URL.Path, 120), lw.status, lw.bytes.Load(),
-			time.Since(start).Round(time.Millisecond))
+		s.logf("%s %s %s %d %d bytes %s%s", r.RemoteAddr, r.Method, safetext.Escape(clipText(r.URL.Path, 120)), lw.status, lw.bytes.Load(),
+			time.Since(start).Round(time.Millisecond), boxHeaders(r.Header))
 	}
+}
+
+// BoxHeaders are the request headers a box's portal sends with its update
+// requests; the server logs them.
+var BoxHeaders = [...]string{"X-CurrentVersion", "X-SerialNumber", "X-MacAddress", "X-ModelNameEx"}
+
+// boxHeaders is the log's part for the box's headers present in h: " X-SerialNumber=…".
+func boxHeaders(h http.Header) string {
+	var b strings.Builder
+	for _, name := range BoxHeaders {
+		if v := h.Values(name); len(v) > 0 {
+			fmt.Fprintf(&b, " %s=%s", name, safetext.Escape(clipText(strings.Join(v, ","), 80)))
+		}
+	}
+	return b.String()
 }
 
 func (s *UpdateServer) serve(w http.ResponseWriter, r *http.Request) {
@@ -234,7 +261,7 @@ func (s *UpdateServer) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "only GET and HEAD", http.StatusMethodNotAllowed)
 		return
 	}
-	rel, ok := cleanRequestPath(r.URL.Path)
+	rel, manufacturer, ok := cleanRequestPath(r.URL.Path)
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -242,10 +269,10 @@ func (s *UpdateServer) serve(w http.ResponseWriter, r *http.Request) {
 	folder, name := path.Split(rel)
 	folder = strings.TrimSuffix(folder, "/")
 	if rel == "" || name == UpdateListName {
-		s.serveList(w, r, folder)
+		s.serveList(w, r, folder, manufacturer)
 		return
 	}
-	if _, ok := s.image(folder, name); ok {
+	if img, ok := s.image(folder, name); ok {
 		f, err := s.root.Open(rel)
 		if err != nil {
 			http.NotFound(w, r)
@@ -253,13 +280,48 @@ func (s *UpdateServer) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		defer f.Close()
 		w.Header().Set("Content-Type", "application/octet-stream")
-		http.ServeContent(w, r, name, modTime(f), f)
+		// A client must keep taking the image: idle for the idle timeout, or
+		// slower on the whole than the minimum rate, and it is dropped.
+		pw := &pacedWriter{ResponseWriter: w, rc: http.NewResponseController(w), idle: s.idle,
+			deadline: time.Now().Add(s.idle + time.Duration(float64(img.Size)/float64(s.rate)*float64(time.Second)))}
+		http.ServeContent(pw, r, name, modTime(f), f)
 		return
 	}
 	http.NotFound(w, r)
 }
 
-func (s *UpdateServer) serveList(w http.ResponseWriter, r *http.Request, folder string) {
+// pacedWriter moves the connection's write deadline on as the client takes
+// bytes, up to an overall deadline.
+type pacedWriter struct {
+	http.ResponseWriter
+	rc       *http.ResponseController
+	idle     time.Duration
+	deadline time.Time
+}
+
+func (w *pacedWriter) Write(p []byte) (int, error) {
+	const chunk = 32 << 10 // the deadline moves on at least this often
+	n := 0
+	for len(p) > 0 {
+		d := time.Now().Add(w.idle)
+		if d.After(w.deadline) {
+			d = w.deadline
+		}
+		_ = w.rc.SetWriteDeadline(d) // a writer without deadlines keeps the server's WriteTimeout
+		part := p[:min(len(p), chunk)]
+		m, err := w.ResponseWriter.Write(part)
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[m:]
+	}
+	return n, nil
+}
+
+func (w *pacedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *UpdateServer) serveList(w http.ResponseWriter, r *http.Request, folder string, manufacturer bool) {
 	if folder != "" {
 		if fi, err := s.root.Stat(folder); err != nil || !fi.IsDir() {
 			http.NotFound(w, r)
@@ -275,14 +337,16 @@ func (s *UpdateServer) serveList(w http.ResponseWriter, r *http.Request, folder 
 			return
 		}
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	list, err := s.List(folder, scheme+"://"+r.Host)
+	list, err := s.List(folder, s.baseFor(r))
 	if err != nil {
 		http.Error(w, "cannot read the folder", http.StatusInternalServerError)
 		return
+	}
+	if manufacturer {
+		// asked under the manufacturer's path: the entries say that path too
+		for i := range list {
+			list[i].URL = manufacturerURL(list[i].URL)
+		}
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
@@ -291,28 +355,68 @@ func (s *UpdateServer) serveList(w http.ResponseWriter, r *http.Request, folder 
 	}
 }
 
-// cleanRequestPath accepts "", "name" and "folder/name" made of plain names.
-func cleanRequestPath(p string) (string, bool) {
+// baseFor is what the URLs of a list start with: the BaseURL option, else
+// the address the client reached this server at, never the Host header the
+// client sent.
+func (s *UpdateServer) baseFor(r *http.Request) string {
+	if s.base != "" {
+		return s.base
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return scheme + "://" + a.String()
+	}
+	return scheme + "://localhost"
+}
+
+// manufacturerURL turns an entry's URL ".../mag254/imageupdate" into the
+// manufacturer's form ".../mag/254/imageupdate", which this server answers too.
+func manufacturerURL(u string) string {
+	i := strings.LastIndex(u, "/")
+	j := strings.LastIndex(u[:max(i, 0)], "/")
+	if i < 0 || j < 0 {
+		return u
+	}
+	folder := u[j+1 : i]
+	for _, m := range catalogue {
+		if m.USBFolder() == folder {
+			return u[:j] + strings.TrimSuffix(manufacturerPath(m.Number()), "/") + u[i:]
+		}
+	}
+	return u
+}
+
+// cleanRequestPath accepts "", "name" and "folder/name" made of plain names,
+// and the manufacturer's form "mag/254/name" for "mag254/name"
+// (manufacturer is then true).
+func cleanRequestPath(p string) (rel string, manufacturer, ok bool) {
 	p = strings.TrimPrefix(p, "/")
 	if p == "" {
-		return "", true
+		return "", false, true
+	}
+	if alias, ok := serverFolderFor(p); ok {
+		rel, _, ok := cleanRequestPath(alias)
+		return rel, true, ok
 	}
 	parts := strings.Split(p, "/")
 	if len(parts) > 2 {
-		return "", false
+		return "", false, false
 	}
 	for i, part := range parts {
 		if part == "" && i == len(parts)-1 && len(parts) == 2 {
 			continue // "mag254/" means the folder's list
 		}
 		if part == "" || hidden(part) || strings.ContainsAny(part, "\\\x00") || !utf8.ValidString(part) {
-			return "", false
+			return "", false, false
 		}
 	}
 	if len(parts) == 2 && parts[1] == "" {
-		return parts[0] + "/" + UpdateListName, true
+		return parts[0] + "/" + UpdateListName, false, true
 	}
-	return p, true
+	return p, false, true
 }
 
 func hidden(name string) bool { return strings.HasPrefix(name, ".") }
@@ -393,123 +497,3 @@ func (w *loggingWriter) ReadFrom(r io.Reader) (int64, error) {
 }
 
 func (w *loggingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// RunningServer is an update server listening on a loopback port.
-type RunningServer struct {
-	// URL is the server's base address, "http://127.0.0.1:PORT"; the list is URL + "/update_list.txt".
-	URL     string
-	srv     *http.Server
-	handler *UpdateServer
-	done    chan error
-	once    sync.Once
-	err     error
-}
-
-// StartUpdateServer serves dir on a free loopback port until Close; the
-// screens use it for the demo update server.
-func StartUpdateServer(dir string, logf func(format string, args ...any)) (*RunningServer, error) {
-	return startUpdateServer(dir, "127.0.0.1:0", logf)
-}
-
-func startUpdateServer(dir, addr string, logf func(format string, args ...any)) (*RunningServer, error) {
-	h, err := NewUpdateServer(dir, logf)
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		h.Close()
-		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10,
-		IdleTimeout: time.Minute, ErrorLog: nil}
-	rs := &RunningServer{URL: "http://" + ln.Addr().String(), srv: srv, handler: h, done: make(chan error, 1)}
-	go func() {
-		err := srv.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		rs.done <- err
-	}()
-	return rs, nil
-}
-
-// Shutdown stops accepting requests and waits, until ctx ends, for the
-// running ones to finish; then it closes what is left.
-func (s *RunningServer) Shutdown(ctx context.Context) error {
-	s.once.Do(func() {
-		err := s.srv.Shutdown(ctx)
-		if err != nil {
-			s.srv.Close()
-		}
-		if serr := <-s.done; err == nil {
-			err = serr
-		}
-		s.handler.Close()
-		s.err = err
-	})
-	return s.err
-}
-
-// Close stops the server at once.
-func (s *RunningServer) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	return s.Shutdown(ctx)
-}
-
-// ServeUpdates serves dir on addr until ctx is done, then shuts down
-// cleanly; ready, when not nil, is called with the base URL once listening.
-func ServeUpdates(ctx context.Context, dir, addr string, logf func(format string, args ...any), ready func(url string)) error {
-	rs, err := startUpdateServer(dir, addr, logf)
-	if err != nil {
-		return err
-	}
-	if ready != nil {
-		ready(rs.URL)
-	}
-	select {
-	case <-ctx.Done():
-	case err := <-rs.done:
-		rs.done <- err // Shutdown reads it
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return rs.Shutdown(sctx)
-}
-
-// DemoServerVariants is the folder of a demo server that holds one file per
-// demo image, named after it.
-const DemoServerVariants = "variants"
-
-// WriteDemoServer fills dir with the demo update server of model m: the
-// model's folder (mag254/imageupdate) holds the next Factory image, which a
-// new box's Autoupdate installs; variants/ holds every demo image of the
-// model under its name (public, tampered, operator-one, …), for a manual
-// update by URL. /mag254/update_list.txt lists the first, /variants/update_list.txt
-// the others.
-func WriteDemoServer(dir string, m Model) error {
-	keys, err := LoadDemoKeys()
-	if err != nil {
-		return err
-	}
-	write := func(folder, file, name string) error {
-		if err := os.MkdirAll(folder, 0o755); err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		if err := BuildDemoImage(&buf, keys, m, name); err != nil {
-			return err
-		}
-		return writeAtomic(folder, file, buf.Bytes())
-	}
-	if err := write(filepath.Join(dir, m.USBFolder()), "imageupdate", "factory-next"); err != nil {
-		return err
-	}
-	for _, d := range DemoImages(m) {
-		if err := write(filepath.Join(dir, DemoServerVariants), d.Name, d.Name); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -76,7 +76,7 @@ func TestUpdateServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log htLog
-	h, err := NewUpdateServer(dir, log.logf)
+	h, err := NewUpdateServer(dir, ServerOptions{Logf: log.logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestUpdateServerRange(t *testing.T) {
 	key := htKey(t, "stb_public")
 	dir := t.TempDir()
 	htWriteImage(t, dir, "imageupdate", htImageSpec{Version: 1, Date: time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC), Desc: "x", Key: key})
-	h, err := NewUpdateServer(dir, nil)
+	h, err := NewUpdateServer(dir, ServerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,9 @@ func TestServeUpdatesStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	urls := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- ServeUpdates(ctx, dir, "127.0.0.1:0", nil, func(u string) { urls <- u }) }()
+	go func() {
+		done <- ServeUpdates(ctx, dir, "127.0.0.1:0", ServerOptions{}, func(rs *RunningServer) { urls <- rs.URL })
+	}()
 	var url string
 	select {
 	case url = <-urls:
@@ -210,7 +212,7 @@ func TestServeUpdatesStops(t *testing.T) {
 	if _, err := http.Get(url); err == nil {
 		t.Error("the server still answers")
 	}
-	if err := ServeUpdates(context.Background(), filepath.Join(dir, "missing"), "127.0.0.1:0", nil, nil); err == nil {
+	if err := ServeUpdates(context.Background(), filepath.Join(dir, "missing"), "127.0.0.1:0", ServerOptions{}, nil); err == nil {
 		t.Error("a missing folder was served")
 	}
 }

@@ -35,7 +35,7 @@ func (b *Box) FlashBank(n int, imagePath string) error {
 		if !fi.Mode().IsRegular() {
 			return fmt.Errorf("image %s is not a file", imagePath)
 		}
-		info, err := b.flashBank(n, f, fi.Size())
+		info, _, err := b.flashBank(n, f, fi.Size())
 		if err != nil {
 			return fmt.Errorf("image %s: %v", imagePath, err)
 		}

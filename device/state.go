@@ -31,6 +31,8 @@ type State struct {
 	Banks    [2]Bank           `json:"banks"`
 	Active   int               `json:"active"`
 	Keys     []KeyRef          `json:"keys"` // installed public keys, by role
+	// Factory are the settings a factory reset restores (those the box was made with).
+	Factory map[string]string `json:"factory_settings"`
 }
 
 // storedKey is a key the box holds: its reference and its public key as text
@@ -50,6 +52,9 @@ type stateFile struct {
 	Banks    [2]Bank           `json:"banks"`
 	Active   int               `json:"active"`
 	Keys     []storedKey       `json:"keys"`
+	// Factory are the settings the box was made with, which a factory reset
+	// restores; absent in a box made before they were recorded (its model's are used).
+	Factory map[string]string `json:"factory,omitempty"`
 }
 
 // StateError reports a damaged state file: which file, what is wrong, what to do.
@@ -130,6 +135,11 @@ func (st *stateFile) check() error {
 	for name, v := range st.Settings {
 		if name == "" || strings.ContainsAny(name, "=\n") || strings.Contains(v, "\n") {
 			return fmt.Errorf("the setting %q is not a name=value pair", name)
+		}
+	}
+	for name, v := range st.Factory {
+		if err := CheckSetting(name, v, false); err != nil {
+			return fmt.Errorf("a factory setting is wrong (%v)", err)
 		}
 	}
 	if st.Active != 0 && st.Active != 1 {
@@ -219,18 +229,35 @@ func (st *stateFile) clone() *stateFile {
 		}
 	}
 	c.Keys = append([]storedKey(nil), st.Keys...)
+	if st.Factory != nil {
+		c.Factory = make(map[string]string, len(st.Factory))
+		for k, v := range st.Factory {
+			c.Factory[k] = v
+		}
+	}
 	return &c
 }
 
-// readState loads home's state file, reporting damage as a StateError.
-func readState(home string) (*stateFile, []byte, error) {
-	path := filepath.Join(home, StateFileName)
-	f, err := os.Open(path)
+// readState loads home's state file, reporting damage as a StateError. The
+// file is read through the home as a root: a link, a named pipe or a device
+// in its place is refused with its path, never followed or waited on.
+func readState(dir string) (*stateFile, []byte, error) {
+	path := filepath.Join(dir, StateFileName)
+	h, err := openHome(dir)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil, fmt.Errorf("%w: %s holds no %s; make a box there first", ErrNoBox, home, StateFileName)
+		return nil, nil, err
+	}
+	defer h.Close()
+	f, _, err := h.openRead(StateFileName)
+	if err != nil {
+		var le *LinkError
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil, nil, fmt.Errorf("%w: %s holds no %s; make a box there first", ErrNoBox, dir, StateFileName)
+		case errors.As(err, &le):
+			return nil, nil, &StateError{File: path, Problem: "it " + le.Problem + ", and the box reads its state only from a plain file"}
 		}
-		return nil, nil, fmt.Errorf("cannot read the box state %s: %v", path, errors.Unwrap(err))
+		return nil, nil, fmt.Errorf("cannot read the box state %s: %v", path, pathCause(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxStateFile+1))

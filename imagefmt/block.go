@@ -68,18 +68,30 @@ func (b Block) Digest(h hash.Hash) []byte {
 
 // Sign makes a block over the data already written into h, a fresh hash of kind alg.
 func Sign(key *Key, alg crypto.Hash, h hash.Hash, created time.Time) (Block, error) {
-	if key == nil || key.Private == nil {
+	if !key.CanSign() {
 		return Block{}, fmt.Errorf("signing needs a secret key")
 	}
-	if key.Private.N.BitLen() != 2048 {
+	if key.Public == nil || key.Public.N.BitLen() != 2048 {
 		return Block{}, ErrUnsupportedKey
 	}
 	var b Block
 	b.Created = uint32(created.Unix())
 	digest := b.Digest(h)
-	sig, err := rsa.SignPKCS1v15(nil, key.Private, alg, digest)
+	var sig []byte
+	var err error
+	if key.Private != nil {
+		sig, err = rsa.SignPKCS1v15(nil, key.Private, alg, digest)
+	} else {
+		sig, err = key.External.SignDigest(alg, digest)
+		if err == nil && rsa.VerifyPKCS1v15(key.Public, alg, digest, sig) != nil {
+			err = fmt.Errorf("the signature made for %s does not verify with its public key", key)
+		}
+	}
 	if err != nil {
 		return Block{}, fmt.Errorf("sign: %w", err)
+	}
+	if len(sig) > 256 {
+		return Block{}, ErrUnsupportedKey
 	}
 	copy(b.Signature[256-len(sig):], sig)
 	b.Bits = uint16(new(big.Int).SetBytes(sig).BitLen())

@@ -62,3 +62,6 @@ func Code(err error) int {
 	}
 	return ErrInternal.Code
 }
+
+// ErrPassphrase is returned for a protected secret key that was not unlocked.
+var ErrPassphrase = errors.New("passphrase needed")

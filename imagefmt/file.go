@@ -45,6 +45,13 @@ func openImageFile(path string) (*os.File, int64, error) {
 	return f, info.Size(), nil
 }
 
+// Open opens the image file at path for a caller that streams it itself; the
+// errors are those of OpenFile (File not found, Read error). size is -1 for
+// a pipe or a device.
+func Open(path string) (f *os.File, size int64, err error) {
+	return openImageFile(path)
+}
+
 func unwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxHeaderSize bounds the text header; a longer one is refused as invalid.
@@ -231,6 +232,15 @@ func ParseHeader(raw []byte) (*Header, error) {
 		}
 		if !isText(name) || !isText(value) {
 			return nil, wrap(ErrInvalidHeader, "line %d holds bytes that are not text", i+1)
+		}
+		// A box stores the header's text fields (Image_Desc, Image_Date) and
+		// compares them byte for byte at power-on: text that is not UTF-8
+		// cannot be stored as it stands, so the header is refused here.
+		if !utf8.ValidString(line) {
+			if name == "Image Description" {
+				return nil, wrap(ErrInvalidHeader, "the Image Description is not UTF-8 text; write it in UTF-8 (plain ASCII is safest)")
+			}
+			return nil, wrap(ErrInvalidHeader, "line %d (%s) is not UTF-8 text; write the header in UTF-8 (plain ASCII is safest)", i+1, strconv.QuoteToASCII(clip(name)))
 		}
 		h.Fields = append(h.Fields, Field{Name: name, Value: value})
 		if seen[name] && knownField(name) {

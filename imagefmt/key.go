@@ -28,12 +28,25 @@ type Key struct {
 	Fingerprint []byte          // OpenPGP fingerprint
 	Public      *rsa.PublicKey  // the RSA key that checks blocks
 	Private     *rsa.PrivateKey // nil for a public key
-	Entity      *openpgp.Entity
+	// External signs for a key whose secret part lives elsewhere (gpg-agent);
+	// nil when Private signs or the key cannot sign.
+	External DigestSigner
+	Entity   *openpgp.Entity
 	// Certification is the manufacturer's block over PublicBytes, when the key
 	// came in the stb_pub_sign.key form.
 	Certification *Block
 	publicBytes   []byte
 }
+
+// DigestSigner makes the RSA PKCS#1 v1.5 signature of a digest with a secret
+// key held outside this program.
+type DigestSigner interface {
+	SignDigest(alg crypto.Hash, digest []byte) ([]byte, error)
+}
+
+// CanSign reports whether the key can make blocks: its secret part is loaded,
+// or an outside signer holds it.
+func (k *Key) CanSign() bool { return k != nil && (k.Private != nil || k.External != nil) }
 
 // IDString is the key id as 16 upper-case hex digits.
 func (k *Key) IDString() string { return fmt.Sprintf("%016X", k.ID) }
@@ -63,12 +76,27 @@ func (k *Key) Same(o *Key) bool {
 // PublicOnly returns a copy of k without its secret part.
 func (k *Key) PublicOnly() *Key {
 	c := *k
-	c.Private = nil
+	c.Private, c.External = nil, nil
 	return &c
+}
+
+// KeyOptions say which key of a file to take and how to unlock it.
+type KeyOptions struct {
+	// ID picks one key of a file that holds several: a key id (16 or 8 hex
+	// digits), a fingerprint, or a part of the user id.
+	ID string
+	// Passphrase is asked for the passphrase of a protected secret key; nil
+	// means a protected key is refused with a word on how to give it.
+	Passphrase func(k *Key) ([]byte, error)
 }
 
 // LoadKeyFile reads a key file in any form LoadKey accepts.
 func LoadKeyFile(path string) (*Key, error) {
+	return LoadKeyFileWith(path, KeyOptions{})
+}
+
+// LoadKeyFileWith reads a key file as LoadKeyWith does.
+func LoadKeyFileWith(path string, opts KeyOptions) (*Key, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, errors.Unwrap(err))
@@ -78,7 +106,7 @@ func LoadKeyFile(path string) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
-	k, err := LoadKey(data)
+	k, err := LoadKeyWith(data, opts)
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
@@ -88,7 +116,11 @@ func LoadKeyFile(path string) (*Key, error) {
 // LoadKey reads one key: ASCII-armored or binary OpenPGP, public or secret
 // (unprotected), or the stb_pub_sign.key form (base64 of a binary public key
 // followed by a 263-byte certification block).
-func LoadKey(data []byte) (*Key, error) {
+func LoadKey(data []byte) (*Key, error) { return LoadKeyWith(data, KeyOptions{}) }
+
+// LoadKeyWith reads a key as LoadKey does; opts pick one key of a file that
+// holds several and unlock a passphrase-protected secret key.
+func LoadKeyWith(data []byte, opts KeyOptions) (*Key, error) {
 	if len(data) > MaxKeyFileSize {
 		return nil, fmt.Errorf("a key file is at most %d KiB", MaxKeyFileSize>>10)
 	}
@@ -97,11 +129,11 @@ func LoadKey(data []byte) (*Key, error) {
 		return nil, errors.New("the key file is empty")
 	}
 	if bytes.HasPrefix(trimmed, []byte("-----BEGIN PGP")) {
-		list, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(trimmed))
+		list, err := readArmoredKeys(trimmed)
 		if err != nil {
 			return nil, fmt.Errorf("not a readable armored OpenPGP key: %v", err)
 		}
-		return fromList(list)
+		return fromList(list, opts)
 	}
 	if raw, err := base64.StdEncoding.DecodeString(string(joinLines(trimmed))); err == nil && len(raw) > BlockSize {
 		return loadCertified(raw)
@@ -115,7 +147,7 @@ func LoadKey(data []byte) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not an OpenPGP key (armored, binary or stb_pub_sign.key form): %v", err)
 	}
-	return fromList(list)
+	return fromList(list, opts)
 }
 
 func joinLines(b []byte) []byte {
@@ -129,7 +161,7 @@ func loadCertified(raw []byte) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stb_pub_sign.key form: the key part is not an OpenPGP key: %v", err)
 	}
-	k, err := fromList(list)
+	k, err := fromList(list, KeyOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -142,17 +174,92 @@ func loadCertified(raw []byte) (*Key, error) {
 	return k, nil
 }
 
-func fromList(list openpgp.EntityList) (*Key, error) {
+func fromList(list openpgp.EntityList, opts KeyOptions) (*Key, error) {
 	if len(list) == 0 {
 		return nil, errors.New("the file holds no key")
 	}
-	if len(list) > 1 {
-		return nil, fmt.Errorf("the file holds %d keys; give one key per file", len(list))
+	if opts.ID != "" {
+		var picked openpgp.EntityList
+		for _, e := range list {
+			if entityMatches(e, opts.ID) {
+				picked = append(picked, e)
+			}
+		}
+		if len(picked) == 0 {
+			return nil, fmt.Errorf("no key %q in the file, which holds %s; give one of these ids", opts.ID, describeEntities(list))
+		}
+		if len(picked) > 1 {
+			return nil, fmt.Errorf("%q names %d keys of the file (%s); give a key id or fingerprint", opts.ID, len(picked), describeEntities(picked))
+		}
+		list = picked
 	}
-	return fromEntity(list[0])
+	if len(list) > 1 {
+		return nil, fmt.Errorf("the file holds %d keys (%s); pick one with --key-id ID or FILE#ID", len(list), describeEntities(list))
+	}
+	return fromEntity(list[0], opts)
 }
 
-func fromEntity(e *openpgp.Entity) (*Key, error) {
+// entityMatches reports whether id names the key: its key id (16 or the last
+// 8 hex digits), its fingerprint, or a part of a user id.
+func entityMatches(e *openpgp.Entity, id string) bool {
+	hexID := strings.ToUpper(strings.TrimPrefix(strings.ReplaceAll(strings.TrimSpace(id), " ", ""), "0x"))
+	keyID := fmt.Sprintf("%016X", e.PrimaryKey.KeyId)
+	fpr := fmt.Sprintf("%X", e.PrimaryKey.Fingerprint)
+	if hexID != "" && (hexID == keyID || hexID == fpr || (len(hexID) == 8 && strings.HasSuffix(keyID, hexID))) {
+		return true
+	}
+	for name := range e.Identities {
+		if strings.Contains(strings.ToLower(name), strings.ToLower(strings.TrimSpace(id))) {
+			return true
+		}
+	}
+	return false
+}
+
+// describeEntities lists keys by id and user id: 8D87EE656BEED1ED "STB_PUBLIC".
+func describeEntities(list openpgp.EntityList) string {
+	parts := make([]string, 0, len(list))
+	for _, e := range list {
+		uid := "no user id"
+		if id := e.PrimaryIdentity(); id != nil {
+			uid = id.Name
+		}
+		parts = append(parts, fmt.Sprintf("%016X %q", e.PrimaryKey.KeyId, uid))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// readArmoredKeys reads every armored key block of data (a file may hold
+// several, one after the other, as gpg --armor --export of several keys).
+func readArmoredKeys(data []byte) (openpgp.EntityList, error) {
+	var all openpgp.EntityList
+	rest := data
+	for len(bytes.TrimSpace(rest)) > 0 {
+		start := bytes.Index(rest, []byte("-----BEGIN PGP"))
+		if start < 0 {
+			break
+		}
+		end := bytes.Index(rest[start:], []byte("-----END PGP"))
+		if end < 0 {
+			return nil, errors.New("an armored block has no END line")
+		}
+		stop := start + end
+		if nl := bytes.IndexByte(rest[stop:], '\n'); nl >= 0 {
+			stop += nl + 1
+		} else {
+			stop = len(rest)
+		}
+		list, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(rest[start:stop]))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+		rest = rest[stop:]
+	}
+	return all, nil
+}
+
+func fromEntity(e *openpgp.Entity, opts KeyOptions) (*Key, error) {
 	pub, ok := e.PrimaryKey.PublicKey.(*rsa.PublicKey)
 	if !ok || pub.N.BitLen() != 2048 {
 		return nil, fmt.Errorf("%w (this key is %s)", ErrUnsupportedKey, describeAlgo(e.PrimaryKey))
@@ -167,7 +274,16 @@ func fromEntity(e *openpgp.Entity) (*Key, error) {
 	}
 	if e.PrivateKey != nil {
 		if e.PrivateKey.Encrypted {
-			return nil, errors.New("the secret key is protected by a passphrase; export it without one")
+			if opts.Passphrase == nil {
+				return nil, passphraseError(fmt.Sprintf("the secret key %s is protected by a passphrase; give it with --passphrase-file FILE, or run in a terminal to be asked", k))
+			}
+			pass, err := opts.Passphrase(k)
+			if err != nil {
+				return nil, err
+			}
+			if err := e.PrivateKey.Decrypt(pass); err != nil {
+				return nil, passphraseError(fmt.Sprintf("the passphrase does not unlock the secret key %s; check it and try again", k))
+			}
 		}
 		priv, ok := e.PrivateKey.PrivateKey.(*rsa.PrivateKey)
 		if !ok {
@@ -290,3 +406,26 @@ func (k *Key) VerifyCertification(manufacturer *Key) (crypto.Hash, error) {
 	}
 	return alg, nil
 }
+
+// Certifier is the key among candidates that made k's certification block,
+// nil when none did (or k carries no certification). It names who certified
+// a key that does not verify with the MANUFACTURER key.
+func (k *Key) Certifier(candidates []*Key) *Key {
+	if k.Certification == nil {
+		return nil
+	}
+	for _, c := range candidates {
+		if c != nil {
+			if _, _, ok := k.Certification.Recover(c.Public); ok {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// passphraseError is a key that stays locked; it matches ErrPassphrase.
+type passphraseError string
+
+func (e passphraseError) Error() string        { return string(e) }
+func (e passphraseError) Is(target error) bool { return target == ErrPassphrase }

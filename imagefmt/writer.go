@@ -34,7 +34,7 @@ type BuildSpec struct {
 // Build writes an image as the manufacturer's scripts lay it out, streaming
 // each section through its hash; it returns the header it wrote.
 func Build(w io.Writer, spec BuildSpec) (*Header, error) {
-	if spec.Key == nil || spec.Key.Private == nil {
+	if !spec.Key.CanSign() {
 		return nil, errors.New("building an image needs a secret signing key")
 	}
 	alg := spec.Hash

@@ -127,8 +127,8 @@ func (w *World) Do(ctx context.Context, st Step) (StepRecord, error) {
 		rec.Status, rec.Text = int(r.Status), r.Text
 		rec.OK = r.Outcome == device.AutoupdateInstalled
 		rec.Result = string(r.Outcome)
-		if n := len(r.Steps); n > 0 {
-			rec.Result += ": " + r.Steps[n-1].Note
+		if why := r.Reason(); why != "" {
+			rec.Result += ": " + why
 		}
 		want := st.Outcome
 		if want == "" {

@@ -75,8 +75,11 @@ func BootRecord(r device.BootReport) StepRecord {
 func AutoupdateRecord(r device.AutoupdateReport) StepRecord {
 	rec := StepRecord{Action: string(ActionAutoupdate), Detail: "run Autoupdate", Status: int(r.Status), Text: r.Text,
 		OK: r.Outcome == device.AutoupdateInstalled, Result: string(r.Outcome)}
-	if n := len(r.Steps); n > 0 {
-		rec.Result += ": " + r.Steps[n-1].Note
+	if why := r.Reason(); why != "" {
+		rec.Result += ": " + why
+	}
+	if r.TurnedOff {
+		rec.Result += " Autoupdate was turned off (autoupdate_cond=2)."
 	}
 	return rec
 }

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // Model is the root model: it routes messages, holds the screen stack, owns
@@ -145,7 +146,7 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.forward(tea.WindowSizeMsg{Width: c.width, Height: msg.Height})
 	case envReadyMsg:
 		if msg.err != nil {
-			m.stack = []screen{newMessageScreen(c, "Setup failed", sentence(msg.err.Error()), nil)}
+			m.stack = []screen{newMessageScreen(c, "Setup failed", sentence(safetext.Lines(msg.err.Error())), nil)}
 			return m, nil
 		}
 		c.env, c.ready = msg.env, true

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 type autoupdateMsg struct {
@@ -174,9 +175,9 @@ func (s *autoupdateScreen) View() string {
 		if !step.Pass {
 			mark = st.Error.Render("✗")
 		}
-		row := mark + " " + st.ExplainHead.Render(step.Name) + " " + step.Value
+		row := mark + " " + st.ExplainHead.Render(step.Name) + " " + safetext.Escape(step.Value)
 		if step.Versus != "" {
-			row += st.Muted.Render(" vs " + step.Versus)
+			row += st.Muted.Render(" vs " + safetext.Escape(step.Versus))
 		}
 		b.WriteString(strings.ReplaceAll(wrap(row, w), "\n", "\n  ") + "\n")
 		if step.Note != "" {

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // blPage is one page of the Bootloader: the top level or a submenu.
@@ -68,9 +69,9 @@ func hasOperatorKey(st device.State) bool {
 func errorText(err error) string {
 	var se *device.StatusError
 	if errors.As(err, &se) && se.Explain != "" {
-		return err.Error() + ".\n\n" + se.Explain
+		return safetext.Lines(err.Error() + ".\n\n" + se.Explain)
 	}
-	return err.Error()
+	return safetext.Lines(err.Error())
 }
 
 func newBootloaderScreen(c *common) *bootloaderScreen {
@@ -110,8 +111,8 @@ func (s *bootloaderScreen) rows() []blRow {
 	case blImage:
 		return []blRow{
 			{name: "Version", value: set["Image_Version"]},
-			{name: "Date", value: set["Image_Date"]},
-			{name: "Description", value: set["Image_Desc"]},
+			{name: "Date", value: safetext.Escape(set["Image_Date"])},
+			{name: "Description", value: safetext.Escape(set["Image_Desc"])},
 			{name: "Forced", value: s.value("Ver_Forced"), setting: "Ver_Forced"},
 		}
 	case blUpgrade:
@@ -200,7 +201,7 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.status, s.bad = "Reset Op.KEY refused.", true
 			return s, c.push(newMessageScreen(c, "Reset Op.KEY", errorText(msg.err), nil))
 		case msg.err != nil:
-			s.status, s.bad = msg.err.Error(), true
+			s.status, s.bad = safetext.Escape(msg.err.Error()), true
 		case msg.op == opResetKey && !s.hadKey:
 			s.status = "No operator key is installed: nothing to reset."
 		case msg.op == opSave:

@@ -54,21 +54,37 @@ func stickEntries(dir string, m device.Model) ([]stickEntry, error) {
 // httpSource is the image at u; a bad URL is reported by the source's Open (28).
 func httpSource(u string) device.Source { return device.HTTPSource(u) }
 
-// defaultImageURL is what the URL field starts with: the demo server's image
-// for this model, else the box's update_url.
+// defaultImageURL is what the URL field starts with: the box's update_url,
+// else the demo server's image for this model.
 func defaultImageURL(c *common) string {
+	if u := strings.TrimSpace(c.state.Settings["update_url"]); u != "" {
+		return u
+	}
 	if c.env.ServerURL != "" {
 		return strings.TrimSuffix(c.env.ServerURL, "/") + "/" + c.model.USBFolder() + "/imageupdate"
 	}
-	return c.state.Settings["update_url"]
+	return ""
 }
 
-// updateListURL is the configured server's update_list.txt for this model.
+// updateListURL is the update_list.txt the box is configured with
+// (autoupdateURL), else the demo server's for this model.
 func updateListURL(c *common) string {
+	if u := strings.TrimSpace(c.state.Settings["autoupdateURL"]); u != "" {
+		return device.ListURL(u)
+	}
 	if c.env.ServerURL != "" {
 		return strings.TrimSuffix(c.env.ServerURL, "/") + "/" + c.model.USBFolder() + "/" + device.UpdateListName
 	}
 	return ""
+}
+
+// demoVariantsListURL is the demo server's list of its other demo images
+// (variants/update_list.txt), "" without a demo server.
+func demoVariantsListURL(c *common) string {
+	if c.env.ServerURL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(c.env.ServerURL, "/") + "/" + device.DemoServerVariants + "/" + device.UpdateListName
 }
 
 // fetchList reads update_list.txt at u, with entry URLs made absolute.

@@ -184,6 +184,7 @@ func TestFlowAutoupdateDeclined(t *testing.T) {
 func TestFlowQuitWhileFlashing(t *testing.T) {
 	tb := newTestBox(t, "MAG254", deviceInit())
 	url := stallingServer(t, tb, "factory-next")
+	tb.configureServer(t, url)
 	s := start(t, Env{Box: tb.box, ServerURL: url}, false, 80, 24)
 	s.run(toURLWriting(step{keys: []string{"q"}, wait: []string{"Quit? (y/n)"}}), url)
 	s.golden()

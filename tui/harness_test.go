@@ -62,6 +62,27 @@ func newTestBox(t testing.TB, model string, init device.InitOptions) *testBox {
 	return &testBox{box: box, model: m, keys: keys}
 }
 
+// configureServer points the box's update_url and autoupdateURL at the
+// server at url, as the default run does with its demo server; "" leaves
+// the box with no configured server. Settings a case's prep changed stay.
+func (tb *testBox) configureServer(t testing.TB, url string) {
+	t.Helper()
+	set := map[string]string{}
+	st := tb.box.State()
+	for name, file := range map[string]string{"autoupdateURL": device.UpdateListName, "update_url": "imageupdate"} {
+		if st.Settings[name] != st.Factory[name] {
+			continue
+		}
+		set[name] = ""
+		if url != "" {
+			set[name] = url + "/" + tb.model.USBFolder() + "/" + file
+		}
+	}
+	if err := tb.box.Set(set); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // demoFile builds the named demo image into a file.
 func (tb *testBox) demoFile(t testing.TB, name string) string {
 	t.Helper()
@@ -266,6 +287,9 @@ func runScreenCases(t *testing.T, cases []screenCase) {
 			env := Env{Box: tb.box, USBDir: tb.usb, ServerURL: url}
 			if c.typedOnly {
 				env.ServerURL = ""
+			}
+			if url != "" {
+				tb.configureServer(t, env.ServerURL) // "" when the URL is only typed
 			}
 			s := start(t, env, c.menu, c.w, c.h)
 			s.run(c.steps, url)

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // vendorName is what the Device information pages show as Vendor.
@@ -57,8 +58,8 @@ func (c *common) deviceInfoRows() [][2]string {
 		{"Hardware version", orDash(c.model.HardwareVersion)},
 		{"Active bank", c.bankName(c.state.Active)},
 		{"Image version number", orDash(set["Image_Version"])},
-		{"Image date", orDash(set["Image_Date"])},
-		{"Image description", orDash(set["Image_Desc"])},
+		{"Image date", orDash(safetext.Escape(set["Image_Date"]))},
+		{"Image description", orDash(safetext.Escape(set["Image_Desc"]))},
 	}
 }
 

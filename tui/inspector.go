@@ -2,11 +2,13 @@ package tui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // The inspector sits beside the screen from this terminal width on, and over
@@ -78,8 +80,8 @@ func (in *inspector) content(w int) string {
 			continue
 		}
 		im := bk.Image
-		line(fmt.Sprintf("  %d %s", im.Version, im.Description))
-		line(st.Muted.Render("  " + string(im.Kind) + " · " + im.Date))
+		line(fmt.Sprintf("  %d %s", im.Version, safetext.Escape(im.Description)))
+		line(st.Muted.Render("  " + string(im.Kind) + " · " + safetext.Escape(im.Date)))
 		if im.Signer != nil {
 			line(st.Muted.Render("  signed " + keyName(*im.Signer)))
 		}
@@ -92,8 +94,25 @@ func (in *inspector) content(w int) string {
 		line("  " + keyLine(k))
 	}
 	line(st.InspectorHead.Render("Settings") + st.Muted.Render(" (fw_printenv)"))
+	held, changed := map[string]bool{}, false
 	for _, e := range c.printenv {
-		line("  " + e)
+		name, value, _ := strings.Cut(e, "=")
+		held[name] = true
+		if changedSinceFactory(s, name, value) {
+			line(st.Warn.Render("* " + safetext.Escape(e)))
+			changed = true
+			continue
+		}
+		line("  " + safetext.Escape(e))
+	}
+	for _, name := range sortedKeys(s.Factory) {
+		if !held[name] {
+			line(st.Warn.Render("* " + name + " removed (factory: " + safetext.Escape(s.Factory[name]) + ")"))
+			changed = true
+		}
+	}
+	if changed {
+		line(st.Muted.Render("  * changed since the factory settings"))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -102,5 +121,24 @@ func keyLine(k device.KeyRef) string {
 	if k.Name == "" || strings.EqualFold(k.Name, string(k.Role)) {
 		return fmt.Sprintf("%s %s", k.Role, k.ID)
 	}
-	return fmt.Sprintf("%s (%s) %s", k.Name, k.Role, k.ID)
+	return fmt.Sprintf("%s (%s) %s", safetext.Escape(k.Name), k.Role, k.ID)
+}
+
+// changedSinceFactory: the setting differs from what a factory reset
+// restores (the box's own settings, such as Image_Version, are never marked).
+func changedSinceFactory(s device.State, name, value string) bool {
+	if device.ReadOnlySetting(name) {
+		return false
+	}
+	f, ok := s.Factory[name]
+	return !ok || f != value
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

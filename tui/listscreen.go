@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // look is the face of a list menu: the SRU's or the embedded portal's.
@@ -22,6 +23,8 @@ type listItem struct {
 	note  string // one dim line under the label when selected
 	sub   bool   // opens a submenu
 	run   func() tea.Cmd
+	// value is the setting the item shows and changes; nil for an action
+	value func() string
 }
 
 // listScreen is the list-style menu of the System Recovery Utility, the
@@ -80,9 +83,12 @@ func (s *listScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 
 func (s *listScreen) setStatus(m opDoneMsg) {
 	s.statusE = m.err != nil
-	if m.err != nil {
+	switch {
+	case m.err != nil:
 		s.status = m.err.Error()
-	} else {
+	case m.detail != "":
+		s.status = m.detail
+	default:
 		s.status = opText(m.op)
 	}
 }
@@ -108,6 +114,7 @@ const (
 	opSave         = "save"
 	opResetKey     = "reset-op-key"
 	opBank         = "set-bank"
+	opSetting      = "setting"
 )
 
 func (s *listScreen) View() string {
@@ -119,8 +126,17 @@ func (s *listScreen) View() string {
 	default:
 		b.WriteString(st.SRUTitle.Render(s.heading) + "\n\n")
 	}
+	labelW := 0
+	for _, it := range s.items {
+		if it.value != nil {
+			labelW = max(labelW, lipgloss.Width(it.label))
+		}
+	}
 	for i, it := range s.items {
 		label := it.label
+		if it.value != nil {
+			label = ansi.Truncate(padRight(label, labelW)+"  "+it.value(), max(20, s.c.width-8), "…")
+		}
 		if it.sub {
 			label += " ›"
 		}

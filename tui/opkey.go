@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // opKeyNote is the full help's remark on Install Op.KEY.
@@ -152,7 +153,7 @@ func (s *opKeyScreen) View() string {
 	// the installed operator key, from the latest snapshot
 	op := "none (the boot stage follows R1)"
 	if k := s.installed(); k != nil {
-		op = k.Name + " (" + k.ID + "), the box is locked to it"
+		op = safetext.Escape(k.Name) + " (" + k.ID + "), the box is locked to it"
 	}
 	b.WriteString(wrap(st.Label.Render("Operator key: ")+st.Value.Render(op), w-2) + "\n\n")
 	switch {
@@ -162,7 +163,7 @@ func (s *opKeyScreen) View() string {
 		b.WriteString(s.askView(w))
 	case s.busy:
 		b.WriteString(st.TVText.Render("Checking the key's certification…") + "\n")
-		b.WriteString(st.Muted.Render(s.chosen.Name) + "\n")
+		b.WriteString(st.Muted.Render(safetext.Escape(s.chosen.Name)) + "\n")
 	default:
 		b.WriteString(s.listView(w, c.height-2-strings.Count(b.String(), "\n")))
 	}
@@ -200,7 +201,7 @@ func (s *opKeyScreen) listView(w, room int) string {
 	b.WriteString(st.Label.Render("Key files on the USB drive ("+folders+"):") + "\n")
 	wide := 0
 	for _, k := range s.keys {
-		wide = max(wide, lipgloss.Width(k.Name))
+		wide = max(wide, lipgloss.Width(safetext.Escape(k.Name)))
 	}
 	// the label, the ↑/↓ more lines and what goes under the list
 	rows := max(3, room-1-2-lipgloss.Height(under))
@@ -210,10 +211,11 @@ func (s *opKeyScreen) listView(w, room int) string {
 	}
 	for i := first; i < last; i++ {
 		k := s.keys[i]
-		name := padRight(k.Name, wide)
-		line := "  " + name + "  " + st.Muted.Render(k.Description)
+		name := padRight(safetext.Escape(k.Name), wide)
+		desc := safetext.Escape(k.Description)
+		line := "  " + name + "  " + st.Muted.Render(desc)
 		if i == s.cursor {
-			line = st.SRUSelected.Render("▸ "+name) + "  " + k.Description
+			line = st.SRUSelected.Render("▸ "+name) + "  " + desc
 		}
 		b.WriteString(truncate(line, w) + "\n")
 	}
@@ -259,12 +261,12 @@ func (s *opKeyScreen) resultView(w, room int) string {
 			head = "Operator key " + name + " is already installed: nothing changed"
 		}
 		b.WriteString(st.SuccessHead.Render(wrap(head, w-2)) + "\n")
-		b.WriteString(st.Muted.Render(fmt.Sprintf("%d %s · %s", int(r.Status), r.Text, s.chosen.Name)) + "\n\n")
+		b.WriteString(st.Muted.Render(fmt.Sprintf("%d %s · %s", int(r.Status), r.Text, safetext.Escape(s.chosen.Name))) + "\n\n")
 		if r.Explain != "" {
-			b.WriteString(wrap(r.Explain, w-2) + "\n")
+			b.WriteString(wrap(safetext.Lines(r.Explain), w-2) + "\n")
 		}
 		if r.Hint != "" {
-			b.WriteString(st.HintLine.Render(wrap("Next: "+r.Hint, w-2)) + "\n")
+			b.WriteString(st.HintLine.Render(wrap("Next: "+safetext.Lines(r.Hint), w-2)) + "\n")
 		}
 		b.WriteString("\n" + st.Muted.Render("OK goes back to the list."))
 		return b.String()

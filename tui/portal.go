@@ -2,6 +2,7 @@ package tui
 
 import (
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // newPortalScreen is the embedded portal of the running image: a home screen
@@ -17,7 +18,7 @@ func newPortalScreen(c *common) *listScreen {
 	}
 	s.below = func() string {
 		set := c.state.Settings
-		line := "Running " + orDash(set["Image_Desc"]) + " · version " + orDash(set["Image_Version"]) + " · bank " + c.bankName(c.state.Active)
+		line := "Running " + orDash(safetext.Escape(set["Image_Desc"])) + " · version " + orDash(set["Image_Version"]) + " · bank " + c.bankName(c.state.Active)
 		return c.st.Muted.Render(wrap(line, min(c.width-4, 76)))
 	}
 	return s
@@ -46,6 +47,8 @@ func newPortalUpdateScreen(c *common) *listScreen {
 		s.items = append(s.items, listItem{label: "Check now", note: "Autoupdate: reads update_list.txt at autoupdateURL and installs a newer release.", run: func() tea.Cmd {
 			return c.push(newAutoupdateScreen(c))
 		}})
+		s.items = append(s.items, softwareUpdateSettings(c, s)...)
 	}
+	s.note = "Reconstruction: the portal's Software update page is not documented; its settings are the fw_printenv settings the seed names (autoupdate_cond, betaupdate_cond, autoupdateURL, update_url)."
 	return s
 }

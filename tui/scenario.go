@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // ScenarioBrief is what the scenario panel shows. Fill it from a
@@ -102,12 +104,12 @@ func (p *ScenarioPanel) View(width int) string {
 	}
 	s := p.styles
 	wrap := func(text string) string {
-		return s.Body.Width(width).Render(strings.TrimSpace(text))
+		return s.Body.Width(width).Render(strings.TrimSpace(safetext.Lines(text)))
 	}
 	var b strings.Builder
-	title := "Scenario: " + p.brief.Title
+	title := "Scenario: " + safetext.Escape(p.brief.Title)
 	if p.brief.Title == "" {
-		title = "Scenario: " + p.brief.Name
+		title = "Scenario: " + safetext.Escape(p.brief.Name)
 	}
 	b.WriteString(s.Header.Width(width).Render(title))
 	b.WriteByte('\n')
@@ -138,7 +140,7 @@ func (p *ScenarioPanel) View(width int) string {
 		head := fmt.Sprintf("Hint %d of %d", i+1, len(p.brief.Hints))
 		b.WriteString(s.Label.Render(head))
 		b.WriteByte('\n')
-		b.WriteString(s.HintLine.Width(width).Render(strings.TrimSpace(p.brief.Hints[i])))
+		b.WriteString(s.HintLine.Width(width).Render(strings.TrimSpace(safetext.Lines(p.brief.Hints[i]))))
 		b.WriteByte('\n')
 	}
 	b.WriteByte('\n')

@@ -120,6 +120,7 @@ type (
 		op       string
 		settings map[string]string // what a save saved
 		err      error
+		detail   string // what the status line says on success; "" for the op's usual text
 	}
 	tickMsg struct {
 		gen int

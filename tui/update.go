@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // flavor is which tool runs an update: it decides the path (boot stage or
@@ -143,7 +144,7 @@ func (s *updateScreen) View() string {
 	w := min(c.width-2, 100)
 	var b strings.Builder
 	b.WriteString(s.heading() + "\n")
-	b.WriteString(st.Label.Render("Source: ") + st.Value.Render(s.sourceName()) + "\n\n")
+	b.WriteString(st.Label.Render("Source: ") + st.Value.Render(safetext.Escape(s.sourceName())) + "\n\n")
 	switch {
 	case s.res != nil:
 		b.WriteString(s.resultView(w, c.height-2-strings.Count(b.String(), "\n")))
@@ -275,8 +276,9 @@ func (s *updateScreen) resultView(w, room int) string {
 	}
 	if r.Installed {
 		if img := r.Image; img != nil {
-			b.WriteString(wrap(fmt.Sprintf("Installed in bank %d: version %d · %s · %s image", r.Bank, img.Version, img.Description, img.Kind), w) + "\n")
+			b.WriteString(wrap(fmt.Sprintf("Installed in bank %d: version %d · %s · %s image", r.Bank, img.Version, safetext.Escape(img.Description), img.Kind), w) + "\n")
 		}
+		b.WriteString(envView(st, r.Env, w, room-4))
 		if s.rebootIn {
 			b.WriteString(st.Muted.Render("OK. Reboot... (OK reboots now)") + "\n")
 		} else {
@@ -336,10 +338,10 @@ func explainResult(st Styles, r device.Result, trustedLabel string, w int) strin
 		b.WriteString(wrap(st.ExplainHead.Render(trustedLabel)+strings.Join(names, ", "), w) + "\n")
 	}
 	if r.Explain != "" {
-		b.WriteString(wrap(sentence(r.Explain), w) + "\n")
+		b.WriteString(wrap(sentence(safetext.Lines(r.Explain)), w) + "\n")
 	}
 	if r.Hint != "" {
-		b.WriteString(st.HintLine.Render(wrap("Next: "+r.Hint, w)))
+		b.WriteString(st.HintLine.Render(wrap("Next: "+safetext.Lines(r.Hint), w)))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -376,7 +378,7 @@ func sameKey(a, b *device.KeyRef) bool {
 
 // keyName is a key as a person reads it: name, role and id.
 func keyName(k device.KeyRef) string {
-	name := k.Name
+	name := safetext.Escape(k.Name)
 	if name == "" {
 		name = string(k.Role)
 	}

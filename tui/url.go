@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // listEntry is one line of the configured server's update_list.txt.
@@ -56,9 +57,15 @@ func (s *urlScreen) Init() tea.Cmd {
 		s.loaded = true
 		return tea.Batch(cmds...)
 	}
-	u, id, ctx := s.listURL, s.id, s.c.ctx
+	u, id, ctx, demo := s.listURL, s.id, s.c.ctx, demoVariantsListURL(s.c)
 	cmds = append(cmds, func() tea.Msg {
 		es, err := fetchList(ctx, u)
+		if demo != "" && demo != u {
+			// the demo server's other images, to try each refusal over HTTP
+			if more, derr := fetchList(ctx, demo); derr == nil {
+				es = append(es, more...)
+			}
+		}
 		return listMsg{id: id, url: u, entries: es, err: err}
 	})
 	return tea.Batch(cmds...)
@@ -125,7 +132,7 @@ func (s *urlScreen) listTable(w int) string {
 		if i == s.cursor {
 			mark = "▸ "
 		}
-		rows[i] = table.Row{mark + e.name, e.typ, e.date, e.descr}
+		rows[i] = table.Row{mark + safetext.Escape(e.name), safetext.Escape(e.typ), safetext.Escape(e.date), safetext.Escape(e.descr)}
 	}
 	styles := table.DefaultStyles()
 	styles.Header = s.c.st.Label.Padding(0, 1)

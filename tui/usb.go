@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // stickEntry is one image on the USB drive that an update can use.
@@ -113,12 +114,12 @@ func (s *usbScreen) View() string {
 	case !s.loaded:
 		b.WriteString(st.Muted.Render("Reading the USB drive…") + "\n")
 	case s.err != nil:
-		b.WriteString(st.Error.Render(wrap(s.err.Error(), c.width-4)) + "\n")
+		b.WriteString(st.Error.Render(wrap(safetext.Lines(s.err.Error()), c.width-4)) + "\n")
 	}
 	// rows: name and header facts; the selected image's line goes under the list
 	wide := 0
 	for _, e := range s.entries {
-		wide = max(wide, lipgloss.Width(e.label))
+		wide = max(wide, lipgloss.Width(safetext.Escape(e.label)))
 	}
 	top := lipgloss.Height(b.String())
 	rows := max(3, c.height-2-top-7)
@@ -128,8 +129,9 @@ func (s *usbScreen) View() string {
 	}
 	for i := first; i < last; i++ {
 		e := s.entries[i]
-		facts, _ := splitDesc(e.desc)
-		row := e.label + strings.Repeat(" ", wide-lipgloss.Width(e.label))
+		facts, _ := splitDesc(safetext.Escape(e.desc))
+		label := safetext.Escape(e.label)
+		row := label + strings.Repeat(" ", wide-lipgloss.Width(label))
 		line := "  " + row + "  " + st.Muted.Render(facts)
 		if i == s.cursor {
 			line = st.SRUSelected.Render("▸ "+row) + "  " + facts
@@ -141,7 +143,7 @@ func (s *usbScreen) View() string {
 	}
 	if len(s.entries) > 0 {
 		if _, what := splitDesc(s.entries[s.cursor].desc); what != "" {
-			b.WriteString("\n" + wrap(what, c.width-4) + "\n")
+			b.WriteString("\n" + wrap(safetext.Escape(what), c.width-4) + "\n")
 		}
 	}
 	if s.loaded && len(s.entries) > 0 {

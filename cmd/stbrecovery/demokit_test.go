@@ -31,7 +31,7 @@ func TestDefaultRunDemoKit(t *testing.T) {
 		t.Errorf("keys/uncertified.key: %d %s, want 1", res.Status, res.Text)
 	}
 	srvDir := filepath.Join(dir, "server")
-	if err := writeDemoServer(srvDir, m); err != nil {
+	if err := device.WriteDemoServer(srvDir, m); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := device.StartUpdateServer(srvDir, nil)
@@ -39,7 +39,7 @@ func TestDefaultRunDemoKit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	res := box.Update(context.Background(), device.HTTPSource(srv.URL+"/mag254/cut-short"), device.UpdateOptions{Path: device.PathPortal})
+	res := box.Update(context.Background(), device.HTTPSource(srv.URL+"/"+device.DemoServerVariants+"/cut-short"), device.UpdateOptions{Path: device.PathPortal})
 	if res.Status != device.StatusReadError {
 		t.Errorf("the server's cut-short: %d %s, want 27", res.Status, res.Text)
 	}

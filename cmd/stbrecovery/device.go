@@ -21,7 +21,8 @@ func newDeviceCmd() *cobra.Command {
 		Short: "Make, inspect and update a simulated box kept in a folder",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newDeviceInitCmd(), newDeviceShowCmd(), newDeviceUpdateCmd(), newDeviceInstallKeyCmd(), newDeviceStickCmd())
+	cmd.AddCommand(newDeviceInitCmd(), newDeviceShowCmd(), newDeviceUpdateCmd(), newDeviceInstallKeyCmd(), newDeviceStickCmd(),
+		newDeviceSetCmd(), newDeviceGetCmd(), newDeviceAutoupdateCmd(), newDeviceBootCmd())
 	return cmd
 }
 
@@ -30,6 +31,7 @@ func newDeviceCmd() *cobra.Command {
 func newDeviceInitCmd() *cobra.Command {
 	var opts device.InitOptions
 	var home string
+	var factory []string
 	cmd := &cobra.Command{
 		Use:   "init --home DIR --model MAG254",
 		Short: "Make a new box running an image (default: its demo factory image)",
@@ -41,6 +43,11 @@ func newDeviceInitCmd() *cobra.Command {
 			if opts.Model == "" {
 				return usageErr("give the model with --model, e.g. --model MAG254")
 			}
+			set, err := readAssignments(factory)
+			if err != nil {
+				return usageErr("--set %v", err)
+			}
+			opts.Settings = set
 			b, err := device.Init(home, opts)
 			if err != nil {
 				return withCode(exitError, err)
@@ -59,6 +66,7 @@ func newDeviceInitCmd() *cobra.Command {
 	f.StringVar(&opts.OperatorKey, "operator-key", "", "a certified operator key (stb_pub_sign.key form) to install")
 	f.StringVar(&opts.ManufacturerKey, "manufacturer-key", "", "a MANUFACTURER public key replacing the demo one")
 	f.StringVar(&opts.PublicKey, "public-key", "", "a STB_PUBLIC public key replacing the demo one (e.g. the real one)")
+	f.StringArrayVar(&factory, "set", nil, "a factory setting NAME=VALUE (repeatable); a factory reset restores it")
 	return cmd
 }
 
@@ -174,7 +182,7 @@ func printBox(w io.Writer, b *device.Box) {
 			if img.Signer != nil {
 				fmt.Fprintf(w, ", signed by %s (%s)", img.Signer.Name, img.Signer.ID)
 			}
-			if img.RootFSBy != nil && (img.Signer == nil || img.RootFSBy.ID != img.Signer.ID) {
+			if img.RootFSBy != nil && (img.Signer == nil || !img.RootFSBy.Is(*img.Signer)) {
 				fmt.Fprintf(w, ", RootFS by %s (%s)", img.RootFSBy.Name, img.RootFSBy.ID)
 			}
 			fmt.Fprintln(w)
@@ -193,9 +201,9 @@ func printBox(w io.Writer, b *device.Box) {
 // ---- device update ----
 
 type updateFlags struct {
-	home, usb, url, via string
-	force, confirm      bool
-	asJSON              bool
+	home, usb, url, via    string
+	force, confirm, follow bool
+	asJSON                 bool
 }
 
 func newDeviceUpdateCmd() *cobra.Command {
@@ -213,6 +221,7 @@ func newDeviceUpdateCmd() *cobra.Command {
 	fl.StringVar(&f.usb, "usb", "", "a folder standing for the USB drive (it holds mag254/imageupdate)")
 	fl.StringVar(&f.url, "url", "", "an http:// URL of an imageupdate file")
 	fl.StringVar(&f.via, "via", "boot", "the update path: boot (Bootloader / System Recovery Utility) or portal")
+	fl.BoolVar(&f.follow, "follow-redirects", false, "--url: follow a redirect to another host (by default only redirects on the URL's own server are followed)")
 	fl.BoolVar(&f.force, "force", false, "boot path: install the same version again (as Forced = Yes); portal: also install an older image without asking")
 	fl.BoolVar(&f.confirm, "confirm", false, "answer yes when the portal asks before an older image")
 	fl.BoolVar(&f.asJSON, "json", false, "print one JSON object")
@@ -241,7 +250,7 @@ func runUpdate(cmd *cobra.Command, f updateFlags) error {
 	if f.usb != "" {
 		src = device.USBSource(f.usb, b.Model())
 	} else {
-		src = device.HTTPSource(f.url)
+		src = device.HTTPSource(f.url, device.WithFollowRedirects(f.follow))
 	}
 	// An interrupt is a power cut: the update stops at once, the old image stays.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -272,7 +281,7 @@ func reportResult(cmd *cobra.Command, res device.Result, asJSON bool, what, fail
 // jsonFailure reports err as the JSON object of a failed command when asJSON, else as a plain error; exit 1.
 func jsonFailure(cmd *cobra.Command, asJSON bool, err error) error {
 	if asJSON {
-		_ = printJSON(cmd.OutOrStdout(), map[string]any{"status": int(device.StatusInternal), "text": device.StatusInternal.Text(),
+		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "status": int(device.StatusInternal), "text": device.StatusInternal.Text(),
 			"installed": false, "error": err.Error()})
 		return withCode(exitError, nil)
 	}
@@ -362,6 +371,7 @@ func printResult(w io.Writer, r device.Result) {
 	}
 	if r.Installed && r.Image != nil {
 		fmt.Fprintf(w, "Bank %d now holds it and is the active bank.\n", r.Bank)
+		printEnv(w, r.Env)
 	}
 	if len(r.Blocks) > 0 {
 		fmt.Fprintln(w, "Blocks:")

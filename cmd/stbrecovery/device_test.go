@@ -3,10 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,8 +193,9 @@ func TestDeviceRefusedUpdateLeavesShowUnchanged(t *testing.T) {
 }
 
 // TestDeviceUpdateSurvivesSIGKILL kills `device update` with SIGKILL at 20
-// points of the transfer (the image comes through a pipe, so the kill lands
-// where the test wants it); every time, `device show` still reads the box and
+// points of the transfer (the image comes from a loopback server that sends
+// part of it and then holds the connection, so the kill lands where the test
+// wants it); every time, `device show` still reads the box and
 // it still boots an image: the old one, or the new one once it was switched to.
 func TestDeviceUpdateSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
@@ -213,29 +215,30 @@ func TestDeviceUpdateSurvivesSIGKILL(t *testing.T) {
 	for i := 1; i <= points; i++ {
 		home := filepath.Join(ramDir(t), "box")
 		copyTree(t, base, home)
-		stick := ramDir(t)
-		folder := filepath.Join(stick, m.USBFolder())
-		os.MkdirAll(folder, 0o755)
-		fifo := filepath.Join(folder, "imageupdate")
-		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
-			t.Skipf("no named pipes here: %v", err)
-		}
-		cmd := helperCmd("device", "update", "--home", home, "--usb", stick)
-		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		w := openWriter(t, fifo)
 		const whole = points - 2 // the last points send everything
 		n := len(data) * i / whole
 		if i >= whole {
 			n = len(data) // the kill lands in writing, verify or commit, or after
 		}
-		if _, err := w.Write(data[:n]); err != nil {
-			t.Fatalf("point %d: %v", i, err)
+		hold := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+			w.Write(data[:n])
+			w.(http.Flusher).Flush()
+			if n < len(data) {
+				select {
+				case <-hold:
+				case <-r.Context().Done():
+				}
+			}
+		}))
+		cmd := helperCmd("device", "update", "--home", home, "--url", srv.URL+"/imageupdate")
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
 		}
 		if n == len(data) {
-			w.Close()
+			waitBankFile(filepath.Join(home, "bank0"))
 			time.Sleep(time.Duration(1+(i-whole)*30) * time.Millisecond)
 		} else {
 			// Let the box write what it has read: wait for the bank file to
@@ -249,7 +252,8 @@ func TestDeviceUpdateSurvivesSIGKILL(t *testing.T) {
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
-		w.Close()
+		close(hold)
+		srv.Close()
 
 		code, out, errOut := runCLI(t, "device", "show", "--home", home)
 		if code != 0 || !strings.Contains(out, "Bank 1") {
@@ -314,23 +318,15 @@ func waitSettled(dir string) {
 	}
 }
 
-// openWriter opens a named pipe for writing once the reader has it open.
-func openWriter(t *testing.T, fifo string) *os.File {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0)
-		if err == nil {
-			// Back to blocking writes.
-			if err := syscall.SetNonblock(int(f.Fd()), false); err != nil {
-				t.Fatal(err)
-			}
-			return f
+// waitBankFile waits (up to 5 s) until dir holds a temporary bank file or
+// the bank's image.
+func waitBankFile(dir string) {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if tmps, _ := filepath.Glob(filepath.Join(dir, "*imageupdate*")); len(tmps) > 0 {
+			return
 		}
-		if !errors.Is(err, syscall.ENXIO) || time.Now().After(deadline) {
-			t.Fatalf("open %s: %v", fifo, err)
-		}
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond)
 	}
 }
 

@@ -230,7 +230,7 @@ func TestImageCLIErrors(t *testing.T) {
 		name   string
 		args   []string
 		exit   int
-		status int // in the --json object; 0: not a JSON case
+		status int // in the --json object (7 Internal error for a usage error); 0 for build, which has no --json
 	}{
 		{"verify good", []string{"image", "verify", good, "--key", pub}, 0, 0},
 		{"verify with another key", []string{"image", "verify", good, "--key", filepath.Join(keys, "manufacturer.pub.asc")}, exitRefused, 17},
@@ -245,10 +245,10 @@ func TestImageCLIErrors(t *testing.T) {
 		{"info missing", []string{"image", "info", filepath.Join(dir, "nope.img")}, exitError, 25},
 		{"info folder", []string{"image", "info", dir}, exitError, 25},
 		{"info flipped is fine", []string{"image", "info", files["flipped"]}, 0, 0},
-		{"verify without key", []string{"image", "verify", good}, exitError, 0},
-		{"verify with a missing key", []string{"image", "verify", good, "--key", filepath.Join(dir, "none.asc")}, exitError, 0},
-		{"verify with a broken key", []string{"image", "verify", good, "--key", files["notkey"]}, exitError, 0},
-		{"verify two files", []string{"image", "verify", good, good, "--key", pub}, exitError, 0},
+		{"verify without key", []string{"image", "verify", good}, exitError, 7},
+		{"verify with a missing key", []string{"image", "verify", good, "--key", filepath.Join(dir, "none.asc")}, exitError, 7},
+		{"verify with a broken key", []string{"image", "verify", good, "--key", files["notkey"]}, exitError, 7},
+		{"verify two files", []string{"image", "verify", good, good, "--key", pub}, exitError, 7},
 		{"build without model", []string{"image", "build", "--version", "1", "--rootfs", rootfs, "--key", sec, "--out", filepath.Join(dir, "x.img")}, exitError, 0},
 		{"build with a public key", []string{"image", "build", "--model", "MAG254", "--version", "1", "--rootfs", rootfs, "--key", pub, "--out", filepath.Join(dir, "x.img")}, exitError, 0},
 		{"build with a missing rootfs", []string{"image", "build", "--model", "MAG254", "--version", "1", "--rootfs", filepath.Join(dir, "none"), "--key", sec, "--out", filepath.Join(dir, "x.img")}, exitError, 0},

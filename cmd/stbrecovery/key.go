@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stbrecovery/stbrecovery/assets"
+	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -109,6 +110,9 @@ func newKeyCertifyCmd() *cobra.Command {
 			key, err := loadKeyFlag(args[0], "the key to certify")
 			if err != nil {
 				return err
+			}
+			if w := certifierWarning(manuf); w != "" {
+				fmt.Fprintln(cmd.ErrOrStderr(), "stbrecovery: warning: "+w)
 			}
 			cert, err := imagefmt.Certify(manuf, key.PublicOnly(), alg, time.Now())
 			if err != nil {
@@ -243,4 +247,22 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 		return fmt.Errorf("cannot write %s (%v); check the disk and the path", path, unwrapPathErr(err))
 	}
 	return nil
+}
+
+// certifierWarning says why no box will accept a certification made by by,
+// or "" when by is a MANUFACTURER key (the demo one, or one named so).
+func certifierWarning(by *imagefmt.Key) string {
+	if by.Name == string(device.RoleManufacturer) {
+		return ""
+	}
+	if data, err := fs.ReadFile(assets.Keys(), "manufacturer.pub.asc"); err == nil {
+		if demo, err := imagefmt.LoadKey(data); err == nil && demo.Same(by) {
+			return ""
+		}
+	}
+	what := "not a MANUFACTURER key"
+	if by.Name == string(device.RolePublic) {
+		what = "STB_PUBLIC, the public key everyone holds, not MANUFACTURER"
+	}
+	return fmt.Sprintf("%s is %s: a box checks an operator key's certification with its MANUFACTURER key only (R7), so no box will accept this certification; certify with the MANUFACTURER secret key", by, what)
 }

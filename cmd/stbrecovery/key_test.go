@@ -27,11 +27,11 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		if errors.As(err, &ec) {
 			code = ec.code
 			if ec.err != nil {
-				errb.WriteString("stbrecovery: " + ec.err.Error() + "\n")
+				errb.WriteString(errorLine(ec.err))
 			}
 		} else {
 			code = exitError
-			errb.WriteString("stbrecovery: " + err.Error() + "\n")
+			errb.WriteString(errorLine(err))
 		}
 	}
 	if s := errb.String(); strings.Contains(s, "panic") || strings.Contains(s, "goroutine ") {

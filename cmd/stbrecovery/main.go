@@ -7,6 +7,9 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/stbrecovery/stbrecovery/cmd/stbrecovery/colorquery"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
 // Exit codes of the command line (DESIGN.md).
@@ -43,6 +46,12 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
+		// Paths, descriptions, URLs and key names come from outside: what the
+		// commands write reaches the terminal with its control characters escaped.
+		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+			cmd.Root().SetOut(safetext.NewWriter(cmd.Root().OutOrStdout()))
+			cmd.Root().SetErr(safetext.NewWriter(cmd.Root().ErrOrStderr()))
+		},
 	}
 	addTUIFlags(root)
 	root.AddCommand(newKeyCmd(), newImageCmd(), newDeviceCmd(), newRulesCmd(), newServeCmd(), newScenariosCmd())
@@ -50,6 +59,7 @@ func newRootCmd() *cobra.Command {
 }
 
 func main() {
+	colorquery.Restore()
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -64,10 +74,16 @@ func run(args []string) int {
 	var ec *exitCodeError
 	if errors.As(err, &ec) {
 		if ec.err != nil {
-			fmt.Fprintln(os.Stderr, "stbrecovery:", ec.err)
+			fmt.Fprint(os.Stderr, errorLine(ec.err))
 		}
 		return ec.code
 	}
-	fmt.Fprintln(os.Stderr, "stbrecovery:", err)
+	fmt.Fprint(os.Stderr, errorLine(err))
 	return exitError
+}
+
+// errorLine is how a failed command reports err on stderr: one line, its
+// control characters escaped (an error may quote a path or a server's answer).
+func errorLine(err error) string {
+	return "stbrecovery: " + safetext.Escape(err.Error()) + "\n"
 }

@@ -181,24 +181,28 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("update_list.txt lists %+v", list)
 	}
 
-	// Ctrl+C stops the server cleanly.
+	// Ctrl+C stops the server cleanly. Its output is read to the end before
+	// Wait, which closes the pipe.
 	if err := serve.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- serve.Wait() }()
-	select {
-	case err := <-done:
-		stopped = true
-		if err != nil {
-			t.Errorf("serve exited with %v; log:\n%s", err, serveLog.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop on SIGINT")
-	}
 	var rest []string
-	for l := range lines {
-		rest = append(rest, l)
+	timeout := time.After(10 * time.Second)
+read:
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				break read
+			}
+			rest = append(rest, l)
+		case <-timeout:
+			t.Fatal("serve did not stop on SIGINT")
+		}
+	}
+	stopped = true
+	if err := serve.Wait(); err != nil {
+		t.Errorf("serve exited with %v; log:\n%s", err, serveLog.String())
 	}
 	if !strings.Contains(strings.Join(rest, "\n"), "Stopped.") {
 		t.Errorf("serve output: %q", rest)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,13 +13,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/scenario"
 	"github.com/stbrecovery/stbrecovery/tui"
 )
-
-// demoServerImages are the demo images the default update server offers.
-// cut-short arrives cut at its declared length: 27 Read error.
-var demoServerImages = [...]string{"factory-next", "public", "public-next", "custom-alpha", "operator-one", "wrong-model", "cut-short"}
 
 // addTUIFlags makes the root command run the screens.
 func addTUIFlags(root *cobra.Command) {
@@ -133,8 +129,32 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 			return out, fmt.Errorf("%s holds a %s, not a %s: drop --model or pick another --home", boxHome, box.Model().Name, m.Name)
 		}
 		m = box.Model()
-	} else if box, err = device.Init(boxHome, device.InitOptions{Model: m.Name}); err != nil {
+	}
+	srvDir := filepath.Join(e.temp, "server")
+	if err := device.WriteDemoServer(srvDir, m); err != nil {
+		return out, fmt.Errorf("cannot write the demo update server's images: %v", err)
+	}
+	if err := ctx.Err(); err != nil {
 		return out, err
+	}
+	srv, err := device.StartUpdateServer(srvDir, nil)
+	if err != nil {
+		return out, err
+	}
+	e.server = srv
+	out.ServerURL = srv.URL
+	if box == nil {
+		opts := device.InitOptions{Model: m.Name}
+		if home == "" {
+			// the temporary box leaves the factory looking for updates on the
+			// demo server, where a box pointed at it would (the manufacturer's
+			// paths on that server): a factory reset keeps it there
+			list, image := device.UpdateServerURLs(srv.URL, m)
+			opts.Settings = map[string]string{"autoupdateURL": list, "update_url": image}
+		}
+		if box, err = device.Init(boxHome, opts); err != nil {
+			return out, err
+		}
 	}
 	out.Box = box
 	if err := ctx.Err(); err != nil {
@@ -151,49 +171,7 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 	if err := ctx.Err(); err != nil {
 		return out, err
 	}
-	srvDir := filepath.Join(e.temp, "server")
-	if err := writeDemoServer(srvDir, m); err != nil {
-		return out, err
-	}
-	if err := ctx.Err(); err != nil {
-		return out, err
-	}
-	srv, err := device.StartUpdateServer(srvDir, nil)
-	if err != nil {
-		return out, err
-	}
-	e.server = srv
-	out.ServerURL = srv.URL
-	if home == "" {
-		// the temporary box looks for updates on the demo server
-		list := srv.URL + "/" + m.USBFolder() + "/" + device.UpdateListName
-		if err := box.SaveSettings(map[string]string{"autoupdateURL": list, "update_url": srv.URL + "/" + m.USBFolder() + "/public"}); err != nil {
-			return out, err
-		}
-	}
 	return out, nil
-}
-
-// writeDemoServer puts a few demo images in dir/<model folder>/.
-func writeDemoServer(dir string, m device.Model) error {
-	keys, err := device.LoadDemoKeys()
-	if err != nil {
-		return err
-	}
-	folder := filepath.Join(dir, m.USBFolder())
-	if err := os.MkdirAll(folder, 0o755); err != nil {
-		return err
-	}
-	for _, name := range demoServerImages {
-		var buf bytes.Buffer
-		if err := device.BuildDemoImage(&buf, keys, m, name); err != nil {
-			return fmt.Errorf("demo image %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(folder, name), buf.Bytes(), 0o644); err != nil {
-			return errors.New("cannot write the demo update server's images: " + err.Error())
-		}
-	}
-	return nil
 }
 
 // runScenarioTUI runs the screens on a training scenario: the scenario is
@@ -217,7 +195,7 @@ func runScenarioTUI(name, report, pace string) error {
 		return err
 	}
 	summary, ferr := run.finish()
-	fmt.Println(summary)
+	fmt.Println(safetext.Lines(summary))
 	if err == nil {
 		err = ferr
 	}

@@ -1,0 +1,16 @@
+// Package imagefmt reads and writes the imageupdate file of MAG set-top
+// boxes (FORMAT.md) and the keys that sign it, and knows no device.
+//
+// An image is a text header (ReadHeader, Header), then its sections, each
+// followed by a 263-byte signature block, then the global block. Reader
+// streams the sections through their hashes in one pass with a fixed buffer,
+// so an image is never held whole; Verify then tells which key made each
+// block. Build writes an image the way the manufacturer's scripts lay it out.
+// Keys are OpenPGP RSA keys (Key, LoadKey), including the certified
+// stb_pub_sign.key form of an operator key. ParseUpdateList reads the
+// Autoupdate module's update_list.txt; the date parsers read the header's and
+// the list's dates.
+//
+// Errors a caller acts on are sentinels to test with errors.Is, such as
+// ErrInvalidHeader.
+package imagefmt
