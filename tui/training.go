@@ -42,7 +42,7 @@ type OpStep struct {
 
 // opStep is the training record of a device call of the menus.
 func opStep(m opDoneMsg) OpStep {
-	names := map[string]string{opSave: "set", opFactoryReset: "factory_reset", opResetKey: "reset_operator_key", opBank: "select_bank"}
+	names := map[string]string{opSave: "set", opSetting: "set", opFactoryReset: "factory_reset", opResetKey: "reset_operator_key", opBank: "select_bank"}
 	name, ok := names[m.op]
 	if !ok {
 		name = m.op
