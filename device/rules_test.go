@@ -59,8 +59,11 @@ func TestUSBSourceNamesThePath(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 	msg := se.Error() + " " + se.Explain
-	if !strings.Contains(msg, filepath.Join(dir, "mag254", "imageupdate")) || !strings.Contains(msg, "“MAG254”") {
-		t.Errorf("the message should name the exact path and the wrongly named folder: %s", msg)
+	if !strings.Contains(msg, "USB:/mag254/imageupdate") || !strings.Contains(msg, "“MAG254”") {
+		t.Errorf("the message should name the exact path on the stick and the wrongly named folder: %s", msg)
+	}
+	if strings.Contains(msg, dir) {
+		t.Errorf("the message shows the host's folder of the stick: %s", msg)
 	}
 	os.WriteFile(filepath.Join(dir, "MAG254", "Bootstrap_254"), []byte("x"), 0o644)
 	os.MkdirAll(filepath.Join(dir, "mag254"), 0o755)

@@ -34,20 +34,21 @@ func (s *usbSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 	}
 	fi, err := os.Stat(s.dir)
 	if err != nil || !fi.IsDir() {
-		return nil, 0, &StatusError{Status: StatusUSBNotFound, Detail: fmt.Sprintf("no USB drive is mounted at %s", s.dir),
+		return nil, 0, &StatusError{Status: StatusUSBNotFound, Detail: "no USB drive is plugged in",
 			Explain: "Plug in a USB drive (FAT32) and try again."}
 	}
 	folder := filepath.Join(s.dir, s.m.USBFolder())
 	file := s.File()
+	onStick := StickPath(s.m.USBFolder() + "/imageupdate")
 	if _, err := os.Stat(file); err != nil {
-		se := &StatusError{Status: StatusFileNotFound, Detail: fmt.Sprintf("%s was not found", file), Err: err}
+		se := &StatusError{Status: StatusFileNotFound, Detail: fmt.Sprintf("%s was not found", onStick), Err: pathCause(err)}
 		if ffi, ferr := os.Stat(folder); ferr != nil || !ffi.IsDir() {
 			se.Explain = fmt.Sprintf("The %s looks for a folder named %s (the model in lower case) at the top of the drive.", toolName(s.m), s.m.USBFolder())
 			if near := nearNames(s.dir, s.m.USBFolder(), true); len(near) > 0 {
 				se.Explain += fmt.Sprintf(" The drive has %s: rename it to %s.", quoteList(near), s.m.USBFolder())
 			}
 		} else {
-			se.Explain = fmt.Sprintf("The folder %s must hold a file named imageupdate.", folder)
+			se.Explain = fmt.Sprintf("The folder %s must hold a file named imageupdate.", StickPath(s.m.USBFolder()))
 			if near := nearNames(folder, "imageupdate", false); len(near) > 0 {
 				se.Explain += fmt.Sprintf(" It has %s: rename it to imageupdate.", quoteList(near))
 			}
@@ -60,13 +61,13 @@ func (s *usbSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 	if err != nil {
 		var nf *notAFileError
 		if errors.As(err, &nf) {
-			se := &StatusError{Status: StatusFileNotFound, Detail: nf.Error()}
+			se := &StatusError{Status: StatusFileNotFound, Detail: (&notAFileError{path: onStick, mode: nf.mode}).Error()}
 			if !nf.mode.IsDir() {
 				se.Explain = "The box reads an image only from a plain file on the drive: copy the image there as a file named imageupdate."
 			}
 			return nil, 0, se
 		}
-		return nil, 0, &StatusError{Status: StatusReadError, Detail: fmt.Sprintf("cannot open %s: %v", file, pathCause(err)), Err: err}
+		return nil, 0, &StatusError{Status: StatusReadError, Detail: fmt.Sprintf("cannot open %s: %v", onStick, pathCause(err)), Err: pathCause(err)}
 	}
 	return readErrorCloser{f}, info.Size(), nil
 }
