@@ -307,7 +307,7 @@ func (p *parser) oneOf(n *yaml.Node, field, what string, choices ...string) (str
 }
 
 func (p *parser) scenario(root *yaml.Node) (*Scenario, error) {
-	top, err := p.mapping(root, "", "name", "title", "model", "difficulty", "summary", "story", "box", "usb", "server", "goal", "hints", "solution")
+	top, err := p.mapping(root, "", "name", "title", "model", "difficulty", "summary", "story", "box", "usb", "downloads", "server", "goal", "hints", "solution")
 	if err != nil {
 		return nil, err
 	}
@@ -373,6 +373,11 @@ func (p *parser) scenario(root *yaml.Node) (*Scenario, error) {
 	}
 	if v := top.get("usb"); v != nil {
 		if sc.USB, err = p.files(v, "usb", false); err != nil {
+			return nil, err
+		}
+	}
+	if v := top.get("downloads"); v != nil {
+		if sc.Downloads, err = p.downloads(v); err != nil {
 			return nil, err
 		}
 	}

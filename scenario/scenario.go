@@ -53,6 +53,7 @@ type Scenario struct {
 	Story      string // what the customer reports
 	Box        BoxSpec
 	USB        []FileSpec // the USB stick's contents
+	Downloads  []FileSpec // the trainee's PC's Downloads folder, copied to the stick on the stick screen
 	Server     []FileSpec // the update server's folder
 	Goal       Goal
 	Hints      []string // revealed one at a time

@@ -16,12 +16,15 @@ import (
 // World is a scenario set up on disk: the box, the USB stick and the update
 // server's folder. The server itself runs only once StartServer is called.
 type World struct {
-	Scenario  *Scenario
-	Box       *device.Box
-	Home      string // the box's home folder
-	USBDir    string // the folder that stands for the USB drive
-	ServerDir string // the update server's folder
-	ServerURL string // the server's base URL once started, else ""
+	Scenario *Scenario
+	Box      *device.Box
+	Home     string // the box's home folder
+	USBDir   string // the folder that stands for the USB drive
+	// DownloadsDir is the trainee's PC's Downloads folder, from which the
+	// stick screen copies files.
+	DownloadsDir string
+	ServerDir    string // the update server's folder
+	ServerURL    string // the server's base URL once started, else ""
 
 	server  *device.RunningServer
 	pending map[string]string // settings that name the server, applied once it runs
@@ -41,8 +44,9 @@ func (sc *Scenario) Setup(dir string) (*World, error) {
 		return nil, err
 	}
 	w := &World{Scenario: sc, Home: filepath.Join(dir, "box"), USBDir: filepath.Join(dir, "usb"),
-		ServerDir: filepath.Join(dir, "server"), keys: keys, images: filepath.Join(dir, "factory")}
-	for _, d := range []string{w.USBDir, w.ServerDir, w.images} {
+		DownloadsDir: filepath.Join(dir, "downloads"),
+		ServerDir:    filepath.Join(dir, "server"), keys: keys, images: filepath.Join(dir, "factory")}
+	for _, d := range []string{w.USBDir, w.DownloadsDir, w.ServerDir, w.images} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, fmt.Errorf("cannot make %s: %v", d, unwrapPath(err))
 		}
@@ -53,6 +57,11 @@ func (sc *Scenario) Setup(dir string) (*World, error) {
 	for _, f := range sc.USB {
 		if err := w.writeFile(w.USBDir, f); err != nil {
 			return nil, fmt.Errorf("scenario %s: the USB stick: %w", sc.Name, err)
+		}
+	}
+	for _, f := range sc.Downloads {
+		if err := w.writeFile(w.DownloadsDir, f); err != nil {
+			return nil, fmt.Errorf("scenario %s: the Downloads folder: %w", sc.Name, err)
 		}
 	}
 	for _, f := range sc.Server {

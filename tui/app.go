@@ -256,6 +256,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.togglePower()
 	case key.Matches(msg, k.USB) && c.ready:
 		return m.toggleUSB()
+	case key.Matches(msg, k.Files) && c.ready && c.plug.dir != "":
+		return m.openFiles()
 	case key.Matches(msg, k.Inspector):
 		if c.ready {
 			m.showIns = !m.showIns
@@ -454,7 +456,7 @@ func (m *Model) footer() string {
 		if c.plug.out.Load() {
 			usb.SetHelp("u", "USB in")
 		}
-		global = append([]key.Binding{usb}, global...)
+		global = append([]key.Binding{usb, k.Files}, global...)
 	}
 	if !c.ready {
 		global = []key.Binding{k.Help, k.Quit}
@@ -486,7 +488,7 @@ func (m *Model) shortHelp(short []key.Binding) string {
 	h := m.help
 	h.Width = 0
 	out := h.ShortHelpView(short)
-	for _, d := range []key.Binding{k.USB, k.Inspector, k.Task, k.Hint, k.Scroll, k.Power} {
+	for _, d := range []key.Binding{k.Files, k.USB, k.Inspector, k.Task, k.Hint, k.Scroll, k.Power} {
 		if lipgloss.Width(out) <= m.termW {
 			break
 		}

@@ -17,6 +17,7 @@ type KeyMap struct {
 	Service   key.Binding
 	Power     key.Binding
 	USB       key.Binding
+	Files     key.Binding // the stick as a PC sees it
 	Inspector key.Binding
 	Help      key.Binding
 	Quit      key.Binding
@@ -30,6 +31,11 @@ type KeyMap struct {
 	PanelScroll    key.Binding
 	CloseTask      key.Binding
 	CloseInspector key.Binding
+	// The keys of the stick screen.
+	FileRename key.Binding
+	FileDelete key.Binding
+	FileMkdir  key.Binding
+	FileCopy   key.Binding
 }
 
 // NewKeyMap is the default key map.
@@ -46,6 +52,7 @@ func NewKeyMap() KeyMap {
 		Service:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "service button")),
 		Power:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "power")),
 		USB:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "USB out")),
+		Files:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "USB files")),
 		Inspector: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "inspector")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -59,6 +66,11 @@ func NewKeyMap() KeyMap {
 		PanelScroll:    key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓", "scroll")),
 		CloseTask:      key.NewBinding(key.WithKeys("t", "esc"), key.WithHelp("t/esc", "close")),
 		CloseInspector: key.NewBinding(key.WithKeys("i", "esc"), key.WithHelp("i/esc", "close")),
+
+		FileRename: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename")),
+		FileDelete: key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete")),
+		FileMkdir:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new folder")),
+		FileCopy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy in")),
 	}
 }
 

@@ -10,10 +10,13 @@ import (
 
 // Env is what the screens drive: the box, the USB stick and the update server.
 type Env struct {
-	Box       *device.Box
-	USBDir    string // where the USB drive is mounted; "" means no drive plugged in
-	ServerURL string // base URL of the update server; "" means none
-	Notes     []string
+	Box    *device.Box
+	USBDir string // where the USB drive is mounted; "" means no drive plugged in
+	// DownloadsDir is the trainee's PC's Downloads folder, from which the
+	// stick screen copies files; "" means none.
+	DownloadsDir string
+	ServerURL    string // base URL of the update server; "" means none
+	Notes        []string
 	// HTTP are the options of every download the screens start (Using
 	// HTTP, Update from URL, Autoupdate), e.g. a transport that reaches
 	// only some hosts; nil: the defaults.

@@ -33,9 +33,11 @@ type UpdateStep struct {
 // OpStep is a step on the menus that installs nothing, as Training.Record
 // receives it. Op names it as a scenario's steps do: set (Exit & Save, with
 // the settings saved), factory_reset, reset_operator_key, select_bank,
-// emergency (the service button's Emergency startup).
+// emergency (the service button's Emergency startup); on the USB stick
+// screen rename, delete, mkdir and copy.
 type OpStep struct {
 	Op       string
+	Detail   string // what was done, when Op alone does not say it (rename on the stick)
 	Settings map[string]string
 	Err      error // nil: it worked
 }

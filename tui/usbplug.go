@@ -82,3 +82,17 @@ func (c *common) plugged(src device.Source) device.Source {
 	}
 	return pluggedSource{Source: src, plug: c.plug}
 }
+
+// openFiles shows the stick as the trainee's PC sees it, in or out of the
+// box; not while the box reads it for an update, and not twice.
+func (m *Model) openFiles() tea.Cmd {
+	if _, open := m.top().(*filesScreen); open {
+		return nil
+	}
+	if m.flashing() {
+		return nil
+	}
+	s := newFilesScreen(m.c)
+	m.stack = append(m.stack, s)
+	return s.Init()
+}

@@ -227,7 +227,7 @@ func startScenario(nameOrPath, dir, report string) (*scenarioRun, error) {
 // env is what the screens drive for this scenario.
 func (r *scenarioRun) env() tui.Env {
 	w := r.World
-	return tui.Env{Box: w.Box, USBDir: w.USBDir, ServerURL: w.ServerURL,
+	return tui.Env{Box: w.Box, USBDir: w.USBDir, DownloadsDir: w.DownloadsDir, ServerURL: w.ServerURL,
 		Notes: []string{"scenario " + w.Scenario.Name + ": USB stick " + w.USBDir + ", update server " + w.ServerURL}}
 }
 

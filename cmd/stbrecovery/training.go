@@ -65,7 +65,11 @@ func (s *scenarioScreens) training(st tui.Styles) *tui.Training {
 			case tui.UpdateStep:
 				run.Session.Record(scenario.UpdateRecord(st.Action, st.Detail, st.Result))
 			case tui.OpStep:
-				run.Session.Record(scenario.OpRecord(scenario.Action(st.Op), st.Settings, st.Err))
+				rec := scenario.OpRecord(scenario.Action(st.Op), st.Settings, st.Err)
+				if st.Detail != "" {
+					rec.Detail = st.Detail
+				}
+				run.Session.Record(rec)
 			case device.BootReport:
 				run.Session.Record(scenario.BootRecord(st))
 			case device.AutoupdateReport:

@@ -1,0 +1,34 @@
+package scenario
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSetupDownloads: a scenario's downloads are written to the PC's
+// Downloads folder, beside the stick and not on it.
+func TestSetupDownloads(t *testing.T) {
+	src := strings.Replace(good, "goal:\n", "downloads:\n  imageupdate: public\n  notes.txt:\n    text: Copy the image to the stick.\ngoal:\n", 1)
+	sc, err := Parse("good.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Downloads) != 2 || sc.Downloads[0].Path != "imageupdate" || sc.Downloads[0].Image.Name != "public" {
+		t.Fatalf("parsed downloads %+v", sc.Downloads)
+	}
+	w, err := sc.Setup(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, name := range []string{"imageupdate", "notes.txt"} {
+		if fi, err := os.Stat(filepath.Join(w.DownloadsDir, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("Downloads/%s was not written: %v", name, err)
+		}
+		if _, err := os.Stat(filepath.Join(w.USBDir, name)); err == nil {
+			t.Errorf("%s is on the stick too", name)
+		}
+	}
+}
