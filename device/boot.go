@@ -1,6 +1,10 @@
 package device
 
 import (
+	"net"
+	"net/url"
+	"strings"
+
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -33,7 +37,11 @@ func (b *Box) Boot() BootReport {
 		return r
 	}
 	if b.state().Settings["bootmode"] == "DHCP" {
-		r.Stages = append(r.Stages, BootStage{Text: "DHCP", Panel: "dHCP"}, BootStage{Text: "DHCP Retry#", Panel: "dHCP"})
+		r.Stages = append(r.Stages, BootStage{Text: "DHCP", Panel: "dHCP"})
+		if load, ok := networkLoad(b.state().Settings["bootstrap_url"]); ok {
+			r.Stages = append(r.Stages, load)
+		}
+		r.Stages = append(r.Stages, BootStage{Text: "DHCP Retry#", Panel: "dHCP"})
 		return fail("DHCP Error", "Er10", "no network boot server answers: set Boot Mode to NAND")
 	}
 	r.Stages = append(r.Stages, BootStage{Text: "Load from nand", Panel: "nand"})
@@ -89,4 +97,25 @@ func (b *Box) bankLooksRight(n int, img *ImageInfo) bool {
 	}
 	h2 := rd.Header()
 	return h2.Version == img.Version && h2.Description == img.Description && h2.Model == img.Model
+}
+
+// networkLoad is the stage through which a network boot loads the Bootstrap
+// named by bootstrap_url: "Tftp load" for a tftp:// address, "Multicast
+// load" for a udp://, igmp:// or multicast (224.0.0.0/4, ff00::/8) address;
+// false for anything else, which the network boot does not load from.
+func networkLoad(bootstrapURL string) (BootStage, bool) {
+	u, err := url.Parse(strings.TrimSpace(bootstrapURL))
+	if err != nil || u.Host == "" {
+		return BootStage{}, false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "tftp":
+		return BootStage{Text: "Tftp load", Panel: "tftp"}, true
+	case "udp", "igmp", "mcast", "rtp":
+		return BootStage{Text: "Multicast load", Panel: "load"}, true
+	}
+	if ip := net.ParseIP(u.Hostname()); ip != nil && ip.IsMulticast() {
+		return BootStage{Text: "Multicast load", Panel: "load"}, true
+	}
+	return BootStage{}, false
 }
