@@ -1,13 +1,15 @@
 package imagefmt
 
 import (
+	"bytes"
 	"crypto"
 	"io"
 	"slices"
 )
 
 // LearnHashes reads the section blocks of the image from ra, the same image
-// the Reader streams, before its sections are read, so that each section is
+// the Reader streams (from offset 0: its header must stand there, else
+// nothing is learnt), before its sections are read, so that each section is
 // hashed once: a section whose block one of keys opens is hashed only with
 // the hash that block names (when it is one of the Reader's); a section whose
 // block no key opens keeps every hash, as a stream does. It learns nothing
@@ -20,6 +22,10 @@ import (
 func (r *Reader) LearnHashes(ra io.ReaderAt, keys []*Key) (int, error) {
 	if r.size < 0 || r.idx >= 0 || len(r.algs) < 2 || len(keys) == 0 {
 		return 0, nil
+	}
+	head := make([]byte, r.hdr.Size())
+	if _, err := ra.ReadAt(head, 0); err != nil || !bytes.Equal(head, r.hdr.Raw()) {
+		return 0, nil // not the image streamed, or not from its start
 	}
 	only := make([]crypto.Hash, len(r.hdr.Sections))
 	narrowed := 0

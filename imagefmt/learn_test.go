@@ -151,6 +151,29 @@ func TestLearnHashesChangedFile(t *testing.T) {
 	}
 }
 
+// TestLearnHashesOtherImage: a ReaderAt that does not hold the streamed
+// image from offset 0 teaches nothing.
+func TestLearnHashesOtherImage(t *testing.T) {
+	pub := demoKey(t, "stb_public.sec.asc")
+	img := learnImage(t, crypto.SHA1, pub, nil)
+	other := buildBytes(t, BuildSpec{Model: "MAG254", Date: "Thu Feb 21 00:43:44 EET 2019", Version: 7,
+		Description: "other", Key: pub, Created: testTime,
+		Sections: []SectionSource{{Kind: RootFS, Data: bytes.NewReader(randomBytes(5, 100)), Size: 100}}})
+	for name, ra := range map[string][]byte{
+		"another image":  other,
+		"shifted by one": append([]byte{0}, img...),
+		"a short file":   img[:10],
+	} {
+		r, err := NewReader(bytes.NewReader(img), int64(len(img)), crypto.SHA1, crypto.SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := r.LearnHashes(bytes.NewReader(ra), []*Key{pub.PublicOnly()}); n != 0 || err != nil {
+			t.Errorf("%s: LearnHashes = %d, %v; want 0, nil", name, n, err)
+		}
+	}
+}
+
 // TestLearnHashesAfterStart: once a section has started, nothing changes.
 func TestLearnHashesAfterStart(t *testing.T) {
 	pub := demoKey(t, "stb_public.sec.asc")
