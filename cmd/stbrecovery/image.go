@@ -88,8 +88,7 @@ func jsonError(cmd *cobra.Command, path string, err error) error {
 // before it could print its own (a usage error, an unusable key).
 func jsonFallback(cmd *cobra.Command, asJSON bool, printed *bool, err *error) {
 	if *err != nil && asJSON && !*printed {
-		code, text := statusOf(*err)
-		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "status": code, "text": text, "error": (*err).Error()})
+		_ = printJSON(cmd.OutOrStdout(), errorObject(*err))
 	}
 }
 
@@ -357,13 +356,15 @@ is cut short (Read error); 1: another error (missing file, unusable key).`,
 			fileOf := map[*imagefmt.Key]string{}
 			var jkeys []verifyKey
 			for _, kf := range keyFiles {
-				k, err := loadKeyFlag(kf, "--key")
+				ks, err := loadKeysFlag(kf, "--key")
 				if err != nil {
 					return err
 				}
-				keys = append(keys, k)
-				fileOf[k] = kf
-				jkeys = append(jkeys, verifyKey{File: kf, Name: k.Name, UserID: k.UserID, KeyID: k.IDString(), Fingerprint: k.FingerprintString()})
+				for _, k := range ks {
+					keys = append(keys, k)
+					fileOf[k] = kf
+					jkeys = append(jkeys, verifyKey{File: kf, Name: k.Name, UserID: k.UserID, KeyID: k.IDString(), Fingerprint: k.FingerprintString()})
+				}
 			}
 			hdr, checks, err := imagefmt.VerifyFile(path, keys, crypto.SHA1, crypto.SHA256)
 			if err != nil {
