@@ -1,0 +1,8 @@
+// Package scenario runs training exercises on the simulated box: a scenario
+// file sets a box up (its banks, keys and settings), fills a USB stick and an
+// update server, tells a short story, and states a goal as a check on the
+// box's state. A trainee works towards the goal; hints come one at a time;
+// the solution is a list of steps that Play runs through the device API, so
+// that every shipped scenario is known to be solvable. A Session records what
+// the trainee did and writes the trainer's report.
+package scenario
