@@ -271,9 +271,9 @@ func (c *checker) bankImageOK(img *ImageRef, opKey string, n *yaml.Node, field s
 	if spec.Hash != 0 && spec.Hash != c.m.Hash {
 		return errAt(n, field, "a %s bank holds only %s images", c.m.Name, c.m.Generation())
 	}
-	switch spec.Signer {
-	case "manufacturer", "stb_public":
-	case "operator_one", "operator_two":
+	switch {
+	case spec.Signer == "manufacturer" || spec.Signer == "stb_public":
+	case contains(device.DemoOperatorKeyNames(), spec.Signer):
 		if opKey != spec.Signer {
 			return errAt(n, field, "the image %q is signed by %s: set box.operator_key: %s", img.Name, spec.Signer, spec.Signer)
 		}
