@@ -53,8 +53,9 @@ func (d *Decision) advise(in DecisionInput) {
 	}
 	d.Next = nextStep(in, *d, onCommandLine)
 	d.NextMenu = nextStep(in, *d, onScreens)
-	d.Hint = hintText(in, *d, *d.Next, onCommandLine)
-	d.HintMenu = hintText(in, *d, *d.NextMenu, onScreens)
+	was := *d // the hints read the named mistake's fix from it
+	d.Hint = hintText(in, was, *d.Next, onCommandLine)
+	d.HintMenu = hintText(in, was, *d.NextMenu, onScreens)
 	if d.NextMenu.None && !d.Next.None {
 		// only the command line's Forced takes it: the SRU has no Forced
 		d.HintMenu = fmt.Sprintf("nothing on the screens will take this image: the %s has no Forced setting, and only Forced reinstalls the version the box runs (%d); use a newer image, or on the command line: %s",
@@ -203,7 +204,7 @@ func hintText(in DecisionInput, d Decision, s NextStep, on surface) string {
 		if on == onScreens {
 			key = keyMenuFor(in.Path)
 		}
-		return fmt.Sprintf("no key this box knows made this image. If it is an operator's image, install that operator's certified key first (%s; from then on the box takes only that operator's images, and nothing removes the key), then %s; if it is not, nothing on this box will take it", key, how)
+		return fmt.Sprintf("if this is an operator's image, install that operator's certified key (%s; the box then takes only its images, for good), then %s; if not, nothing on this box will take it", key, how)
 	}
 	return lead + how
 }
@@ -251,10 +252,10 @@ func noneReason(in DecisionInput, d Decision, on surface) string {
 		return d.Hint // the named mistake's fix
 	}
 	if op := in.Operator; op != nil && !signedBy(in.Blocks, *op) {
-		return fmt.Sprintf("the box is locked to the operator key %s, and nothing removes that key: only images signed by it install, on either path", keyName(*op))
+		return fmt.Sprintf("the box is locked to %s for good", keyName(*op))
 	}
 	if in.Running != nil && versionDecides(in) {
-		return fmt.Sprintf("the boot stage installs only a version newer than %d (the one the box runs), and the portal does not take this image; use a newer image", in.Running.Version)
+		return fmt.Sprintf("the boot stage takes only versions newer than %d, and the portal not this image; use a newer one", in.Running.Version)
 	}
 	if in.Operator == nil && len(in.Blocks) > 0 && !anySigner(in.Blocks) {
 		return "no key this box knows made it; use an image signed by MANUFACTURER or STB_PUBLIC, or a Custom image"

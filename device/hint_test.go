@@ -197,8 +197,8 @@ func checkStepWords(m Model, refused Path, on surface, s NextStep, hint string) 
 			want = append(want, keyMenuFor(refused))
 		}
 	}
-	if s.OperatorKey && !strings.Contains(hint, "If it is an operator's image") {
-		want = append(want, "If it is an operator's image")
+	if s.OperatorKey {
+		want = append(want, "if this is an operator's image", "if not, nothing on this box will take it")
 	}
 	for _, w := range want {
 		if !strings.Contains(hint, w) {
