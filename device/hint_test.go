@@ -33,6 +33,7 @@ var hintExtraImages = []string{"public-same", "public-older", "wrong-hash", "tam
 func TestEveryHintInstalls(t *testing.T) {
 	for _, model := range []string{"MAG254", "MAG322"} {
 		t.Run(model, func(t *testing.T) {
+			t.Parallel()
 			f := newFixture(t)
 			m := f.model(model)
 			cells, err := Matrix(f.keys, m)
