@@ -13,9 +13,9 @@ import (
 	"strings"
 )
 
-// maxEnvSection bounds the Env section the box reads settings from; a real
+// MaxEnvSection bounds the Env section the box reads settings from; a real
 // one is well under a kilobyte, its flash partition 64 KiB.
-const maxEnvSection = 64 << 10
+const MaxEnvSection = 64 << 10
 
 // EnvSetting is one line of an image's Env section as the install applied it.
 type EnvSetting struct {
@@ -79,7 +79,7 @@ func envSkipReason(st *stateFile, l EnvLine) string {
 // changed a setting or was skipped.
 func applyEnv(st *stateFile, data []byte, tooBig bool) []EnvSetting {
 	if tooBig {
-		return []EnvSetting{{Name: "Env", Skipped: fmt.Sprintf("the Env section is larger than %d KiB, so none of its settings were applied", maxEnvSection>>10)}}
+		return []EnvSetting{{Name: "Env", Skipped: fmt.Sprintf("the Env section is larger than %d KiB, so none of its settings were applied", MaxEnvSection>>10)}}
 	}
 	var out []EnvSetting
 	for _, l := range ParseEnv(data) {

@@ -431,7 +431,7 @@ func copyImage(rd *imagefmt.Reader, w *bankWriter) (sectionExtras, error) {
 				extra.custom = key
 			}
 		case imagefmt.Env:
-			env := &boundedBuffer{max: maxEnvSection}
+			env := &boundedBuffer{max: MaxEnvSection}
 			if _, err := rd.WriteTo(io.MultiWriter(w, env)); err != nil {
 				return extra, err
 			}

@@ -8,7 +8,7 @@ import (
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
-// BoxKinds are the kinds of box a preflight judges an image for, each named
+// boxKinds are the kinds of box a preflight judges an image for, each named
 // after the kind of image it runs; the operator box has its operator key
 // installed.
 var boxKinds = [...]Kind{KindFactory, KindPublic, KindCustom, KindOperator}
@@ -250,12 +250,21 @@ func blockHash(bs []BlockFacts) string {
 	return h
 }
 
+// refKey is what tells keys apart: the fingerprint, or the key id of a
+// reference recorded without one.
+func refKey(r KeyRef) string {
+	if r.Fingerprint != "" {
+		return r.Fingerprint
+	}
+	return r.ID
+}
+
 // restrict is the blocks as a box that knows only the keys in knows sees them.
 func restrict(all []BlockFacts, knows map[string]bool) []BlockFacts {
 	out := make([]BlockFacts, len(all))
 	for i, b := range all {
 		out[i] = b
-		if b.Signer != nil && !knows[b.Signer.ID] {
+		if b.Signer != nil && !knows[refKey(*b.Signer)] {
 			out[i] = BlockFacts{Name: b.Name, Detail: fmt.Sprintf("none of the trusted keys made the %s block", b.Name)}
 		}
 	}
@@ -338,9 +347,9 @@ type boxSetup struct {
 // carries; else the demo CUSTOM_ALPHA), the operator box holds the operator
 // key that made the image's Global block (else the demo ONE IPTV key).
 func (kr *preflightRing) boxFor(k Kind, all []BlockFacts, carried *KeyRef, demo map[string]KeyRef) boxSetup {
-	s := boxSetup{knows: map[string]bool{kr.m.ID: true, kr.p.ID: true}}
+	s := boxSetup{knows: map[string]bool{refKey(kr.m): true, refKey(kr.p): true}}
 	if carried != nil {
-		s.knows[carried.ID] = true
+		s.knows[refKey(*carried)] = true
 	}
 	var global, rootfs *KeyRef
 	for _, b := range all {
@@ -368,14 +377,14 @@ func (kr *preflightRing) boxFor(k Kind, all []BlockFacts, carried *KeyRef, demo 
 		}
 		p := kr.p
 		s.global, s.rootfs = &p, &c
-		s.knows[c.ID] = true
+		s.knows[refKey(c)] = true
 	case KindOperator:
 		o := demo["operator_one"]
 		if global != nil && global.Role == RoleOperator {
 			o = *global
 		}
 		s.operator, s.global, s.rootfs = &o, &o, &o
-		s.knows[o.ID] = true
+		s.knows[refKey(o)] = true
 	}
 	return s
 }

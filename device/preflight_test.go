@@ -29,7 +29,7 @@ func (f *fixture) demoName(t *testing.T, ref *KeyRef) string {
 
 // preflightBox makes the box a verdict describes: a box running an image of
 // kind box one version below the checked one, signed as the preflight says.
-func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v Verdict) *Box {
+func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v Verdict, built map[DemoSpec][]byte) *Box {
 	t.Helper()
 	dir := tempDir(t)
 	run := DemoSpec{Version: p.Running, Tag: "run"}
@@ -42,13 +42,13 @@ func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v 
 	case KindCustom:
 		run.Signer = "stb_public"
 		run.Custom = "custom_alpha"
+		if p.CustomKey != nil {
+			run.Custom = f.demoName(t, p.CustomKey)
+		}
 		for _, b := range p.Blocks {
 			if b.Name == "RootFS" && b.Signer != nil && b.Signer.Role == RoleCustom {
-				run.Custom = f.demoName(t, b.Signer)
+				run.Custom = f.demoName(t, b.Signer) // the key that made the RootFS comes first
 			}
-		}
-		if run.Custom == "custom_alpha" && p.CustomKey != nil {
-			run.Custom = f.demoName(t, p.CustomKey)
 		}
 	case KindOperator:
 		run.Signer = "operator_one"
@@ -64,7 +64,12 @@ func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v 
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(opts.Image, f.image(m, run), 0o644); err != nil {
+	data, ok := built[run]
+	if !ok {
+		data = f.image(m, run)
+		built[run] = data
+	}
+	if err := os.WriteFile(opts.Image, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	b, err := Init(filepath.Join(dir, "home"), opts)
@@ -74,14 +79,19 @@ func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v 
 	return b
 }
 
-// TestPreflightEqualsUpdate checks that for every demo image, every kind of
-// box and both paths, the preflight's verdict is what the real pipeline
+// TestPreflightEqualsUpdate checks that for every demo image (and every
+// image made with a named mistake), every kind of box and both paths, the preflight's verdict is what the real pipeline
 // decides when that box is given the image.
 func TestPreflightEqualsUpdate(t *testing.T) {
 	f := newFixture(t)
 	for _, model := range []string{"MAG254", "MAG424"} {
 		m := f.model(model)
-		for _, d := range DemoImages(m) {
+		built := map[DemoSpec][]byte{} // the running images, built once each
+		images := DemoImages(m)
+		for name, spec := range mistakeSpecs(m) {
+			images = append(images, DemoImage{Name: name, Spec: spec})
+		}
+		for _, d := range images {
 			data := f.image(m, d.Spec)
 			p, err := RunPreflight(bytes.NewReader(data), int64(len(data)), PreflightOptions{Model: m.Name})
 			if d.Spec.Cut {
@@ -97,7 +107,7 @@ func TestPreflightEqualsUpdate(t *testing.T) {
 				t.Fatalf("%s %s: %d verdicts", model, d.Name, len(p.Verdicts))
 			}
 			for _, v := range p.Verdicts {
-				b := f.preflightBox(t, m, p, v.Box, v)
+				b := f.preflightBox(t, m, p, v.Box, v, built)
 				got := f.update(b, data, UpdateOptions{Path: v.Via})
 				if got.Status != v.Status || got.Rule != v.Rule || got.Installed != v.Accept || got.Explain != v.Why || got.Hint != v.Hint {
 					t.Errorf("%s %s, %s box via %s:\npreflight %d %s %v %q %q\nupdate    %d %s %v %q %q",
@@ -185,3 +195,67 @@ func TestPreflightGivenKeys(t *testing.T) {
 
 // testTime is a fixed signing time.
 var testTime = time.Date(2020, 4, 2, 12, 0, 0, 0, time.UTC)
+
+// FuzzPreflight: an image is outside input; whatever its bytes, the
+// preflight returns a verdict or an error, never a panic, and every verdict
+// that takes the image says 16.
+func FuzzPreflight(f *testing.F) {
+	fx := newFixture(f)
+	m := fx.model("MAG254")
+	f.Add(fx.named(m, "custom-alpha")[:4096])
+	f.Add([]byte("STB Model:MAG254\nDate:x\nImage Version:1\nImage Description:d\nImage  size:300\nStart data...\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := RunPreflight(bytes.NewReader(data), int64(len(data)), PreflightOptions{})
+		if err != nil {
+			return
+		}
+		for _, v := range p.Verdicts {
+			if v.Accept != (v.Status == StatusFinishedOK) {
+				t.Fatalf("verdict %+v", v)
+			}
+		}
+	})
+}
+
+// TestPreflightRealPublicKey: a key named STB_PUBLIC given to the preflight
+// (the real one, say) stands in for the demo STB_PUBLIC in every box, as
+// device init --public-key makes a box trust it.
+func TestPreflightRealPublicKey(t *testing.T) {
+	f := newFixture(t)
+	m := f.model("MAG254")
+	real, err := imagefmt.GenerateKey("STB_PUBLIC", "Public key!!", testTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	spec := imagefmt.BuildSpec{Model: "MAG254", Date: "Thu Feb 21 00:43:44 EET 2019", Version: 300, Description: "real-pub", Hash: m.Hash,
+		Key: real, Created: testTime, Sections: []imagefmt.SectionSource{{Kind: imagefmt.RootFS, Data: strings.NewReader("rootfs"), Size: 6}}}
+	if _, err := imagefmt.Build(&buf, spec); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	p, err := RunPreflight(bytes.NewReader(data), int64(len(data)), PreflightOptions{Keys: []*imagefmt.Key{real.PublicOnly()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Kind != KindPublic || !p.Takes() || p.GlobalBy == nil || p.GlobalBy.ID != real.IDString() || p.GlobalBy.Role != RolePublic {
+		t.Fatalf("kind %s takes %v global %+v", p.Kind, p.Takes(), p.GlobalBy)
+	}
+	// A box that trusts that key takes it at the boot stage, as the preflight says.
+	dir := tempDir(t)
+	pub, _ := real.ArmoredPublic()
+	pubFile := filepath.Join(dir, "stb_public.pub.asc")
+	if err := os.WriteFile(pubFile, pub, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Init(filepath.Join(dir, "home"), InitOptions{Model: m.Name, PublicKey: pubFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f.update(b, data, UpdateOptions{Path: PathBoot})
+	for _, v := range p.Verdicts {
+		if v.Box == KindFactory && v.Via == PathBoot && (v.Status != got.Status || v.Rule != got.Rule || !got.Installed) {
+			t.Errorf("preflight %d %s, the box %d %s installed %v", v.Status, v.Rule, got.Status, got.Rule, got.Installed)
+		}
+	}
+}

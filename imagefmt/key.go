@@ -121,33 +121,73 @@ func LoadKey(data []byte) (*Key, error) { return LoadKeyWith(data, KeyOptions{})
 // LoadKeyWith reads a key as LoadKey does; opts pick one key of a file that
 // holds several and unlock a passphrase-protected secret key.
 func LoadKeyWith(data []byte, opts KeyOptions) (*Key, error) {
+	list, certified, err := readKeyData(data)
+	if err != nil || certified != nil {
+		return certified, err
+	}
+	return fromList(list, opts)
+}
+
+// LoadKeys reads every key of a file (a keyring export may hold several);
+// a file of one key gives one, as LoadKey reads it.
+func LoadKeys(data []byte) ([]*Key, error) {
+	list, certified, err := readKeyData(data)
+	if err != nil {
+		return nil, err
+	}
+	if certified != nil {
+		return []*Key{certified}, nil
+	}
+	if len(list) == 0 {
+		return nil, errors.New("the file holds no key")
+	}
+	out := make([]*Key, 0, len(list))
+	for _, e := range list {
+		k, err := fromEntity(e, KeyOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("key %016X of the file: %w", e.PrimaryKey.KeyId, err)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// readKeyData reads a key file's OpenPGP keys, or the one key of the
+// stb_pub_sign.key form.
+func readKeyData(data []byte) (openpgp.EntityList, *Key, error) {
 	if len(data) > MaxKeyFileSize {
-		return nil, fmt.Errorf("a key file is at most %d KiB", MaxKeyFileSize>>10)
+		return nil, nil, fmt.Errorf("a key file is at most %d KiB", MaxKeyFileSize>>10)
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
-		return nil, errors.New("the key file is empty")
+		return nil, nil, errors.New("the key file is empty")
 	}
 	if bytes.HasPrefix(trimmed, []byte("-----BEGIN PGP")) {
 		list, err := readArmoredKeys(trimmed)
 		if err != nil {
-			return nil, fmt.Errorf("not a readable armored OpenPGP key: %v", err)
+			return nil, nil, fmt.Errorf("not a readable armored OpenPGP key: %v", err)
 		}
-		return fromList(list, opts)
+		return list, nil, nil
 	}
 	if raw, err := base64.StdEncoding.DecodeString(string(joinLines(trimmed))); err == nil && len(raw) > BlockSize {
-		return loadCertified(raw)
+		k, err := loadCertified(raw)
+		return nil, k, err
+	}
+	// Binary: OpenPGP keys (one or several), else the binary
+	// stb_pub_sign.key form (a key, then a block that is no OpenPGP packet).
+	list, err := openpgp.ReadKeyRing(bytes.NewReader(data))
+	if err == nil && len(list) > 0 {
+		return list, nil, nil
 	}
 	if len(data) > BlockSize {
-		if k, err := loadCertified(data); err == nil {
-			return k, nil
+		if k, cerr := loadCertified(data); cerr == nil {
+			return nil, k, nil
 		}
 	}
-	list, err := openpgp.ReadKeyRing(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("not an OpenPGP key (armored, binary or stb_pub_sign.key form): %v", err)
+	if err == nil {
+		err = errors.New("no key found")
 	}
-	return fromList(list, opts)
+	return nil, nil, fmt.Errorf("not an OpenPGP key (armored, binary or stb_pub_sign.key form): %v", err)
 }
 
 func joinLines(b []byte) []byte {
@@ -194,7 +234,7 @@ func fromList(list openpgp.EntityList, opts KeyOptions) (*Key, error) {
 		list = picked
 	}
 	if len(list) > 1 {
-		return nil, fmt.Errorf("the file holds %d keys (%s); pick one with --key-id ID or FILE#ID", len(list), describeEntities(list))
+		return nil, fmt.Errorf("the file holds %d keys (%s); pick one by its id with FILE#ID (in image build, --key-id ID too)", len(list), describeEntities(list))
 	}
 	return fromEntity(list[0], opts)
 }

@@ -50,7 +50,7 @@ func TestRealKeyLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("binary form: %v", err)
 	}
-	if !bin.Same(k) || !bytes.Equal(bin.PublicBytes(), k.PublicBytes()) {
+	if !bin.Same(k) || !bytes.Equal(bin.PublicBytes(), k.PublicBytes()) || bin.Certification == nil {
 		t.Error("binary and base64 forms differ")
 	}
 }

@@ -94,6 +94,7 @@ func (s *autoupdateScreen) Init() tea.Cmd {
 		},
 		Step:     func(st device.AutoupdateStep) { send(autoEventMsg{step: &st}) },
 		Progress: func(p device.Progress) { send(autoEventMsg{progress: &p}) },
+		HTTP:     c.env.HTTP,
 	}
 	work := func() tea.Msg {
 		var r device.AutoupdateReport

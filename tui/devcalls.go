@@ -52,7 +52,9 @@ func stickEntries(dir string, m device.Model) ([]stickEntry, error) {
 }
 
 // httpSource is the image at u; a bad URL is reported by the source's Open (28).
-func httpSource(u string) device.Source { return device.HTTPSource(u) }
+func httpSource(u string, opts ...device.HTTPOption) device.Source {
+	return device.HTTPSource(u, opts...)
+}
 
 // defaultImageURL is what the URL field starts with: the box's update_url,
 // else the demo server's image for this model.
@@ -88,8 +90,8 @@ func demoVariantsListURL(c *common) string {
 }
 
 // fetchList reads update_list.txt at u, with entry URLs made absolute.
-func fetchList(ctx context.Context, u string) ([]listEntry, error) {
-	list, err := device.FetchUpdateList(ctx, u)
+func fetchList(ctx context.Context, u string, opts ...device.HTTPOption) ([]listEntry, error) {
+	list, err := device.FetchUpdateList(ctx, u, opts...)
 	if err != nil {
 		return nil, err
 	}

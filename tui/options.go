@@ -14,6 +14,10 @@ type Env struct {
 	USBDir    string // where the USB drive is mounted; "" means no drive plugged in
 	ServerURL string // base URL of the update server; "" means none
 	Notes     []string
+	// HTTP are the options of every download the screens start (Using
+	// HTTP, Update from URL, Autoupdate), e.g. a transport that reaches
+	// only some hosts; nil: the defaults.
+	HTTP []device.HTTPOption
 }
 
 // Timing sets the clocks of the simulation. Tests shorten them; zero fields

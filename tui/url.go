@@ -57,12 +57,12 @@ func (s *urlScreen) Init() tea.Cmd {
 		s.loaded = true
 		return tea.Batch(cmds...)
 	}
-	u, id, ctx, demo := s.listURL, s.id, s.c.ctx, demoVariantsListURL(s.c)
+	u, id, ctx, demo, opts := s.listURL, s.id, s.c.ctx, demoVariantsListURL(s.c), s.c.env.HTTP
 	cmds = append(cmds, func() tea.Msg {
-		es, err := fetchList(ctx, u)
+		es, err := fetchList(ctx, u, opts...)
 		if demo != "" && demo != u {
 			// the demo server's other images, to try each refusal over HTTP
-			if more, derr := fetchList(ctx, demo); derr == nil {
+			if more, derr := fetchList(ctx, demo, opts...); derr == nil {
 				es = append(es, more...)
 			}
 		}
@@ -104,7 +104,7 @@ func (s *urlScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, nil
 		case key.Matches(msg, k.OK):
 			u := strings.TrimSpace(s.input.Value())
-			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u), s.fl != flavorPortal && s.c.forced()))
+			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u, s.c.env.HTTP...), s.fl != flavorPortal && s.c.forced()))
 		}
 	}
 	var cmd tea.Cmd

@@ -135,7 +135,7 @@ func newDeviceShowCmd() *cobra.Command {
 			b, err := openBox(home)
 			if err != nil {
 				if asJSON {
-					_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "error": err.Error()})
+					_ = printJSON(cmd.OutOrStdout(), errorObject(err))
 					return withCode(exitError, nil)
 				}
 				return err

@@ -312,15 +312,12 @@ func bootJSON(r device.BootReport) map[string]any {
 	return out
 }
 
-// okFalseError reports err as {"ok":false,"error":…} when asJSON, else as a plain sentence; exit 1.
+// okFalseError reports err as the JSON failure of every command
+// ({"ok":false,"status":…,"text":…,"error":…}) when asJSON, else as a plain sentence; exit 1.
 func okFalseError(cmd *cobra.Command, asJSON bool, err error) error {
 	var ec *exitCodeError
 	if errors.As(err, &ec) && ec.err != nil {
 		err = ec.err
 	}
-	if asJSON {
-		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "error": err.Error()})
-		return withCode(exitError, nil)
-	}
-	return withCode(exitError, err)
+	return jsonFailure(cmd, asJSON, err)
 }

@@ -127,8 +127,11 @@ func TestGnuPGKeyringSigns(t *testing.T) {
 			t.Fatalf("%s operator build: %d %s %s", c.model, code, out, errs)
 		}
 		verifies(t, op, []string{opPub}, "OPERATOR_GPG")
-		if code, _, errs := runCLI(t, "image", "check", op, "--key", opPub); code != 0 {
-			t.Errorf("%s operator image check: %d %s", c.model, code, errs)
+		if code, out, errs := runCLI(t, "image", "check", op, "--key", opPub); code != 0 || !strings.Contains(out, "only once it is certified by MANUFACTURER") {
+			t.Errorf("%s operator image check: %d %s %s", c.model, code, out, errs)
+		}
+		if code, out, errs := runCLI(t, "image", "check", op, "--key", cert); code != 0 || strings.Contains(out, "Note:") {
+			t.Errorf("%s operator image check with the certified key: %d %s %s", c.model, code, out, errs)
 		}
 		home := filepath.Join(dir, c.model+"-op-box")
 		if code, _, errs := runCLI(t, "device", "init", "--home", home, "--model", c.model, "--operator-key", cert); code != 0 {
@@ -152,8 +155,16 @@ func TestGnuPGKeyringSigns(t *testing.T) {
 		}
 		installs(t, home, custom)
 	}
-	// A key the keyring does not hold, and an id that names two keys.
+	// A key that is not RSA-2048 cannot make blocks.
+	gpg("--passphrase", "", "--quick-gen-key", "ED_KEY", "ed25519", "sign", "never")
 	code, _, errs := runCLI(t, "image", "build", "--model", "MAG254", "--version", "300", "--desc", "x", "--rootfs", rootfs,
+		"--gpg-key", "ED_KEY", "--out", filepath.Join(dir, "x.img"))
+	if code != exitError || !strings.Contains(errs, "only RSA-2048 keys") || !strings.Contains(errs, "ED_KEY") {
+		t.Errorf("an Ed25519 key: %d %q", code, errs)
+	}
+
+	// A key the keyring does not hold, and an id that names two keys.
+	code, _, errs = runCLI(t, "image", "build", "--model", "MAG254", "--version", "300", "--desc", "x", "--rootfs", rootfs,
 		"--gpg-key", "NOBODY", "--out", filepath.Join(dir, "x.img"))
 	if code != exitError || !strings.Contains(errs, "no secret key") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
 		t.Errorf("unknown gpg key: %d %q", code, errs)
@@ -205,7 +216,7 @@ func TestProtectedAndMultiKeyFiles(t *testing.T) {
 		{"protected without a passphrase", []string{"--key", locked}, exitError, []string{"LOCKED_OP", "protected by a passphrase", "--passphrase-file"}, "", ""},
 		{"protected, wrong passphrase", []string{"--key", locked, "--passphrase-file", wrongPass}, exitError, []string{"does not unlock", "LOCKED_OP"}, "", ""},
 		{"protected, passphrase file", []string{"--key", locked, "--passphrase-file", passFile}, exitOK, []string{"LOCKED_OP"}, lockedPub, "LOCKED_OP"},
-		{"two keys, none picked", []string{"--key", two}, exitError, []string{"holds 2 keys", "FIRST_OP", "SECOND_OP", secondID, "--key-id"}, "", ""},
+		{"two keys, none picked", []string{"--key", two}, exitError, []string{"holds 2 keys", "FIRST_OP", "SECOND_OP", secondID, "--key-id", "FILE#ID"}, "", ""},
 		{"two keys, armored, none picked", []string{"--key", twoArmored}, exitError, []string{"holds 2 keys", "FIRST_OP", "SECOND_OP"}, "", ""},
 		{"two keys, --key-id by name", []string{"--key", two, "--key-id", "FIRST_OP"}, exitOK, []string{"FIRST_OP"}, firstPub, "FIRST_OP"},
 		{"two keys, FILE#ID", []string{"--key", twoArmored + "#" + secondID}, exitOK, []string{"SECOND_OP"}, secondPub, "SECOND_OP"},
@@ -234,6 +245,18 @@ func TestProtectedAndMultiKeyFiles(t *testing.T) {
 			verifies(t, filepath.Join(dir, out), []string{c.pub}, c.owner)
 		}
 	}
+	// A keyring export of several public keys checks blocks with all of
+	// them; FILE#ID takes one.
+	bothPub := writeFile(t, filepath.Join(dir, "both.pub.gpg"), gpg("--export", "FIRST_OP", "SECOND_OP"))
+	signedBySecond := filepath.Join(dir, "two keys, FILE#ID.img")
+	verifies(t, signedBySecond, []string{bothPub}, "SECOND_OP")
+	if code, out, _ := runCLI(t, "image", "check", signedBySecond, "--key", bothPub, "--json"); code != 0 || !strings.Contains(out, `"kind": "operator"`) {
+		t.Errorf("image check with both keys: exit %d %s", code, out)
+	}
+	if code, _, _ := runCLI(t, "image", "check", signedBySecond, "--key", bothPub+"#FIRST_OP"); code != exitRefused {
+		t.Errorf("image check with the first key only: exit %d, want %d", code, exitRefused)
+	}
+
 	// The passphrase never appears on the command line: there is no flag for it.
 	if code, _, errs := build("p.img", "--key", locked, "--passphrase", "s3cret pass"); code == 0 || !strings.Contains(errs, "unknown flag") {
 		t.Errorf("--passphrase: exit %d %s", code, errs)

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
@@ -86,8 +88,7 @@ func jsonError(cmd *cobra.Command, path string, err error) error {
 // before it could print its own (a usage error, an unusable key).
 func jsonFallback(cmd *cobra.Command, asJSON bool, printed *bool, err *error) {
 	if *err != nil && asJSON && !*printed {
-		code, text := statusOf(*err)
-		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "status": code, "text": text, "error": (*err).Error()})
+		_ = printJSON(cmd.OutOrStdout(), errorObject(*err))
 	}
 }
 
@@ -137,16 +138,78 @@ Exit 0: shown; 4: invalid header or the file is cut short (Read error); 1: anoth
 				}
 				return imageExit(path, err)
 			}
+			env, envErr := readEnvSection(path, hdr)
 			if asJSON {
 				printed = true
-				return printJSON(cmd.OutOrStdout(), infoJSON(path, size, hdr, blocks))
+				out := infoJSON(path, size, hdr, blocks)
+				if env != nil {
+					out["env"] = envJSON(env)
+				}
+				return printJSON(cmd.OutOrStdout(), out)
 			}
 			printInfo(cmd.OutOrStdout(), path, size, hdr, blocks)
+			printEnvSection(cmd.OutOrStdout(), env, envErr)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
+}
+
+// readEnvSection reads the Env section's lines (nil when the image has no
+// Env section); a section larger than a box reads is not read.
+func readEnvSection(path string, hdr *imagefmt.Header) ([]device.EnvLine, error) {
+	for _, s := range hdr.Sections {
+		if s.Kind != imagefmt.Env {
+			continue
+		}
+		if s.DataSize() > device.MaxEnvSection {
+			return nil, fmt.Errorf("the Env section is %d bytes, more than a box reads (%d)", s.DataSize(), device.MaxEnvSection)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		data := make([]byte, s.DataSize())
+		if _, err := f.ReadAt(data, hdr.Size()+s.Offset); err != nil {
+			return nil, fmt.Errorf("the Env section cannot be read: %v", err)
+		}
+		return device.ParseEnv(data), nil
+	}
+	return nil, nil
+}
+
+// envJSON is the Env section's lines in image info --json.
+func envJSON(env []device.EnvLine) []map[string]string {
+	out := make([]map[string]string, 0, len(env))
+	for _, l := range env {
+		e := map[string]string{"name": l.Name, "value": l.Value}
+		if l.Bad != "" {
+			e["problem"] = l.Bad
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// printEnvSection lists the settings the Env section sets when the image is installed.
+func printEnvSection(w io.Writer, env []device.EnvLine, err error) {
+	if err != nil {
+		fmt.Fprintf(w, "\nEnv section: %v\n", err)
+		return
+	}
+	if env == nil {
+		return
+	}
+	fmt.Fprintln(w, "\nEnv section (the settings it sets when installed, as device set would):")
+	for _, l := range env {
+		if l.Bad != "" {
+			fmt.Fprintf(w, "  %s  (%s: skipped)\n", l.Name, l.Bad)
+			continue
+		}
+		fmt.Fprintf(w, "  %s=%s\n", l.Name, l.Value)
+	}
 }
 
 // blockOffset is where a block starts in the file.
@@ -291,13 +354,15 @@ is cut short (Read error); 1: another error (missing file, unusable key).`,
 			fileOf := map[*imagefmt.Key]string{}
 			var jkeys []verifyKey
 			for _, kf := range keyFiles {
-				k, err := loadKeyFlag(kf, "--key")
+				ks, err := loadKeysFlag(kf, "--key")
 				if err != nil {
 					return err
 				}
-				keys = append(keys, k)
-				fileOf[k] = kf
-				jkeys = append(jkeys, verifyKey{File: kf, Name: k.Name, UserID: k.UserID, KeyID: k.IDString(), Fingerprint: k.FingerprintString()})
+				for _, k := range ks {
+					keys = append(keys, k)
+					fileOf[k] = kf
+					jkeys = append(jkeys, verifyKey{File: kf, Name: k.Name, UserID: k.UserID, KeyID: k.IDString(), Fingerprint: k.FingerprintString()})
+				}
 			}
 			hdr, checks, err := imagefmt.VerifyFile(path, keys, crypto.SHA1, crypto.SHA256)
 			if err != nil {

@@ -40,11 +40,13 @@ unknown, or the model is not known); 4: invalid header or the file is cut short;
 			path := args[0]
 			var keys []*imagefmt.Key
 			for _, kf := range keyFiles {
-				k, err := loadKeyFlag(kf, "--key")
+				ks, err := loadKeysFlag(kf, "--key")
 				if err != nil {
 					return err
 				}
-				keys = append(keys, k.PublicOnly())
+				for _, k := range ks {
+					keys = append(keys, k.PublicOnly())
+				}
 			}
 			p, err := preflightFile(path, device.PreflightOptions{Model: model, Keys: keys})
 			if err != nil {
@@ -62,6 +64,9 @@ unknown, or the model is not known); 4: invalid header or the file is cut short;
 				}
 			} else {
 				printCheck(cmd.OutOrStdout(), path, p, verdict)
+				if note := operatorKeyNote(p, keys); note != "" {
+					fmt.Fprintln(cmd.OutOrStdout(), note)
+				}
 			}
 			if !p.ModelKnown || !p.Takes() {
 				return withCode(exitRefused, fmt.Errorf("%s: %s", path, verdict))
@@ -106,9 +111,9 @@ func checkVerdict(p *device.Preflight) string {
 		}
 	}
 	if len(refused) > 0 {
-		return fmt.Sprintf("a %s box refuses this %s image: %s", p.Kind, p.Kind, strings.Join(refused, ", "))
+		return fmt.Sprintf("%s %s box refuses this %s image: %s", article(p.Kind), p.Kind, p.Kind, strings.Join(refused, ", "))
 	}
-	return fmt.Sprintf("a %s box takes this %s image at the boot stage and through its portal", p.Kind, p.Kind)
+	return fmt.Sprintf("%s %s box takes this %s image at the boot stage and through its portal", article(p.Kind), p.Kind, p.Kind)
 }
 
 func checkJSON(path string, p *device.Preflight, verdict string) map[string]any {
@@ -152,8 +157,10 @@ func printCheck(w io.Writer, path string, p *device.Preflight, verdict string) {
 	switch {
 	case !p.ModelKnown:
 		fmt.Fprintf(w, "Model:       %s is not a model any box is\n", p.Model)
+	case p.Hash == "":
+		fmt.Fprintf(w, "Hash:        unknown: no known key made a block (%s reads only %s blocks)\n", p.Model, p.ModelHash)
 	case p.Hash != p.ModelHash:
-		fmt.Fprintf(w, "Hash:        %s blocks; %s reads only %s blocks\n", orElse(p.Hash, "no known"), p.Model, p.ModelHash)
+		fmt.Fprintf(w, "Hash:        %s blocks; %s reads only %s blocks\n", p.Hash, p.Model, p.ModelHash)
 	default:
 		fmt.Fprintf(w, "Hash:        %s, as %s reads\n", p.Hash, p.Model)
 	}
@@ -205,6 +212,29 @@ func printCheck(w io.Writer, path string, p *device.Preflight, verdict string) {
 		}
 	}
 	fmt.Fprintf(w, "\n%s.\n", upper(verdict))
+}
+
+// operatorKeyNote reminds that the operator box holds an operator key only
+// once it is certified by MANUFACTURER, when the key given for the Global
+// block is not in that form.
+func operatorKeyNote(p *device.Preflight, keys []*imagefmt.Key) string {
+	if p.Kind != device.KindOperator || p.GlobalBy == nil {
+		return ""
+	}
+	for _, k := range keys {
+		if k.IDString() == p.GlobalBy.ID && k.Certification == nil {
+			return fmt.Sprintf("Note: a box holds %s only once it is certified by MANUFACTURER (key certify, then device install-key or Install Op.KEY).", k)
+		}
+	}
+	return ""
+}
+
+// article is "an" before operator, "a" before the other kinds.
+func article(k device.Kind) string {
+	if k == device.KindOperator {
+		return "an"
+	}
+	return "a"
 }
 
 func refName(k *device.KeyRef) string {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
@@ -29,4 +31,16 @@ func signerOf(k *imagefmt.Key) *jsonSigner {
 		role = string(device.RoleOperator)
 	}
 	return &jsonSigner{Role: role, Name: k.Name, KeyID: k.IDString(), Fingerprint: k.FingerprintString()}
+}
+
+// errorObject is the one JSON shape of a failed command (output.schema.json,
+// $defs/error): the status a box would show (7 Internal error when none
+// applies), its text, and the sentence that says what to do.
+func errorObject(err error) map[string]any {
+	var ec *exitCodeError
+	if errors.As(err, &ec) && ec.err != nil {
+		err = ec.err
+	}
+	code, text := statusOf(err)
+	return map[string]any{"ok": false, "status": code, "text": text, "error": err.Error()}
 }

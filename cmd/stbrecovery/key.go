@@ -174,23 +174,60 @@ func newKeyDemoCmd() *cobra.Command {
 	return cmd
 }
 
-// loadKeyFlag loads a key file named on the command line, with an error that says what to do.
-func loadKeyFlag(path, what string) (*imagefmt.Key, error) {
+// loadKeyFlag loads a key file named on the command line (FILE, or FILE#ID
+// for one key of a file that holds several), with an error that says what to do.
+func loadKeyFlag(ref, what string) (*imagefmt.Key, error) {
+	path, id := splitKeyRef(ref)
+	if err := checkKeyPath(path, what); err != nil {
+		return nil, err
+	}
+	k, err := imagefmt.LoadKeyFileWith(path, imagefmt.KeyOptions{ID: id})
+	if err != nil {
+		return nil, withCode(exitError, fmt.Errorf("cannot use %s as a key (%v); give an OpenPGP RSA-2048 key as gpg exports it", path, strings.TrimSuffix(stripPrefix(err, path), ".")))
+	}
+	return k, nil
+}
+
+// loadKeysFlag loads the public keys a --key names to check blocks with:
+// every key of a keyring export, or the one FILE#ID picks.
+func loadKeysFlag(ref, what string) ([]*imagefmt.Key, error) {
+	path, id := splitKeyRef(ref)
+	if id != "" {
+		k, err := loadKeyFlag(ref, what)
+		if err != nil {
+			return nil, err
+		}
+		return []*imagefmt.Key{k}, nil
+	}
+	if err := checkKeyPath(path, what); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, withCode(exitError, fmt.Errorf("cannot read the key file %s (%v); check its permissions", path, unwrapPathErr(err)))
+	}
+	keys, err := imagefmt.LoadKeys(data)
+	if err != nil {
+		return nil, withCode(exitError, fmt.Errorf("cannot use %s as a key (%v); give an OpenPGP RSA-2048 key as gpg exports it", path, strings.TrimSuffix(err.Error(), ".")))
+	}
+	return keys, nil
+}
+
+func checkKeyPath(path, what string) error {
 	if path == "" {
-		return nil, withCode(exitError, fmt.Errorf("give a key file for %s", what))
+		return withCode(exitError, fmt.Errorf("give a key file for %s", what))
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, withCode(exitError, fmt.Errorf("there is no key file %s (%s); check the path", path, what))
+		return withCode(exitError, fmt.Errorf("there is no key file %s (%s); check the path", path, what))
 	}
 	if info.IsDir() {
-		return nil, withCode(exitError, fmt.Errorf("%s is a folder; give a key file for %s", path, what))
+		return withCode(exitError, fmt.Errorf("%s is a folder; give a key file for %s", path, what))
 	}
-	k, err := imagefmt.LoadKeyFile(path)
-	if err != nil {
-		return nil, withCode(exitError, fmt.Errorf("cannot use %s as a key (%v); give an OpenPGP RSA-2048 key as gpg exports it", path, stripPrefix(err, path)))
+	if info.Size() > imagefmt.MaxKeyFileSize {
+		return withCode(exitError, fmt.Errorf("%s is over %d KiB, too large for a key file; give the key file for %s", path, imagefmt.MaxKeyFileSize>>10, what))
 	}
-	return k, nil
+	return nil
 }
 
 // stripPrefix drops the "key file PATH: " prefix LoadKeyFile adds, since the caller names the file.

@@ -54,7 +54,7 @@ func newRootCmd() *cobra.Command {
 		},
 	}
 	addTUIFlags(root)
-	root.AddCommand(newKeyCmd(), newImageCmd(), newDeviceCmd(), newRulesCmd(), newServeCmd(), newScenariosCmd())
+	root.AddCommand(newKeyCmd(), newImageCmd(), newDeviceCmd(), newRulesCmd(), newServeCmd(), newScenariosCmd(), newClassroomCmd())
 	return root
 }
 

@@ -68,6 +68,10 @@ func TestJSONSchema(t *testing.T) {
 		{"result", []string{"device", "update", "--home", home, "--usb", stick("public")}},
 		{"error", []string{"device", "update", "--home", home, "--usb", stick("public"), "--via", "nowhere"}},
 		{"result", []string{"device", "install-key", "--home", home, forgedFile}},
+		{"error", []string{"device", "show", "--home", filepath.Join(dir, "nobox")}},
+		{"error", []string{"device", "set", "--home", home, "no_such_setting=1"}},
+		{"error", []string{"device", "boot", "--home", filepath.Join(dir, "nobox")}},
+		{"error", []string{"device", "autoupdate", "--home", filepath.Join(dir, "nobox")}},
 	}
 	for _, c := range cases {
 		_, out, _ := runCLI(t, append(c.args, "--json")...)
