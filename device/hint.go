@@ -252,7 +252,7 @@ func noneReason(in DecisionInput, d Decision, on surface) string {
 		return d.Hint // the named mistake's fix
 	}
 	if op := in.Operator; op != nil && !signedBy(in.Blocks, *op) {
-		return fmt.Sprintf("the box is locked to %s for good", keyName(*op))
+		return fmt.Sprintf("the box is locked to the operator key %s for good", keyName(*op))
 	}
 	if in.Running != nil && versionDecides(in) {
 		return fmt.Sprintf("the boot stage takes only versions newer than %d, and the portal not this image; use a newer one", in.Running.Version)
