@@ -244,31 +244,41 @@ func copyBox(t *testing.T, b *Box) *Box {
 }
 
 // TestHintWrongCells pins the refusals whose advice used to name a step that
-// fails: each now names the step that works, or says that none does.
+// fails, and the System Recovery Utility's same-version refusal, whose
+// screens have no Forced: each now names the step that works, in the words
+// of its surface, or says that none does.
 func TestHintWrongCells(t *testing.T) {
 	f := newFixture(t)
-	m := f.model("MAG254")
 	for _, c := range []struct {
-		running, image string
-		path           Path
-		want           []string
-		not            string
+		model, running, image string
+		path                  Path
+		cli, menu             []string
+		not                   string
 	}{
-		{"public", "operator-one", PathPortal, []string{"certified key", "--via portal"}, "Custom"},
-		{"factory", "operator-one", PathPortal, []string{"certified key", "--via portal"}, "USB Bootstrap"},
-		{"factory", "wrong-hash", PathBoot, []string{"nothing on this box will take this image", "SHA-1", "--hash sha1"}, "built for MAG254"},
-		{"factory", "wrong-hash", PathPortal, []string{"nothing on this box will take this image", "SHA-1"}, "built for MAG254"},
+		{"MAG254", "public", "operator-one", PathPortal, []string{"certified key", "device install-key", "--via portal"}, []string{"Settings › Install Op.KEY", "Settings › Software update"}, "Custom"},
+		{"MAG254", "factory", "operator-one", PathPortal, []string{"certified key", "--via portal"}, []string{"Settings › Install Op.KEY"}, "USB Bootstrap"},
+		{"MAG254", "factory", "wrong-hash", PathBoot, []string{"nothing on this box will take this image", "SHA-1", "--hash sha1"}, []string{"nothing on this box", "SHA-1 blocks"}, "built for MAG254"},
+		{"MAG254", "factory", "wrong-hash", PathPortal, []string{"nothing on this box will take this image", "SHA-1"}, []string{"nothing on this box"}, "built for MAG254"},
+		{"MAG254", "factory", "public-same", PathBoot, []string{"--via boot --force"}, []string{"Image Info › Forced", "Upgrade Tools › USB Bootstrap"}, "turn Forced on"},
+		{"MAG322", "factory", "public-same", PathBoot, []string{"--via boot --force"}, []string{"nothing on the screens", "no Forced setting"}, "Image Info"},
+		{"MAG322", "public", "public-same", PathBoot, []string{"--via boot --force"}, []string{"Settings › Software update", "answer OK"}, "Image Info"},
 	} {
+		m := f.model(c.model)
 		run, _ := matrixSpec(c.running, m.FactoryVersion)
 		b := f.box(m, &run, false)
 		r := f.update(b, f.named(m, c.image), UpdateOptions{Path: c.path})
-		for _, w := range c.want {
+		for _, w := range c.cli {
 			if !strings.Contains(r.Hint, w) {
-				t.Errorf("%s box, %s via %s: hint %q lacks %q", c.running, c.image, c.path, r.Hint, w)
+				t.Errorf("%s %s box, %s via %s: hint %q lacks %q", c.model, c.running, c.image, c.path, r.Hint, w)
+			}
+		}
+		for _, w := range c.menu {
+			if !strings.Contains(r.HintMenu, w) {
+				t.Errorf("%s %s box, %s via %s: screens' hint %q lacks %q", c.model, c.running, c.image, c.path, r.HintMenu, w)
 			}
 		}
 		if strings.Contains(r.Hint, c.not) || strings.Contains(r.HintMenu, c.not) {
-			t.Errorf("%s box, %s via %s: hint %q / %q still says %q", c.running, c.image, c.path, r.Hint, r.HintMenu, c.not)
+			t.Errorf("%s %s box, %s via %s: hint %q / %q still says %q", c.model, c.running, c.image, c.path, r.Hint, r.HintMenu, c.not)
 		}
 	}
 }
