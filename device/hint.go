@@ -56,7 +56,7 @@ func (d *Decision) advise(in DecisionInput) {
 	was := *d // the hints read the named mistake's fix from it
 	d.Hint = hintText(in, was, *d.Next, onCommandLine)
 	d.HintMenu = hintText(in, was, *d.NextMenu, onScreens)
-	if d.NextMenu.None && !d.Next.None {
+	if d.NextMenu.None && !d.Next.None && in.Running != nil {
 		// only the command line's Forced takes it: the SRU has no Forced
 		d.HintMenu = fmt.Sprintf("nothing on the screens will take this image: the %s has no Forced setting, and only Forced reinstalls the version the box runs (%d); use a newer image, or on the command line: %s",
 			toolTitle(in.Model), in.Running.Version, commandFor(*d.Next))
