@@ -82,6 +82,7 @@ func TestEveryHintInstalls(t *testing.T) {
 						if d, ok := matrix[c]; ok && (d.Hint != res.Hint || d.HintMenu != res.HintMenu) {
 							t.Errorf("%s %+v: the rules table advises %q, the update %q", model, c, d.Hint, res.Hint)
 						}
+						delete(matrix, c)
 						for _, s := range []struct {
 							on   surface
 							step NextStep
@@ -91,6 +92,11 @@ func TestEveryHintInstalls(t *testing.T) {
 							follow(t, f, tmpl, img.data, img.signer, s.on, s.step, s.hint, model, c)
 						}
 					}
+				}
+			}
+			for c, d := range matrix {
+				if !d.Accept {
+					t.Errorf("%s %+v: a refused cell of the rules table was not followed", model, c)
 				}
 			}
 			t.Logf("%s: %d refusals, %d steps followed", model, refused, followed)
