@@ -512,7 +512,7 @@ func rank(order map[string]int, name string) int {
 // describeFile is a one-line description of an image file: the given text,
 // with the header's version and description.
 func describeFile(path string, m Model, text string) string {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path)
 	if err != nil {
 		return text
 	}

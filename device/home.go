@@ -37,16 +37,16 @@ func (h *home) Close() error { return h.root.Close() }
 // path is name (slash-separated, inside the folder) as a person would type it.
 func (h *home) path(name string) string { return h.dir + string(os.PathSeparator) + name }
 
-// LinkError is a file of a box that is not what the box keeps there: a
+// HomeFileError is a file of a box that is not what the box keeps there: a
 // symbolic link, a named pipe, a device, a folder in place of a file. The
 // box never follows or reads it.
-type LinkError struct {
+type HomeFileError struct {
 	Path    string
 	Problem string // "is a symbolic link", "is a named pipe or a device", …
 }
 
 // Error names the file, says what it is and what to do.
-func (e *LinkError) Error() string {
+func (e *HomeFileError) Error() string {
 	return fmt.Sprintf("%s %s; the box uses only plain files and folders inside its own folder: remove it, or make a new box in an empty folder", e.Path, e.Problem)
 }
 
@@ -77,13 +77,13 @@ func (h *home) check(name string, dir bool) error {
 func kindProblem(p string, fi fs.FileInfo, dir bool) error {
 	switch m := fi.Mode(); {
 	case m&fs.ModeSymlink != 0:
-		return &LinkError{Path: p, Problem: "is a symbolic link"}
+		return &HomeFileError{Path: p, Problem: "is a symbolic link"}
 	case dir && !m.IsDir():
-		return &LinkError{Path: p, Problem: "is not a folder"}
+		return &HomeFileError{Path: p, Problem: "is not a folder"}
 	case !dir && m.IsDir():
-		return &LinkError{Path: p, Problem: "is a folder, not a file"}
+		return &HomeFileError{Path: p, Problem: "is a folder, not a file"}
 	case !dir && !m.IsRegular():
-		return &LinkError{Path: p, Problem: "is not a regular file (a named pipe, a socket or a device)"}
+		return &HomeFileError{Path: p, Problem: "is a " + specialKind(m) + ", not a plain file"}
 	}
 	return nil
 }

@@ -96,9 +96,9 @@ func WithMinRate(bytesPerSecond int64, window time.Duration) HTTPOption {
 	return func(c *httpConfig) { c.minRate, c.window = bytesPerSecond, window }
 }
 
-// WithDeadline sets how long a whole transfer may take: base plus the
-// length (Content-Length, or the largest body when the server does not say)
-// at bytesPerSecond. A rate of 0 turns the deadline off.
+// WithDeadline sets how long a whole transfer may keep the box waiting for
+// the server: base plus the length (Content-Length, or the largest body when
+// the server does not say) at bytesPerSecond. A rate of 0 turns it off.
 func WithDeadline(base time.Duration, bytesPerSecond int64) HTTPOption {
 	return func(c *httpConfig) { c.base, c.deadRate = base, bytesPerSecond }
 }
@@ -280,11 +280,8 @@ func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 		b.timer = time.AfterFunc(b.idle, func() { b.stalled.Store(true); cancel() })
 		b.timer.Stop()
 	}
-	b.watchRate()
-	if d := s.cfg.deadline(resp.ContentLength); d > 0 {
-		b.deadline = d
-		b.overdue = time.AfterFunc(d, func() { b.late.Store(true); cancel() })
-	}
+	b.deadline = s.cfg.deadline(resp.ContentLength)
+	b.watch()
 	if s.cfg.ahead <= 0 {
 		return b, resp.ContentLength, nil
 	}
@@ -352,7 +349,7 @@ type httpBody struct {
 	err     error
 	name    string
 
-	// The minimum rate: the bytes of each window are counted by a timer.
+	// The minimum rate and the deadline, checked by watch.
 	minRate   int64
 	window    time.Duration
 	stop      chan struct{} // ends the rate check
@@ -362,21 +359,26 @@ type httpBody struct {
 	waitNanos atomic.Int64 // time spent in reads that ended
 	readStart atomic.Int64 // when the read in progress began (Unix ns), 0 when none
 	deadline  time.Duration
-	overdue   *time.Timer
 	late      atomic.Bool
 }
 
-// watchRate checks, at the end of every window, the rate at which the
-// server sent while the box waited for it: fewer bytes than the minimum rate
-// over that waiting time ends the transfer. Time the box spent writing
-// (the server waiting for the box) is not held against the server.
-func (b *httpBody) watchRate() {
-	if b.minRate <= 0 || b.window <= 0 {
+// watch checks the transfer as it goes, counting only the time the box
+// waited for the server's bytes (time the box spent writing, the server
+// waiting for it, is not held against the server): at the end of every
+// window, that the window brought the minimum rate; and that the whole
+// transfer stays within its deadline. Either failing ends the transfer.
+func (b *httpBody) watch() {
+	rate := b.minRate > 0 && b.window > 0
+	if !rate && b.deadline <= 0 {
 		return
+	}
+	tick := b.window
+	if !rate {
+		tick = max(b.deadline/10, time.Millisecond)
 	}
 	b.stop = make(chan struct{})
 	go func() {
-		t := time.NewTicker(b.window)
+		t := time.NewTicker(tick)
 		defer t.Stop()
 		var lastGot int64
 		var lastWait time.Duration
@@ -387,6 +389,14 @@ func (b *httpBody) watchRate() {
 			case <-t.C:
 			}
 			got, wait := b.got.Load(), b.waited()
+			if b.deadline > 0 && wait > b.deadline {
+				b.late.Store(true)
+				b.cancel()
+				return
+			}
+			if !rate {
+				continue
+			}
 			bytes, span := got-lastGot, wait-lastWait
 			if span >= b.window/2 && float64(bytes) < float64(b.minRate)*span.Seconds() {
 				b.slowRate.Store(int64(float64(bytes) / span.Seconds()))
@@ -437,7 +447,7 @@ func (b *httpBody) Read(p []byte) (int, error) {
 		b.err = bodyErr(err, "%s arrived at %s a second, slower than the %s a second the box needs: the transfer was stopped after %d bytes",
 			b.name, byteSize(b.slowRate.Load()), byteSize(b.minRate), got)
 	case b.late.Load():
-		b.err = bodyErr(err, "%s took longer than %s, the most this transfer may take: it was stopped after %d bytes", b.name, b.deadline.Round(time.Millisecond), got)
+		b.err = bodyErr(err, "%s kept the box waiting longer than %s, the most this transfer may take: it was stopped after %d bytes", b.name, b.deadline.Round(time.Millisecond), got)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
 		b.err = bodyErr(err, "the transfer of %s ended after %d of %d bytes: the connection was cut before the whole file arrived", b.name, got, b.want)
 	case b.stalled.Load():
@@ -463,10 +473,8 @@ func (e *bodyError) Error() string { return e.se.Detail }
 func (e *bodyError) Unwrap() error { return e.se }
 
 func (b *httpBody) Close() error {
-	for _, t := range []*time.Timer{b.timer, b.overdue} {
-		if t != nil {
-			t.Stop()
-		}
+	if b.timer != nil {
+		b.timer.Stop()
 	}
 	if b.stop != nil {
 		b.stopped.Do(func() { close(b.stop) })

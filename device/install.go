@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/stbrecovery/stbrecovery/imagefmt"
@@ -476,15 +475,15 @@ func (b *Box) factoryInstall(image string) (*ImageInfo, []byte, error) {
 		}
 		r, size = &buf, int64(buf.Len())
 	} else {
-		f, err := os.Open(image)
+		f, fi, err := openRegular(image)
 		if err != nil {
-			return nil, nil, fmt.Errorf("image %s: %v", image, errors.Unwrap(err))
+			var nf *notAFileError
+			if errors.As(err, &nf) {
+				return nil, nil, fmt.Errorf("image %v", nf)
+			}
+			return nil, nil, fmt.Errorf("image %s: %v", image, pathCause(err))
 		}
 		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return nil, nil, err
-		}
 		r, size = f, fi.Size()
 	}
 	info, env, err := b.flashBank(0, r, size)

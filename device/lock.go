@@ -23,7 +23,7 @@ func (b *Box) lock() (func(), error) {
 		if errors.Is(err, errBusy) {
 			return nil, &StatusError{Status: StatusInternal, Detail: "another program is changing this box right now; wait for it to finish and try again"}
 		}
-		var le *LinkError
+		var le *HomeFileError
 		if errors.As(err, &le) {
 			return nil, err
 		}

@@ -426,3 +426,79 @@ func TestStaleTempsRemovedAtOpen(t *testing.T) {
 		t.Error("the bank's image went with the temporary files")
 	}
 }
+
+// TestOutsideFilesMustBeRegular: every file the box reads from outside its
+// home (a stick's keys and images, an image to flash) is refused at once,
+// naming it, when it is a named pipe, instead of waiting for a writer.
+func TestOutsideFilesMustBeRegular(t *testing.T) {
+	f := newFixture(t)
+	m := f.model("MAG254")
+	pipe := func(t *testing.T, path string) string {
+		t.Helper()
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.Remove(path)
+		if err := syscall.Mkfifo(path, 0o644); err != nil {
+			t.Skipf("no named pipes here: %v", err)
+		}
+		return path
+	}
+	// Each case prepares in the test's goroutine and returns the call to make.
+	cases := []struct {
+		name    string
+		prepare func(t *testing.T) func() error
+	}{
+		{"a key on the stick", func(t *testing.T) func() error {
+			stick := tempDir(t)
+			pipe(t, filepath.Join(stick, "keys", "op.key"))
+			return func() error {
+				keys, err := ListStickKeys(stick, m)
+				if err != nil || len(keys) != 1 {
+					return fmt.Errorf("listed %v %v", keys, err)
+				}
+				if !strings.Contains(keys[0].Description, "not a file") {
+					return fmt.Errorf("described as %q", keys[0].Description)
+				}
+				_, err = keys[0].Read()
+				return err
+			}
+		}},
+		{"the stick's image list", func(t *testing.T) func() error {
+			stick := f.stick(m, nil)
+			pipe(t, filepath.Join(stick, m.USBFolder(), "imageupdate"))
+			return func() error {
+				if _, err := ListStick(stick, m); err != nil {
+					return err
+				}
+				return errors.New("listed: not a file")
+			}
+		}},
+		{"an image to flash", func(t *testing.T) func() error {
+			b := f.box(m, nil, false)
+			path := pipe(t, filepath.Join(tempDir(t), "image"))
+			return func() error { return b.FlashBank(1, path) }
+		}},
+		{"a factory image", func(t *testing.T) func() error {
+			path := pipe(t, filepath.Join(tempDir(t), "image"))
+			home := filepath.Join(tempDir(t), "home")
+			return func() error {
+				_, err := Init(home, InitOptions{Model: m.Name, Image: path})
+				return err
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			call := c.prepare(t)
+			done := make(chan error, 1)
+			go func() { done <- call() }()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), "not a file") {
+					t.Errorf("got %v", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("waited on a named pipe")
+			}
+		})
+	}
+}

@@ -8,7 +8,6 @@ package device
 import (
 	"errors"
 	"fmt"
-	"os"
 )
 
 // FlashBank writes the imageupdate at imagePath into bank n directly, as the
@@ -23,18 +22,15 @@ func (b *Box) FlashBank(n int, imagePath string) error {
 		return err
 	}
 	return b.change(func(st *stateFile) error {
-		f, err := os.Open(imagePath)
+		f, fi, err := openRegular(imagePath)
 		if err != nil {
-			return fmt.Errorf("image %s: %v", imagePath, errors.Unwrap(err))
+			var nf *notAFileError
+			if errors.As(err, &nf) {
+				return fmt.Errorf("image %v", nf)
+			}
+			return fmt.Errorf("image %s: %v", imagePath, pathCause(err))
 		}
 		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return fmt.Errorf("image %s: %v", imagePath, err)
-		}
-		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("image %s is not a file", imagePath)
-		}
 		info, _, err := b.flashBank(n, f, fi.Size())
 		if err != nil {
 			return fmt.Errorf("image %s: %v", imagePath, err)

@@ -250,7 +250,7 @@ func readState(dir string) (*stateFile, []byte, error) {
 	defer h.Close()
 	f, _, err := h.openRead(StateFileName)
 	if err != nil {
-		var le *LinkError
+		var le *HomeFileError
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			return nil, nil, fmt.Errorf("%w: %s holds no %s; make a box there first", ErrNoBox, dir, StateFileName)

@@ -75,8 +75,12 @@ func (k *StickKey) describe() {
 // Read returns the file's bytes: 25 "File not found" when it is gone, 27
 // "Read error" when it cannot be read.
 func (k StickKey) Read() ([]byte, error) {
-	f, err := os.Open(k.File)
+	f, _, err := openRegular(k.File)
 	if err != nil {
+		var nf *notAFileError
+		if errors.As(err, &nf) {
+			return nil, &StatusError{Status: StatusFileNotFound, Detail: fmt.Sprintf("%s is not a file: the box reads keys only from plain files", k.Name), Err: err}
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, &StatusError{Status: StatusFileNotFound, Detail: fmt.Sprintf("%s is not on the USB drive any more", k.Name), Err: err}
 		}

@@ -39,8 +39,7 @@ func (s *usbSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 	}
 	folder := filepath.Join(s.dir, s.m.USBFolder())
 	file := s.File()
-	fi, err = os.Stat(file)
-	if err != nil {
+	if _, err := os.Stat(file); err != nil {
 		se := &StatusError{Status: StatusFileNotFound, Detail: fmt.Sprintf("%s was not found", file), Err: err}
 		if ffi, ferr := os.Stat(folder); ferr != nil || !ffi.IsDir() {
 			se.Explain = fmt.Sprintf("The %s looks for a folder named %s (the model in lower case) at the top of the drive.", toolName(s.m), s.m.USBFolder())
@@ -55,56 +54,21 @@ func (s *usbSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 		}
 		return nil, 0, se
 	}
-	if err := notAFile(file, fi); err != nil {
-		return nil, 0, err
-	}
 	// Opened without waiting (a pipe swapped in meanwhile would otherwise
-	// block here for ever), then looked at again: only the regular file
-	// just seen is read.
-	f, err := os.OpenFile(file, os.O_RDONLY|openNonblock, 0)
+	// block here for ever), then looked at again: only a regular file is read.
+	f, info, err := openRegular(file)
 	if err != nil {
+		var nf *notAFileError
+		if errors.As(err, &nf) {
+			se := &StatusError{Status: StatusFileNotFound, Detail: nf.Error()}
+			if !nf.mode.IsDir() {
+				se.Explain = "The box reads an image only from a plain file on the drive: copy the image there as a file named imageupdate."
+			}
+			return nil, 0, se
+		}
 		return nil, 0, &StatusError{Status: StatusReadError, Detail: fmt.Sprintf("cannot open %s: %v", file, pathCause(err)), Err: err}
 	}
-	info, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, &StatusError{Status: StatusReadError, Detail: err.Error(), Err: err}
-	}
-	if err := notAFile(file, info); err != nil || !os.SameFile(fi, info) {
-		f.Close()
-		if err == nil {
-			err = &StatusError{Status: StatusFileNotFound, Detail: fmt.Sprintf("%s changed while it was being opened", file),
-				Explain: "Leave the drive alone while the box reads it, and try again."}
-		}
-		return nil, 0, err
-	}
 	return readErrorCloser{f}, info.Size(), nil
-}
-
-// notAFile refuses, with 25, anything on a drive that is not a regular file:
-// a folder, a named pipe, a device. The box reads only files from a stick.
-func notAFile(file string, fi os.FileInfo) error {
-	switch m := fi.Mode(); {
-	case m.IsDir():
-		return &StatusError{Status: StatusFileNotFound, Detail: fmt.Sprintf("%s is a folder, not a file", file)}
-	case !m.IsRegular():
-		return &StatusError{Status: StatusFileNotFound, Detail: fmt.Sprintf("%s is not a file but a %s", file, specialKind(m)),
-			Explain: "The box reads an image only from a plain file on the drive: copy the image there as a file named imageupdate."}
-	}
-	return nil
-}
-
-// specialKind names a file that is not a regular file.
-func specialKind(m os.FileMode) string {
-	switch {
-	case m&os.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&os.ModeSocket != 0:
-		return "socket"
-	case m&os.ModeDevice != 0:
-		return "device"
-	}
-	return "special file"
 }
 
 // readErrorCloser reports read failures of the drive as 27 "Read error".

@@ -17,6 +17,9 @@ type Goal struct {
 	Settings    map[string]string // settings that must have these values
 	ActiveBank  *int              // the bank the box starts from
 	ValidBanks  int               // at least this many valid banks (0: not checked)
+	// Used are steps the trainee must have taken, in this order (used:).
+	// Only a Session checks them: the box's state cannot tell.
+	Used []Event
 
 	operatorID string // the key id of OperatorKey
 }
@@ -67,6 +70,13 @@ func (g Goal) Describe() string {
 		} else {
 			parts = append(parts, "at least one bank is valid")
 		}
+	}
+	if len(g.Used) > 0 {
+		steps := make([]string, len(g.Used))
+		for i, e := range g.Used {
+			steps[i] = e.describe()
+		}
+		parts = append(parts, "reached through "+strings.Join(steps, ", then "))
 	}
 	if len(parts) == 0 {
 		return ""

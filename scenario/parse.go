@@ -745,11 +745,11 @@ func cleanRel(s string) (string, bool) {
 
 func (p *parser) goal(n *yaml.Node) (Goal, error) {
 	var g Goal
-	f, err := p.mapping(n, "goal", "text", "boots", "running", "operator_key", "settings", "active_bank", "valid_banks")
+	f, err := p.mapping(n, "goal", "text", "boots", "running", "operator_key", "settings", "active_bank", "valid_banks", "used")
 	if err != nil {
 		return g, err
 	}
-	if len(f.order) == 0 || (len(f.order) == 1 && f.has("text")) {
+	if len(f.order) == 0 || (len(f.order) == 1 && (f.has("text") || f.has("used"))) || (len(f.order) == 2 && f.has("text") && f.has("used")) {
 		return g, p.errAt(n, "goal", "give at least one check (%s)", orList([]string{"boots", "running", "operator_key", "settings", "active_bank", "valid_banks"}))
 	}
 	if v := f.get("text"); v != nil {
@@ -817,6 +817,22 @@ func (p *parser) goal(n *yaml.Node) (Goal, error) {
 	if v := f.get("valid_banks"); v != nil {
 		if g.ValidBanks, err = p.integer(v, "goal.valid_banks", 1, 2); err != nil {
 			return g, err
+		}
+	}
+	if v := f.get("used"); v != nil {
+		if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+			return g, p.errAt(v, "goal.used", "must be a list of steps, e.g. [emergency] or [set Ver_Forced=Yes, set Ver_Forced=No]")
+		}
+		for _, item := range v.Content {
+			line, err := p.line(item, "goal.used")
+			if err != nil {
+				return g, err
+			}
+			e, err := parseEvent(line)
+			if err != nil {
+				return g, p.errAt(item, "goal.used", "%v", err)
+			}
+			g.Used = append(g.Used, e)
 		}
 	}
 	return g, nil

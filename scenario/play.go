@@ -81,6 +81,7 @@ func (w *World) Do(ctx context.Context, st Step) (StepRecord, error) {
 			set[n] = w.expand(v)
 		}
 		err := box.SaveSettings(set)
+		rec.Settings = set
 		return rec.done(err)
 	case ActionInstallKey:
 		cert, err := w.keys.Cert(st.Key)

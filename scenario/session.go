@@ -21,6 +21,8 @@ type StepRecord struct {
 	Text    string    `json:"text,omitempty"`   // that code's text
 	OK      bool      `json:"ok"`
 	Result  string    `json:"result,omitempty"` // one sentence on what happened
+	// Settings are the values a set step saved.
+	Settings map[string]string `json:"settings,omitempty"`
 }
 
 func (r *StepRecord) fromResult(res device.Result) {
@@ -44,6 +46,23 @@ func (r StepRecord) done(err error) (StepRecord, error) {
 func UpdateRecord(action, detail string, res device.Result) StepRecord {
 	r := StepRecord{Action: action, Detail: detail}
 	r.fromResult(res)
+	return r
+}
+
+// OpRecord is the record of a step on the box's menus that installs
+// nothing: action is one of set, factory_reset, reset_operator_key,
+// select_bank, emergency; settings are what a set step saved; err is nil
+// when it worked.
+func OpRecord(action Action, settings map[string]string, err error) StepRecord {
+	r := StepRecord{Action: string(action), Detail: string(action)}
+	if len(settings) > 0 {
+		r.Settings = make(map[string]string, len(settings))
+		for n, v := range settings {
+			r.Settings[n] = v
+		}
+		r.Detail = string(action) + " " + settingsText(settings)
+	}
+	r, _ = r.done(err)
 	return r
 }
 
@@ -171,6 +190,11 @@ func (s *Session) Check(box *device.Box) (met bool, why string) {
 	met, why = s.sc.Check(box)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if met && len(s.sc.Goal.Used) > 0 {
+		if ok, whyNot := eventsMet(s.sc.Goal.Used, s.steps); !ok {
+			met, why = false, whyNot
+		}
+	}
 	s.why = why
 	if met && !s.met {
 		s.met, s.metAt, s.metStep = true, s.clock(), len(s.steps)

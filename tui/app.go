@@ -172,7 +172,7 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case autoupdateMsg:
 		return m, tea.Batch(m.forward(msg), c.trainStep(msg.report))
 	case opDoneMsg:
-		return m, tea.Batch(m.forward(msg), c.trainStep(nil))
+		return m, tea.Batch(m.forward(msg), c.trainStep(opStep(msg)))
 	case keyInstalledMsg:
 		step := UpdateStep{Action: opKeyAction, Detail: msg.source, Result: msg.res}
 		return m, tea.Batch(m.forward(msg), c.stateCmd(), c.trainStep(step))

@@ -116,11 +116,11 @@ func (s *bootScreen) View() string {
 		tv = cur.Text
 		failed = s.done && !s.report.OK
 	}
-	pst := st.Panel
+	led := ledOn
 	if failed {
-		pst = st.PanelError
+		led = ledError
 	}
-	front := lipgloss.JoinVertical(lipgloss.Center, st.PanelLabel.Render("front panel"), pst.Render(panel))
+	front := c.frontView(panel, led)
 
 	var b strings.Builder
 	b.WriteString(lipgloss.JoinHorizontal(lipgloss.Bottom, st.Logo.Render(logo), "  ", st.LogoSub.Render(c.model.Name)) + "\n\n")

@@ -234,7 +234,7 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 					for n, v := range c.pending {
 						changed[n] = v
 					}
-					return s, c.opCmd(opSave, func(b *device.Box) error { return b.SaveSettings(changed) })
+					return s, c.saveCmd(changed)
 				}
 				s.status = "Restoring default settings..."
 				return s, c.opCmd(opFactoryReset, (*device.Box).FactoryReset)

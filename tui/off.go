@@ -18,7 +18,7 @@ func (s *offScreen) Keys() []key.Binding              { return nil }
 
 func (s *offScreen) View() string {
 	st := s.c.st
-	panel := lipgloss.JoinVertical(lipgloss.Center, st.PanelLabel.Render("front panel"), st.Panel.Render("    "))
+	panel := s.c.frontView("    ", ledOff)
 	return "\n" + lipgloss.JoinHorizontal(lipgloss.Top, "  ", panel, "   ",
 		"\n"+st.Off.Render("The box has no power.")+"\n"+st.Hint.Render("Press p to power it on; press m right after to hold MENU."))
 }

@@ -116,10 +116,11 @@ type (
 	}
 	// opDoneMsg reports a device call that returns only an error.
 	opDoneMsg struct {
-		gen    int
-		op     string
-		err    error
-		detail string // what the status line says on success; "" for the op's usual text
+		gen      int
+		op       string
+		settings map[string]string // what a save saved
+		err      error
+		detail   string // what the status line says on success; "" for the op's usual text
 	}
 	tickMsg struct {
 		gen int
@@ -157,11 +158,20 @@ func (c *common) stateCmd() tea.Cmd {
 
 // opCmd runs a device call that returns an error, then refreshes the snapshot.
 func (c *common) opCmd(op string, f func(b *device.Box) error) tea.Cmd {
+	return c.opCmdSaving(op, nil, f)
+}
+
+// saveCmd saves changed settings (Exit & Save).
+func (c *common) saveCmd(changed map[string]string) tea.Cmd {
+	return c.opCmdSaving(opSave, changed, func(b *device.Box) error { return b.SaveSettings(changed) })
+}
+
+func (c *common) opCmdSaving(op string, settings map[string]string, f func(b *device.Box) error) tea.Cmd {
 	box, gen := c.env.Box, c.gen
 	return tea.Sequence(func() tea.Msg {
 		var err error
 		c.lock(func() { err = f(box) })
-		return opDoneMsg{gen: gen, op: op, err: err}
+		return opDoneMsg{gen: gen, op: op, settings: settings, err: err}
 	}, c.stateCmd())
 }
 

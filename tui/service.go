@@ -11,8 +11,7 @@ func newServiceScreen(c *common) *listScreen {
 	s := &listScreen{c: c, title: "Service button", heading: "Service button: choose the start-up", look: lookSRU, root: true}
 	s.items = []listItem{
 		{label: "Alternative NAND", note: "Boot the image in the other bank.", run: func() tea.Cmd {
-			other := 1 - c.state.Active
-			return c.opCmd(opBank, func(b *device.Box) error { return b.SetActiveBank(other) })
+			return c.backupBank("Alternative NAND", false)
 		}},
 		{label: "Factory reset", note: "Restore the factory settings, then boot. Images and keys stay.", run: func() tea.Cmd {
 			return c.opCmd(opFactoryReset, (*device.Box).FactoryReset)
@@ -21,15 +20,19 @@ func newServiceScreen(c *common) *listScreen {
 			if c.env.USBDir == "" {
 				return c.push(newMessageScreen(c, "Emergency startup", device.StatusUSBNotFound.String()+": plug in a USB drive holding the Bootstrap (start the program with --usb DIR).", nil))
 			}
-			return c.reset(newSRUScreen(c, true))
+			return tea.Batch(c.reset(newSRUScreen(c, true)), c.trainStep(OpStep{Op: "emergency"}))
 		}},
 		{label: "Normal start-up", run: func() tea.Cmd { return c.reboot() }},
 	}
 	s.onOp = func(m opDoneMsg) tea.Cmd {
-		if m.err == nil {
-			return reboot
+		switch {
+		case m.err != nil:
+			return nil
+		case m.op == opFactoryReset:
+			// say what was done before the box starts
+			return c.push(newMessageScreen(c, "Factory reset", opText(opFactoryReset)+" Press OK to start the box.", reboot))
 		}
-		return nil
+		return reboot
 	}
 	s.note = "Reconstruction: the manuals name these three choices of the service button; the layout is the simulator's."
 	return s

@@ -54,7 +54,7 @@ func (c *common) setCmd(name, value, saying string) tea.Cmd {
 	return tea.Sequence(func() tea.Msg {
 		var err error
 		c.lock(func() { err = box.Set(map[string]string{name: value}) })
-		return opDoneMsg{gen: gen, op: opSetting, err: err, detail: saying}
+		return opDoneMsg{gen: gen, op: opSetting, settings: map[string]string{name: value}, err: err, detail: saying}
 	}, c.stateCmd())
 }
 

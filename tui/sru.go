@@ -26,9 +26,7 @@ func newSRUScreen(c *common, emergency bool) *listScreen {
 				c.opCmd(opFactoryReset, (*device.Box).FactoryReset)))
 		}},
 		{label: "Boot from backup bank", note: "Starts the image in the other bank (alternative NAND).", run: func() tea.Cmd {
-			other := 1 - c.state.Active
-			return c.push(newConfirmScreen(c, "Boot from backup bank", "Boot from bank "+c.bankName(other)+" from now on, and reboot?",
-				c.opCmd(opBank, func(b *device.Box) error { return b.SetActiveBank(other) })))
+			return c.backupBank("Boot from backup bank", true)
 		}},
 		{label: "Reboot", run: func() tea.Cmd { return c.reboot() }},
 	}

@@ -15,8 +15,8 @@ type Training struct {
 	Panel *ScenarioPanel
 	// Hint reveals the next hint (and records that it was asked for).
 	Hint func() (text string, ok bool)
-	// Record is told each step: an UpdateStep, a device.BootReport or a
-	// device.AutoupdateReport.
+	// Record is told each step: an UpdateStep, an OpStep, a
+	// device.BootReport or a device.AutoupdateReport.
 	Record func(step any)
 	// Check runs the goal's check on the box: whether it holds, how long it
 	// took the trainee and in how many steps.
@@ -28,6 +28,26 @@ type UpdateStep struct {
 	Action string // "USB Bootstrap", "Using HTTP", "Update from USB", …
 	Detail string // the source
 	Result device.Result
+}
+
+// OpStep is a step on the menus that installs nothing, as Training.Record
+// receives it. Op names it as a scenario's steps do: set (Exit & Save, with
+// the settings saved), factory_reset, reset_operator_key, select_bank,
+// emergency (the service button's Emergency startup).
+type OpStep struct {
+	Op       string
+	Settings map[string]string
+	Err      error // nil: it worked
+}
+
+// opStep is the training record of a device call of the menus.
+func opStep(m opDoneMsg) OpStep {
+	names := map[string]string{opSave: "set", opSetting: "set", opFactoryReset: "factory_reset", opResetKey: "reset_operator_key", opBank: "select_bank"}
+	name, ok := names[m.op]
+	if !ok {
+		name = m.op
+	}
+	return OpStep{Op: name, Settings: m.settings, Err: m.err}
 }
 
 type (

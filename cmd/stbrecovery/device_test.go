@@ -262,6 +262,9 @@ func TestDeviceUpdateSurvivesSIGKILL(t *testing.T) {
 		if code, out, _ := runCLI(t, "device", "show", "--home", home, "--json"); code != 0 || !json.Valid([]byte(out)) {
 			t.Fatalf("point %d: show --json failed", i)
 		}
+		if code, out, errOut := runCLI(t, "device", "boot", "--home", home); code != 0 || !strings.Contains(out, "[GO__]") {
+			t.Fatalf("point %d: device boot: %d %s%s", i, code, out, errOut)
+		}
 		b, err := device.Open(home)
 		if err != nil {
 			t.Fatalf("point %d: %v", i, err)

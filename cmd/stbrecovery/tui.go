@@ -8,9 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"syscall"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
@@ -189,65 +187,10 @@ func runScenarioTUI(name, report, pace string) error {
 		return fmt.Errorf("cannot make a temporary folder: %v", err)
 	}
 	defer os.RemoveAll(temp)
-	var ready atomic.Pointer[scenarioRun] // set by start, before any step is recorded
-	start := func(ctx context.Context) (tui.Env, error) {
-		w, err := sc.Setup(temp)
-		if err != nil {
-			return tui.Env{}, err
-		}
-		if err := ctx.Err(); err != nil {
-			return tui.Env{}, err // quit while the scenario was being set up
-		}
-		if err := w.StartServer(); err != nil {
-			w.Close()
-			return tui.Env{}, err
-		}
-		if err := ctx.Err(); err != nil {
-			w.Close()
-			return tui.Env{}, err
-		}
-		run := &scenarioRun{World: w, Session: scenario.NewSession(sc, nil), report: report}
-		ready.Store(run)
-		return run.env(), nil
-	}
-	brief := tui.ScenarioBrief{Name: sc.Name, Title: sc.Title, Model: sc.Model.Name, Difficulty: string(sc.Difficulty),
-		Story: sc.Story, Goal: sc.Goal.Show(), Hints: append([]string(nil), sc.Hints...)}
-	training := &tui.Training{
-		Panel: tui.NewScenarioPanel(brief, tui.NewStyles(nil)),
-		Hint: func() (string, bool) {
-			run := ready.Load()
-			if run == nil {
-				return "", false
-			}
-			return run.Session.NextHint()
-		},
-		Record: func(step any) {
-			run := ready.Load()
-			if run == nil {
-				return
-			}
-			switch st := step.(type) {
-			case tui.UpdateStep:
-				run.Session.Record(scenario.UpdateRecord(st.Action, st.Detail, st.Result))
-			case device.BootReport:
-				run.Session.Record(scenario.BootRecord(st))
-			case device.AutoupdateReport:
-				run.Session.Record(scenario.AutoupdateRecord(st))
-			}
-		},
-		Check: func(box *device.Box) (bool, time.Duration, int) {
-			run := ready.Load()
-			if run == nil {
-				return false, 0, 0
-			}
-			run.Session.Check(box)
-			met, took := run.Session.Met()
-			return met, took, run.Session.MetSteps()
-		},
-	}
-	model := tui.New(tui.Options{Start: start, Training: training, Pace: pace})
+	ss := &scenarioScreens{sc: sc, dir: temp, report: report}
+	model := tui.New(tui.Options{Start: ss.start, Training: ss.training(tui.NewStyles(nil)), Pace: pace})
 	err = runProgram(model)
-	run := ready.Load()
+	run := ss.ready.Load()
 	if run == nil {
 		return err
 	}
