@@ -110,18 +110,27 @@ type BlockReport struct {
 
 // Result is the outcome of an update or key install; it is also the JSON of `device update --json`.
 type Result struct {
-	Status    Status        `json:"status"`
-	Text      string        `json:"text"`
-	Rule      string        `json:"rule"` // "R1"…"R7", or the check: "header", "model", "version", "install"
-	Installed bool          `json:"installed"`
-	Explain   string        `json:"explain"` // one paragraph a person can act on
-	Hint      string        `json:"hint"`    // what a support engineer would do next
-	Image     *ImageInfo    `json:"image,omitempty"`
-	Blocks    []BlockReport `json:"blocks,omitempty"`
-	Trusted   []KeyRef      `json:"trusted,omitempty"` // what the box trusts on this path
-	Path      Path          `json:"path"`
-	Bank      int           `json:"bank"` // the bank written (or that would have been)
-	Source    string        `json:"source,omitempty"`
+	Status    Status `json:"status"`
+	Text      string `json:"text"`
+	Rule      string `json:"rule"` // "R1"…"R7", or the check: "header", "model", "version", "install"
+	Installed bool   `json:"installed"`
+	Explain   string `json:"explain"` // one paragraph a person can act on
+	Hint      string `json:"hint"`    // what a support engineer would do next, in the command line's words
+	// HintMenu is the same advice in the screens' words (menu items); ""
+	// when Hint says it for both.
+	HintMenu string `json:"hint_menu,omitempty"`
+	// Next and NextMenu are the steps of Hint and HintMenu: the path, Forced,
+	// the confirmation or the operator key that would install the image on
+	// this box, or that nothing will. Nil when the refusal is about the
+	// source (no USB drive, no file, a header that cannot be read).
+	Next     *NextStep     `json:"next,omitempty"`
+	NextMenu *NextStep     `json:"next_menu,omitempty"`
+	Image    *ImageInfo    `json:"image,omitempty"`
+	Blocks   []BlockReport `json:"blocks,omitempty"`
+	Trusted  []KeyRef      `json:"trusted,omitempty"` // what the box trusts on this path
+	Path     Path          `json:"path"`
+	Bank     int           `json:"bank"` // the bank written (or that would have been)
+	Source   string        `json:"source,omitempty"`
 	// Confirm is the question the portal asks before an older image; set
 	// when the update was refused for want of that confirmation.
 	Confirm  string `json:"confirm,omitempty"`

@@ -29,6 +29,13 @@ type DemoKeys struct {
 // demoKeyFiles maps the names used in demo specs to the asset files.
 var demoKeyFiles = [...]string{"manufacturer", "stb_public", "custom_alpha", "custom_beta", "operator_one", "operator_two"}
 
+// DemoKeyNames lists the demo keys by the names DemoKeys.Key takes.
+func DemoKeyNames() []string { return append([]string(nil), demoKeyFiles[:]...) }
+
+// DemoOperatorKeyNames lists the demo operator keys that come certified, by
+// the names DemoKeys.Cert takes.
+func DemoOperatorKeyNames() []string { return []string{"operator_one", "operator_two"} }
+
 // loadDemoKey reads one demo key from the embedded assets, its secret part
 // too when secret is set (reading a secret key is slower: RSA checks it).
 func loadDemoKey(name string, secret bool) (*imagefmt.Key, error) {

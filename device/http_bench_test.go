@@ -10,7 +10,10 @@ import (
 )
 
 // BenchmarkUpdate256MiB installs the same 256 MiB image from a USB folder and
-// over loopback HTTP from the update server, to compare the two paths:
+// over loopback HTTP from the update server, to compare the two paths; the
+// http-vs-usb run installs from both in turns in every iteration, so that
+// both see the same machine load, and reports HTTP's speed as a share of
+// USB's by wall clock and by process CPU time (server included):
 //
 //	go test -run '^$' -bench Update256MiB -benchtime 3x ./device/
 func BenchmarkUpdate256MiB(b *testing.B) {
@@ -47,6 +50,29 @@ func BenchmarkUpdate256MiB(b *testing.B) {
 		{"usb", USBSource(stick, m)},
 		{"http", HTTPSource(rs.URL + "/" + m.USBFolder() + "/imageupdate")},
 	}
+	b.Run("http-vs-usb", func(b *testing.B) {
+		box, err := Init(filepath.Join(b.TempDir(), "box"), InitOptions{Model: "MAG254"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var wall, cpu [2]time.Duration
+		for b.Loop() {
+			for i, s := range sources {
+				c0, t0 := cpuTime(), time.Now()
+				r := box.Update(context.Background(), s.src, UpdateOptions{Path: PathBoot, Force: true})
+				wall[i] += time.Since(t0)
+				cpu[i] += cpuTime() - c0
+				if r.Status != StatusFinishedOK {
+					b.Fatalf("%s: %v: %s", s.name, r.Status, r.Explain)
+				}
+			}
+		}
+		mbs := func(d time.Duration) float64 { return float64(fi.Size()) * float64(b.N) / d.Seconds() / 1e6 }
+		b.ReportMetric(mbs(wall[0]), "usb-MB/s")
+		b.ReportMetric(mbs(wall[1]), "http-MB/s")
+		b.ReportMetric(100*float64(wall[0])/float64(wall[1]), "http-%-of-usb")
+		b.ReportMetric(100*float64(cpu[0])/float64(cpu[1]), "http-cpu-%-of-usb")
+	})
 	for _, s := range sources {
 		b.Run(s.name, func(b *testing.B) {
 			box, err := Init(filepath.Join(b.TempDir(), "box"), InitOptions{Model: "MAG254"})

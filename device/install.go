@@ -256,6 +256,7 @@ func (b *Box) finish(res Result, d Decision, read int64) Result {
 	res.Status, res.Text, res.Rule = d.Status, d.Text, d.Rule
 	res.Installed = d.Accept
 	res.Explain, res.Hint = d.Explain, d.Hint
+	res.HintMenu, res.Next, res.NextMenu = d.HintMenu, d.Next, d.NextMenu
 	res.Blocks, res.Trusted = d.Blocks, d.Trusted
 	res.Confirm = d.Confirm
 	res.Read = read

@@ -94,6 +94,16 @@ func RunPreflight(r io.Reader, size int64, opts PreflightOptions) (*Preflight, e
 	}
 	hdr := rd.Header()
 	p := &Preflight{ImageModel: hdr.Model, Version: hdr.Version, Date: hdr.Date, Desc: hdr.Description, Running: hdr.Version - 1}
+	kr, demo, err := preflightKeys(opts.Keys)
+	if err != nil {
+		return nil, err
+	}
+	if ra, ok := r.(io.ReaderAt); ok {
+		// A file: a section whose block a known key made is hashed once.
+		if _, err := rd.LearnHashes(ra, kr.keys); err != nil {
+			return nil, err
+		}
+	}
 	customData, env, err := readForPreflight(rd)
 	if err != nil {
 		return nil, err
@@ -110,10 +120,6 @@ func RunPreflight(r io.Reader, size int64, opts PreflightOptions) (*Preflight, e
 		p.Model, p.ModelHash = m.Name, m.Generation()
 	}
 
-	kr, demo, err := preflightKeys(opts.Keys)
-	if err != nil {
-		return nil, err
-	}
 	var carried *KeyRef
 	if k := loadCustom(customData); k != nil {
 		ref := kr.add(k, RoleCustom)

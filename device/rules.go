@@ -64,7 +64,13 @@ type Decision struct {
 	Blocks  []BlockReport
 	Trusted []KeyRef // the keys this box trusts on this path
 	Explain string
-	Hint    string
+	// Hint is what would install the image, in the command line's words
+	// (flags); HintMenu the same in the screens' words (menu items). Next
+	// and NextMenu are the same steps, for a program to follow.
+	Hint     string
+	HintMenu string
+	Next     *NextStep
+	NextMenu *NextStep
 	// Confirm is a question to put to the person before installing an older
 	// image on the portal path; when set, ask and decide again with Confirmed.
 	Confirm string
@@ -85,7 +91,18 @@ type rulePlan struct {
 
 // Decide applies RULES.md, checks 1–5 and rules R1–R6, to one update. It is
 // pure: the same input gives the same decision, and nothing is read or written.
+// A refusal says what would install the image on this box (Next), decided by
+// the same rules.
 func Decide(in DecisionInput) Decision {
+	d := decide(in)
+	if !d.Accept && !d.Pending {
+		d.advise(in)
+	}
+	return d
+}
+
+// decide is Decide without the next steps.
+func decide(in DecisionInput) Decision {
 	plan, bad := planFor(in)
 	d := Decision{Trusted: plan.trustedList()}
 	if bad != nil {
@@ -106,7 +123,6 @@ func Decide(in DecisionInput) Decision {
 		d.set(StatusWrongModel, "model")
 		d.Explain = fmt.Sprintf("The image is built for %s (its header says STB Model:%s); this box is a %s and takes only images built for %s.",
 			in.ImageModel, in.ImageModel, in.Model.Name, in.Model.Base)
-		d.Hint = fmt.Sprintf("use an image built for %s", in.Model.Base)
 		return d
 	}
 	if !in.Complete {
@@ -153,7 +169,6 @@ func Decide(in DecisionInput) Decision {
 	if first != "" {
 		d.set(StatusWrongSignature, plan.id)
 		d.Explain = fmt.Sprintf("%s The image was refused because %s.", plan.why, first)
-		d.Hint = signatureHint(in, plan, d)
 		if named {
 			d.Mistake, d.Hint = m.id, m.hint
 		}
@@ -194,7 +209,6 @@ func planFor(in DecisionInput) (rulePlan, *Decision) {
 		d := Decision{Rule: "portal"}
 		d.set(StatusInternal, "portal")
 		d.Explain = "The portal runs inside the image, and this box has no valid image to run."
-		d.Hint = "recover the box at the boot stage: " + tool
 		return rulePlan{id: "portal"}, &d
 	}
 	if in.Operator != nil && choiceOperatorLocksPortal {
@@ -309,7 +323,6 @@ func versionCheck(in DecisionInput, d *Decision) bool {
 	if in.Running == nil {
 		d.set(StatusFileCheckDone, "version")
 		d.Explain = "The box runs no valid image, so there is no version to compare with."
-		d.Hint = "recover the box at the boot stage"
 		return true
 	}
 	cur, next := in.Running.Version, in.ImageVersion
@@ -323,13 +336,11 @@ func versionCheck(in DecisionInput, d *Decision) bool {
 			d.set(StatusFileCheckDone, "version")
 			d.Explain = fmt.Sprintf("The image is version %d (%s), the version the box already runs. The %s installs an image of the same version only when Forced is Yes.",
 				next, in.ImageDesc, toolName(in.Model))
-			d.Hint = "turn Forced on to reinstall the same version"
 			return true
 		default:
 			d.set(StatusFileCheckDone, "version")
 			d.Explain = fmt.Sprintf("The image is version %d (%s), older than the version %d (%s) the box runs. The %s installs only newer versions (or the same one when Forced is Yes); it never goes back.",
 				next, in.ImageDesc, cur, in.Running.Description, toolName(in.Model))
-			d.Hint = fmt.Sprintf("use an image newer than version %d", cur)
 			return true
 		}
 	}
@@ -346,7 +357,6 @@ func versionCheck(in DecisionInput, d *Decision) bool {
 		in.ImageDesc, next, in.ImageDate, what, in.Running.Description, cur, in.Running.Date)
 	d.Explain = fmt.Sprintf("The image %s (version %d) is %s the running %s (version %d); the portal installs it only when you confirm.",
 		in.ImageDesc, next, what, in.Running.Description, cur)
-	d.Hint = "confirm to install an older image, or pick a newer one"
 	return true
 }
 
@@ -438,34 +448,4 @@ func headerHint(s Status) string {
 		return "the file is cut short or could not be read: copy or download it again"
 	}
 	return "the file is not a valid imageupdate: download it again from the release"
-}
-
-// signatureHint is the one line a support engineer would say after a refusal by a signature rule.
-func signatureHint(in DecisionInput, pl rulePlan, d Decision) string {
-	for _, b := range in.Blocks {
-		if b.Signer != nil && choiceAcceptOnlyGenerationHash && b.Hash != in.Model.Generation() {
-			return fmt.Sprintf("use an image built for %s (%s blocks)", in.Model.Base, in.Model.Generation())
-		}
-	}
-	for _, b := range in.Blocks {
-		if b.Signer != nil && !b.Match {
-			return "the file was changed after it was signed: get the original image again"
-		}
-	}
-	tool := toolName(in.Model)
-	switch pl.id {
-	case "R1":
-		if d.Kind == KindUnknown || d.Kind == KindOperator {
-			return "if this is an operator's image, the box needs that operator's certified key first; otherwise use a Public or Factory image"
-		}
-	case "R2", "R6":
-		return fmt.Sprintf("install the operator's image (signed by %s); only that operator can unlock the box", keyName(pl.trusted[0]))
-	case "R3":
-		return fmt.Sprintf("go through the %s: the Factory image accepts only Factory images from the portal", tool)
-	case "R4":
-		return fmt.Sprintf("install Custom images at the boot stage (%s)", tool)
-	case "R5":
-		return fmt.Sprintf("install a Custom image of the same operator (custom key %s), or go back to a Public image through the %s", keyName(*pl.rootfs), tool)
-	}
-	return "use an image signed by a key this box trusts"
 }

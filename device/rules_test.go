@@ -152,8 +152,8 @@ func TestCheck4Version(t *testing.T) {
 	t.Run("boot same refused without Forced", func(t *testing.T) {
 		b := f.box(m, nil, false)
 		r := f.update(b, f.image(m, *spec("stb_public", "", v)), UpdateOptions{Path: PathBoot})
-		if r.Status != StatusFileCheckDone || !strings.Contains(r.Hint, "Forced") {
-			t.Fatalf("got %d %s", r.Status, r.Hint)
+		if r.Status != StatusFileCheckDone || !strings.Contains(r.Hint, "--force") || !strings.Contains(r.HintMenu, "Image Info › Forced") {
+			t.Fatalf("got %d %q %q", r.Status, r.Hint, r.HintMenu)
 		}
 	})
 	t.Run("boot same with --force", func(t *testing.T) {
@@ -290,8 +290,8 @@ func TestR3PortalFactory(t *testing.T) {
 	m := f.model("MAG254")
 	b := f.box(m, nil, false)
 	r := f.update(b, f.named(m, "public"), UpdateOptions{Path: PathPortal})
-	if r.Status != StatusWrongSignature || r.Rule != "R3" || !strings.Contains(r.Hint, "Bootloader") {
-		t.Fatalf("public from the factory portal: %d %s %q", r.Status, r.Rule, r.Hint)
+	if r.Status != StatusWrongSignature || r.Rule != "R3" || !strings.Contains(r.Hint, "--via boot") || !strings.Contains(r.HintMenu, "USB Bootstrap") {
+		t.Fatalf("public from the factory portal: %d %s %q %q", r.Status, r.Rule, r.Hint, r.HintMenu)
 	}
 	if r := f.update(b, f.named(m, "factory-next"), UpdateOptions{Path: PathPortal}); r.Status != StatusFinishedOK || r.Rule != "R3" {
 		t.Fatalf("factory from the factory portal: %d %s", r.Status, r.Rule)

@@ -5,7 +5,9 @@
 // followed by a 263-byte signature block, then the global block. Reader
 // streams the sections through their hashes in one pass with a fixed buffer,
 // so an image is never held whole; Verify then tells which key made each
-// block. Build writes an image the way the manufacturer's scripts lay it out.
+// block (LearnHashes reads the blocks of a seekable file first, so that each
+// section is hashed once). Build writes an image the way the manufacturer's
+// scripts lay it out; a TarFolder streams a RootFS folder into it as tar.
 // Keys are OpenPGP RSA keys (Key, LoadKey), including the certified
 // stb_pub_sign.key form of an operator key. ParseUpdateList reads the
 // Autoupdate module's update_list.txt; the date parsers read the header's and

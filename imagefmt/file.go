@@ -77,12 +77,24 @@ func OpenFile(path string, algs ...crypto.Hash) (*File, error) {
 	return &File{Reader: r, Size: size, f: f}, nil
 }
 
-// VerifyFile streams the image at path once, computing every hash in algs
-// (default: SHA-1 and SHA-256, so any block can be checked), and checks each
-// block against keys. err is set only when the file cannot be read as an
-// image (Invalid file header, Read error, File not found); a block that does
-// not verify is reported in its Check.
+// VerifyFile streams the image at path once and checks each block against
+// keys. A section is hashed with the one hash its block names when one of
+// keys made the block (the blocks are read first, see LearnHashes), else with
+// every hash in algs (default: SHA-1 and SHA-256, so any block can be
+// checked); a pipe is streamed with every hash. err is set only when the
+// file cannot be read as an image (Invalid file header, Read error, File not
+// found); a block that does not verify is reported in its Check.
 func VerifyFile(path string, keys []*Key, algs ...crypto.Hash) (*Header, []Check, error) {
+	f, checks, err := verifyFile(path, keys, algs...)
+	if f == nil {
+		return nil, nil, err
+	}
+	f.Close()
+	return f.Header(), checks, err
+}
+
+// verifyFile is VerifyFile; it returns the File read (closed by the caller), nil when it cannot be opened.
+func verifyFile(path string, keys []*Key, algs ...crypto.Hash) (*File, []Check, error) {
 	if len(algs) == 0 {
 		algs = []crypto.Hash{crypto.SHA1, crypto.SHA256}
 	}
@@ -90,11 +102,13 @@ func VerifyFile(path string, keys []*Key, algs ...crypto.Hash) (*Header, []Check
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
-	if err := f.ReadAll(); err != nil {
-		return f.Header(), nil, err
+	if _, err := f.LearnHashes(f.f, keys); err != nil {
+		return f, nil, err
 	}
-	return f.Header(), f.Verify(keys), nil
+	if err := f.ReadAll(); err != nil {
+		return f, nil, err
+	}
+	return f, f.Verify(keys), nil
 }
 
 // Inspect reads the header and every signature block of an image of the

@@ -43,9 +43,13 @@ const GlobalName = "Global"
 // Reader streams an imageupdate file: the header, then each section's data,
 // hashing it as it passes; the blocks are collected for Verify.
 type Reader struct {
-	br     *bufio.Reader
-	hdr    *Header
-	algs   []crypto.Hash
+	br   *bufio.Reader
+	hdr  *Header
+	algs []crypto.Hash
+	// only, when set, holds for each section the one hash its block names
+	// (learned by LearnHashes; zero: every hash of algs).
+	only   []crypto.Hash
+	size   int64 // the source's length, -1 when unknown
 	idx    int   // current section, -1 before the first
 	left   int64 // data bytes of the current section not yet read
 	hashes []hash.Hash
@@ -89,7 +93,7 @@ func NewReader(r io.Reader, size int64, algs ...crypto.Hash) (*Reader, error) {
 	if len(algs) == 0 {
 		algs = []crypto.Hash{DefaultHash(hdr.Model)}
 	}
-	rd := &Reader{br: br, hdr: hdr, algs: algs, idx: -1}
+	rd := &Reader{br: br, hdr: hdr, algs: algs, size: size, idx: -1}
 	rd.global.Write(hdr.Raw())
 	return rd, nil
 }
@@ -147,7 +151,7 @@ func (r *Reader) Next() (*Section, error) {
 	s := r.hdr.Sections[r.idx]
 	r.left = s.DataSize()
 	r.hashes = r.hashes[:0]
-	for _, a := range r.algs {
+	for _, a := range r.sectionAlgs(r.idx) {
 		r.hashes = append(r.hashes, a.New())
 	}
 	return &s, nil
@@ -229,7 +233,7 @@ func (r *Reader) finishSection() error {
 	r.n += BlockSize
 	sg := &Signed{Name: s.Kind.String(), Section: s, Raw: raw, digests: map[crypto.Hash][]byte{}}
 	sg.Block, sg.shape = ParseBlock(raw)
-	for i, a := range r.algs {
+	for i, a := range r.sectionAlgs(r.idx) {
 		sg.digests[a] = sg.Block.Digest(r.hashes[i])
 	}
 	r.signed = append(r.signed, sg)

@@ -8,10 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -105,11 +103,12 @@ func WriteRootFS(w io.Writer, src string, customKey []byte, mtime time.Time) err
 		return fmt.Errorf("rootfs %s: %w", src, errors.Unwrap(err))
 	}
 	if info.IsDir() {
-		tw := tar.NewWriter(w)
-		if err := addDir(tw, src, customKey != nil, mtime); err != nil {
+		tf, err := NewTarFolder(src, customKey, mtime)
+		if err != nil {
 			return err
 		}
-		return finish(tw, customKey, mtime)
+		_, err = tf.WriteTo(w)
+		return err
 	}
 	if customKey == nil {
 		f, err := os.Open(src)
@@ -169,50 +168,6 @@ func WriteRootFS(w io.Writer, src string, customKey []byte, mtime time.Time) err
 		return zw.Close()
 	}
 	return nil
-}
-
-func addDir(tw *tar.Writer, root string, skipKey bool, mtime time.Time) error {
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if rel == "." {
-			return nil
-		}
-		name := filepath.ToSlash(rel)
-		if skipKey && name == CustomKeyPath {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if !info.Mode().IsRegular() && !info.IsDir() {
-			return nil // devices, sockets and links are not part of a simulated RootFS
-		}
-		h, err := tar.FileInfoHeader(info, "")
-		if err != nil {
-			return err
-		}
-		h.Name, h.ModTime, h.Uid, h.Gid, h.Uname, h.Gname = name, mtime, 0, 0, "root", "root"
-		if info.IsDir() {
-			h.Name += "/"
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			return err
-		}
-		if info.IsDir() {
-			return nil
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = io.Copy(tw, f)
-		return err
-	})
 }
 
 func finish(tw *tar.Writer, customKey []byte, mtime time.Time) error {

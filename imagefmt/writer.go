@@ -8,10 +8,14 @@ import (
 	"time"
 )
 
-// SectionSource is one section to write: Size bytes of data read from Data.
+// SectionSource is one section to write: Size bytes of data read from Data,
+// or written by From.
 type SectionSource struct {
-	Kind    SectionKind
-	Data    io.Reader
+	Kind SectionKind
+	Data io.Reader
+	// From, when set, writes the data instead of Data being read (a
+	// TarFolder streams a folder as tar this way); it must write Size bytes.
+	From    io.WriterTo
 	Size    int64  // data bytes, without the signature block
 	Version string // Bootstrap/Userfs version line
 	Signer  *Key   // signs this section's block; nil: the image's Key
@@ -65,7 +69,7 @@ func Build(w io.Writer, spec BuildSpec) (*Header, error) {
 	buf := make([]byte, 256<<10)
 	for _, s := range spec.Sections {
 		h := alg.New()
-		n, err := io.CopyBuffer(io.MultiWriter(w, h), io.LimitReader(s.Data, s.Size), buf)
+		n, err := copySection(io.MultiWriter(w, h), s, buf)
 		if err != nil {
 			return nil, fmt.Errorf("%s section: %w", s.Kind, err)
 		}
@@ -94,4 +98,35 @@ func Build(w io.Writer, spec BuildSpec) (*Header, error) {
 		return nil, err
 	}
 	return hdr, nil
+}
+
+// copySection writes the data of s into w: From writes it (held to Size
+// bytes), or Data is read.
+func copySection(w io.Writer, s SectionSource, buf []byte) (int64, error) {
+	if s.From == nil {
+		return io.CopyBuffer(w, io.LimitReader(s.Data, s.Size), buf)
+	}
+	lw := &limitWriter{w: w, left: s.Size}
+	_, err := s.From.WriteTo(lw)
+	return s.Size - lw.left, err
+}
+
+// limitWriter passes at most left bytes to w and refuses more.
+type limitWriter struct {
+	w    io.Writer
+	left int64
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > l.left {
+		n, err := l.w.Write(p[:l.left])
+		l.left -= int64(n)
+		if err == nil {
+			err = errors.New("more bytes than were announced")
+		}
+		return n, err
+	}
+	n, err := l.w.Write(p)
+	l.left -= int64(n)
+	return n, err
 }

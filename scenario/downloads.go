@@ -1,22 +1,14 @@
 package scenario
 
-import (
-	"strings"
-
-	"go.yaml.in/yaml/v3"
-)
+import "strings"
 
 // downloads reads the trainee's PC's Downloads folder: file name → image,
 // key or text, as on the USB stick but with no folders.
-func (p *parser) downloads(n *yaml.Node) ([]FileSpec, error) {
-	f, err := p.mapping(n, "downloads")
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range f.order {
-		if _, ok := cleanRel(name); !ok || strings.Contains(name, "/") {
-			return nil, p.errAt(f.key[name], "downloads."+name, "Downloads holds files only: give a plain file name, no / or \"..\"")
+func (c *checker) downloads(d *filesDoc) ([]FileSpec, error) {
+	for _, e := range d.entries {
+		if _, ok := cleanRel(e.path); !ok || strings.Contains(e.path, "/") {
+			return nil, errAt(e.pathNode, "downloads."+e.path, "Downloads holds files only: give a plain file name, no / or \"..\"")
 		}
 	}
-	return p.files(n, "downloads", false)
+	return c.files(d, "downloads", false)
 }

@@ -35,7 +35,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted an incomplete scenario: %+v", sc)
 		}
 		for _, st := range sc.Solution {
-			if _, ok := stepFields(st.Action); !ok {
+			if _, ok := lookupAction(st.Action); !ok {
 				t.Fatalf("accepted action %q", st.Action)
 			}
 			_ = st.Describe()

@@ -2,10 +2,14 @@ package scenario
 
 import (
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
+	"github.com/stbrecovery/stbrecovery/assets"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/imagefmt"
+	"go.yaml.in/yaml/v3"
 )
 
 // Goal is a check on the box's state; every condition given must hold.
@@ -250,4 +254,164 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// goal reads goal:, the checks that end the exercise.
+func (c *checker) goal(d *goalDoc) (Goal, error) {
+	var g Goal
+	var err error
+	if n := len(d.order); n == 0 || (n == 1 && (d.has("text") || d.has("used"))) || (n == 2 && d.has("text") && d.has("used")) {
+		return g, errAt(d.node, "goal", "give at least one check (%s)", orList([]string{"boots", "running", "operator_key", "settings", "active_bank", "valid_banks"}))
+	}
+	if d.Text.given() {
+		if g.Text, err = d.Text.trimmed("goal.text"); err != nil {
+			return g, err
+		}
+	}
+	if d.Boots.given() {
+		b, err := d.Boots.boolean("goal.boots")
+		if err != nil {
+			return g, err
+		}
+		g.Boots = &b
+	}
+	if d.has("running") {
+		if g.Running, err = c.running(&d.Running); err != nil {
+			return g, err
+		}
+	}
+	if v := d.OperatorKey; v.given() {
+		s, err := v.oneLine("goal.operator_key")
+		if err != nil {
+			return g, err
+		}
+		if s != "none" {
+			if s, err = operatorKey(v, "goal.operator_key"); err != nil {
+				return g, errAt(v.n, "goal.operator_key", "unknown key %q (use %s or none)", clip(v.n.Value), strings.Join(device.DemoOperatorKeyNames(), ", "))
+			}
+		}
+		g.OperatorKey = s
+		if g.operatorID, err = c.keyID(s); err != nil {
+			return g, err
+		}
+	}
+	if d.has("settings") {
+		p := &d.Settings
+		g.Settings = map[string]string{}
+		for _, name := range p.order {
+			val := p.val[name]
+			if err := plain(val, "goal.settings."+name); err != nil {
+				return g, err
+			}
+			if val.Kind != yaml.ScalarNode {
+				return g, errAt(val, "goal.settings."+name, "must be a single value")
+			}
+			g.Settings[name] = strings.TrimSpace(val.Value)
+		}
+		if len(g.Settings) == 0 {
+			return g, errAt(p.node, "goal.settings", "must not be empty")
+		}
+	}
+	if d.ActiveBank.given() {
+		a, err := d.ActiveBank.integer("goal.active_bank", 0, 1)
+		if err != nil {
+			return g, err
+		}
+		g.ActiveBank = &a
+	}
+	if d.ValidBanks.given() {
+		if g.ValidBanks, err = d.ValidBanks.integer("goal.valid_banks", 1, 2); err != nil {
+			return g, err
+		}
+	}
+	if d.has("used") {
+		if n := d.Used.n; n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+			return g, errAt(n, "goal.used", "must be a list of steps, e.g. [emergency] or [set Ver_Forced=Yes, set Ver_Forced=No]")
+		}
+		for _, item := range d.Used.items {
+			line, err := item.oneLine("goal.used")
+			if err != nil {
+				return g, err
+			}
+			e, err := parseEvent(line)
+			if err != nil {
+				return g, errAt(item.n, "goal.used", "%v", err)
+			}
+			g.Used = append(g.Used, e)
+		}
+	}
+	return g, nil
+}
+
+// keyID is the key id of a demo key, "" when there is none of that name.
+// It reads the public half only: loading the secret keys is slow.
+func (c *checker) keyID(name string) (string, error) {
+	if id, ok := c.ids[name]; ok {
+		return id, nil
+	}
+	data, err := fs.ReadFile(assets.Keys(), name+".pub.asc")
+	if err != nil {
+		return "", nil
+	}
+	k, err := imagefmt.LoadKey(data)
+	if err != nil {
+		return "", fmt.Errorf("demo key %s: %v", name, err)
+	}
+	if c.ids == nil {
+		c.ids = map[string]string{}
+	}
+	c.ids[name] = k.IDString()
+	return c.ids[name], nil
+}
+
+// running reads goal.running:, the checks on the running image.
+func (c *checker) running(d *runningDoc) (*ImageCheck, error) {
+	if len(d.order) == 0 {
+		return nil, errAt(d.node, "goal.running", "give at least one check (kind, version, min_version, max_version, signer or rootfs_signer)")
+	}
+	r := &ImageCheck{}
+	if d.Kind.given() {
+		k, err := d.Kind.oneOf("goal.running.kind", "kind", string(device.KindFactory), string(device.KindPublic), string(device.KindCustom), string(device.KindOperator))
+		if err != nil {
+			return nil, err
+		}
+		r.Kind = device.Kind(k)
+	}
+	var err error
+	for _, x := range []struct {
+		name string
+		leaf leaf
+		dst  *int
+	}{{"version", d.Version, &r.Version}, {"min_version", d.MinVersion, &r.MinVersion}, {"max_version", d.MaxVersion, &r.MaxVersion}} {
+		if x.leaf.given() {
+			if *x.dst, err = x.leaf.integer("goal.running."+x.name, 1, maxVerNum); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if r.MinVersion != 0 && r.MaxVersion != 0 && r.MinVersion > r.MaxVersion {
+		return nil, errAt(d.MaxVersion.n, "goal.running.max_version", "is lower than min_version")
+	}
+	for _, x := range []struct {
+		name    string
+		leaf    leaf
+		dst, id *string
+	}{{"signer", d.Signer, &r.Signer, &r.signerID}, {"rootfs_signer", d.RootFSSigner, &r.RootFSSigner, &r.rootfsID}} {
+		if !x.leaf.given() {
+			continue
+		}
+		s, err := x.leaf.oneLine("goal.running." + x.name)
+		if err != nil {
+			return nil, err
+		}
+		if !contains(device.DemoKeyNames(), s) {
+			return nil, errAt(x.leaf.n, "goal.running."+x.name, "unknown key %q (use %s)", clip(s), orList(device.DemoKeyNames()))
+		}
+		id, err := c.keyID(s)
+		if err != nil {
+			return nil, err
+		}
+		*x.dst, *x.id = s, id
+	}
+	return r, nil
 }

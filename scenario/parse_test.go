@@ -110,6 +110,14 @@ func TestParseBadFiles(t *testing.T) {
 			`wrong.yaml:14: downloads:`},
 		{"two documents", "title: A test", "title: A test\n---\nx: 1",
 			`wrong.yaml:2: a scenario file holds one YAML document`},
+		{"the first mistake in the file's order", "goal:\n  running:", "  text: Done.\n  running:",
+			`wrong.yaml:14: usb.text: unknown image "Done."`},
+		{"settings of a set step not a mapping", "    via: boot\n", "    via: boot\n  - action: set\n    settings: [a]\n",
+			`wrong.yaml:24: solution[1].settings: must be a mapping of names to values`},
+		{"a step given as a word", "  - action: update\n    from: usb\n    via: boot\n", "  - update\n",
+			`wrong.yaml:20: solution[0]: must be a mapping of names to values`},
+		{"type of an image on the stick", "mag254/imageupdate: public", "mag254/imageupdate: {image: public, type: beta}",
+			`wrong.yaml:13: usb.mag254/imageupdate.type: unknown field (use image, version, model or hash)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

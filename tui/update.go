@@ -340,8 +340,8 @@ func explainResult(st Styles, r device.Result, trustedLabel string, w int) strin
 	if r.Explain != "" {
 		b.WriteString(wrap(sentence(safetext.Lines(r.Explain)), w) + "\n")
 	}
-	if r.Hint != "" {
-		b.WriteString(st.HintLine.Render(wrap("Next: "+safetext.Lines(r.Hint), w)))
+	if hint := orHint(r.HintMenu, r.Hint); hint != "" {
+		b.WriteString(st.HintLine.Render(wrap("Next: "+safetext.Lines(hint), w)))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -445,4 +445,13 @@ func (s *updateScreen) Keys() []key.Binding {
 		return []key.Binding{k.OK, k.Exit}
 	}
 	return nil
+}
+
+// orHint is the screens' hint (menu items), or the one hint a result has
+// when it says the same on every surface.
+func orHint(menu, hint string) string {
+	if menu != "" {
+		return menu
+	}
+	return hint
 }

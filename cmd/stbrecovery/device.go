@@ -280,6 +280,10 @@ func reportResult(cmd *cobra.Command, res device.Result, asJSON bool, what, fail
 
 // jsonFailure reports err as the JSON object of a failed command when asJSON, else as a plain error; exit 1.
 func jsonFailure(cmd *cobra.Command, asJSON bool, err error) error {
+	var ec *exitCodeError
+	if errors.As(err, &ec) && ec.err != nil {
+		err = ec.err // the sentence, without the exit code openBox attached
+	}
 	if asJSON {
 		_ = printJSON(cmd.OutOrStdout(), map[string]any{"ok": false, "status": int(device.StatusInternal), "text": device.StatusInternal.Text(),
 			"installed": false, "error": err.Error()})

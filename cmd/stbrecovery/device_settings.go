@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,7 +47,7 @@ func newDeviceSetCmd() *cobra.Command {
 			"are refused.\n\nSettings:\n" + settingsHelp(),
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fail := func(err error) error { return okFalseError(cmd, asJSON, err) }
+			fail := func(err error) error { return jsonFailure(cmd, asJSON, err) }
 			pairs, err := readAssignments(args)
 			if err != nil {
 				return fail(err)
@@ -168,7 +167,7 @@ func newDeviceAutoupdateCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, err := openBoxFor(home)
 			if err != nil {
-				return okFalseError(cmd, asJSON, err)
+				return jsonFailure(cmd, asJSON, err)
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -259,7 +258,7 @@ func newDeviceBootCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, err := openBoxFor(home)
 			if err != nil {
-				return okFalseError(cmd, asJSON, err)
+				return jsonFailure(cmd, asJSON, err)
 			}
 			r := b.Boot()
 			code := exitOK
@@ -310,14 +309,4 @@ func bootJSON(r device.BootReport) map[string]any {
 		out["hint"] = r.Hint
 	}
 	return out
-}
-
-// okFalseError reports err as the JSON failure of every command
-// ({"ok":false,"status":…,"text":…,"error":…}) when asJSON, else as a plain sentence; exit 1.
-func okFalseError(cmd *cobra.Command, asJSON bool, err error) error {
-	var ec *exitCodeError
-	if errors.As(err, &ec) && ec.err != nil {
-		err = ec.err
-	}
-	return jsonFailure(cmd, asJSON, err)
 }

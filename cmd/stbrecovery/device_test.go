@@ -129,7 +129,7 @@ func TestDeviceInitShowUpdate(t *testing.T) {
 	}
 	// Refused by the rules: exit 3, one sentence on stderr.
 	code, _, errOut = runCLI(t, "device", "update", "--home", home, "--usb", stick)
-	if code != exitRefused || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "Forced") {
+	if code != exitRefused || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "--force") {
 		t.Fatalf("same version: %d %q", code, errOut)
 	}
 	// Other errors: exit 1.

@@ -336,7 +336,9 @@ func newImageVerifyCmd() *cobra.Command {
 		Use:   "verify FILE --key PUB [--key PUB ...] [--json]",
 		Short: "Check every signature block of an image against the given keys",
 		Long: `Check every signature block of an image against the given public keys. The image is
-read once; SHA-1 and SHA-256 are both computed, so blocks of either generation are checked.
+read once; a section whose block a given key made is hashed with the hash that block names (its
+blocks are read first), any other section with SHA-1 and SHA-256, so blocks of either generation
+are checked.
 Exit 0: every block verifies; 3: a block fails or no key made it; 4: invalid header or the file
 is cut short (Read error); 1: another error (missing file, unusable key).`,
 		Args: cobra.ArbitraryArgs,

@@ -189,26 +189,33 @@ func runBuild(cmd *cobra.Command, f buildFlags) error {
 		sections = append(sections, imagefmt.SectionSource{Kind: imagefmt.Kernel, Data: fh, Size: size})
 	}
 
-	// The RootFS: a file without a custom key is used as it stands; a folder, or
-	// a tar that gets the custom key, is written to a temp file to learn its size.
+	// The RootFS: a folder streams as tar straight into the image (its size
+	// from a stat walk); a file without a custom key is used as it stands; a
+	// tar that gets the custom key is rewritten to a temp file to learn its size.
 	rootInfo, err := os.Stat(f.rootfs)
 	if err != nil {
 		return usageErr("there is no RootFS %s; check --rootfs", f.rootfs)
 	}
-	var rootfs *os.File
-	var rootSize int64
-	if rootInfo.IsDir() || custom != nil {
+	var customPub []byte
+	if custom != nil {
+		if customPub, err = custom.ArmoredPublic(); err != nil {
+			return withCode(exitError, err)
+		}
+	}
+	root := imagefmt.SectionSource{Kind: imagefmt.RootFS, Signer: custom}
+	switch {
+	case rootInfo.IsDir():
+		tf, err := imagefmt.NewTarFolder(f.rootfs, customPub, created)
+		if err != nil {
+			return usageErr("cannot read the RootFS folder %s (%v); check its permissions", f.rootfs, unwrapPathErr(err))
+		}
+		root.From, root.Size = tf, tf.Size()
+	case custom != nil:
 		tmp, err := os.CreateTemp(outDir, ".rootfs-*.tmp")
 		if err != nil {
 			return usageErr("cannot write a temporary file in %s (%v); check the folder", outDir, unwrapPathErr(err))
 		}
 		cleanup = append(cleanup, func() { tmp.Close(); os.Remove(tmp.Name()) })
-		var customPub []byte
-		if custom != nil {
-			if customPub, err = custom.ArmoredPublic(); err != nil {
-				return withCode(exitError, err)
-			}
-		}
 		bw := bufio.NewWriterSize(tmp, 256<<10)
 		if err := imagefmt.WriteRootFS(bw, f.rootfs, customPub, created); err != nil {
 			return usageErr("cannot pack the RootFS %s (%v); give a folder, a .tar or a .tar.gz", f.rootfs, err)
@@ -216,19 +223,19 @@ func runBuild(cmd *cobra.Command, f buildFlags) error {
 		if err := bw.Flush(); err != nil {
 			return usageErr("cannot write the RootFS to %s (%v); check the disk", tmp.Name(), err)
 		}
-		if rootSize, err = tmp.Seek(0, io.SeekCurrent); err != nil {
+		if root.Size, err = tmp.Seek(0, io.SeekCurrent); err != nil {
 			return withCode(exitError, err)
 		}
 		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 			return withCode(exitError, err)
 		}
-		rootfs = tmp
-	} else {
-		if rootfs, rootSize, err = openSection("--rootfs", f.rootfs); err != nil {
+		root.Data = tmp
+	default:
+		if root.Data, root.Size, err = openSection("--rootfs", f.rootfs); err != nil {
 			return err
 		}
 	}
-	sections = append(sections, imagefmt.SectionSource{Kind: imagefmt.RootFS, Data: rootfs, Size: rootSize, Signer: custom})
+	sections = append(sections, root)
 
 	for _, s := range []sectionInput{
 		{imagefmt.Env, "--env", f.env, ""},

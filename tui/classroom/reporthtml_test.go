@@ -77,10 +77,23 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir="+t.TempDir(),
-		"--dump-dom", "file://"+file).Output()
+	// Chromium started on a busy machine now and then exits at once with
+	// nothing drawn: it is given a second try, and its own words on failure.
+	var out []byte
+	var err error
+	var stderr bytes.Buffer
+	for try := 0; try < 2; try++ {
+		stderr.Reset()
+		cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+			"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+			"--user-data-dir="+t.TempDir(), "--dump-dom", "file://"+file)
+		cmd.Stderr = &stderr
+		if out, err = cmd.Output(); err == nil {
+			break
+		}
+	}
 	if err != nil {
-		t.Fatalf("%s: %v", browser, err)
+		t.Fatalf("%s: %v\n%s", browser, err, stderr.String())
 	}
 	dom := string(out)
 	for _, want := range []string{"<td>ann</td>", "<td>dee</td>", "<svg", "<rect", "Time to goal"} {
