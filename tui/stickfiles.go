@@ -40,11 +40,11 @@ type filesListMsg struct {
 }
 
 type filesDoneMsg struct {
-	id      int
-	op      string // rename, delete, mkdir, copy
-	detail  string // what was done, in stick paths
-	select_ string
-	err     error
+	id     int
+	op     string // rename, delete, mkdir, copy
+	detail string // what was done, in stick paths
+	focus  string
+	err    error
 }
 
 // filesScreen is the stick in a file manager of the PC.
@@ -121,7 +121,7 @@ func (s *filesScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.status = msg.err.Error()
 		} else {
 			s.status = "Done: " + msg.detail + "."
-			s.want = msg.select_
+			s.want = msg.focus
 		}
 		step := OpStep{Op: msg.op, Detail: msg.detail, Err: msg.err}
 		return s, tea.Batch(s.load(), s.c.trainStep(step))
@@ -215,20 +215,20 @@ func (s *filesScreen) apply() tea.Cmd {
 		done := filesDoneMsg{id: id}
 		switch mode {
 		case filesRename:
-			done.op, done.select_ = "rename", typed
+			done.op, done.focus = "rename", typed
 			done.detail = fmt.Sprintf("renamed %s to %s", device.StickPath(e.Path), device.StickPath(typed))
 			done.err = stick.Rename(e.Path, typed)
 		case filesDelete:
 			done.op = "delete"
 			done.detail = "deleted " + device.StickPath(e.Path)
-			done.select_ = path.Dir(e.Path)
+			done.focus = path.Dir(e.Path)
 			done.err = stick.Delete(e.Path)
 		case filesMkdir:
-			done.op, done.select_ = "mkdir", typed
+			done.op, done.focus = "mkdir", typed
 			done.detail = "made the folder " + device.StickPath(typed)
 			done.err = stick.Mkdir(typed)
 		case filesCopyTo:
-			done.op, done.select_ = "copy", typed
+			done.op, done.focus = "copy", typed
 			done.detail = fmt.Sprintf("copied Downloads/%s to %s", name, device.StickPath(typed))
 			done.err = stick.CopyIn(down, name, typed)
 		}
