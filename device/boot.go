@@ -37,6 +37,9 @@ func (b *Box) Boot() BootReport {
 		return r
 	}
 	if b.state().Settings["bootmode"] == "DHCP" {
+		if b.noCable.Load() {
+			return fail("No link detected!!!", "Erln", "the box has no network cable: plug one in, or set Boot Mode to NAND")
+		}
 		r.Stages = append(r.Stages, BootStage{Text: "DHCP", Panel: "dHCP"})
 		if load, ok := networkLoad(b.state().Settings["bootstrap_url"]); ok {
 			r.Stages = append(r.Stages, load)
@@ -119,3 +122,8 @@ func networkLoad(bootstrapURL string) (BootStage, bool) {
 	}
 	return BootStage{}, false
 }
+
+// SetNetworkCable plugs the box's network cable in (true) or pulls it out.
+// Only a network boot (Boot Mode DHCP) needs it; without it power-on stops
+// at "No link detected!!!" (Erln). The cable is not saved with the box.
+func (b *Box) SetNetworkCable(in bool) { b.noCable.Store(!in) }

@@ -45,4 +45,19 @@ func TestBootNetwork(t *testing.T) {
 			}
 		})
 	}
+	// no cable: the box stops before DHCP, at Erln; plugged in again, DHCP runs
+	b := f.box(m, nil, false)
+	if err := b.SaveSettings(map[string]string{"bootmode": "DHCP", "bootstrap_url": "tftp://192.168.1.10/mag254/Bootstrap"}); err != nil {
+		t.Fatal(err)
+	}
+	b.SetNetworkCable(false)
+	br := b.Boot()
+	last := br.Stages[len(br.Stages)-1]
+	if br.OK || len(br.Stages) != 2 || last.Text != "No link detected!!!" || last.Panel != "Erln" || !last.Error || !strings.Contains(br.Hint, "network cable") {
+		t.Fatalf("boot with no cable: %+v", br)
+	}
+	b.SetNetworkCable(true)
+	if br := b.Boot(); br.Stages[len(br.Stages)-1].Panel != "Er10" {
+		t.Fatalf("the cable plugged in again still stops at %+v", br.Stages)
+	}
 }

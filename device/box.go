@@ -40,6 +40,9 @@ type Box struct {
 	// faults, set only by tests, fails, cancels or cuts power at an install's
 	// disk and source operations.
 	faults faultHook
+	// noCable: the network cable is out. It is the room's, not the box's,
+	// and is not saved: a box opened again has its cable in.
+	noCable atomic.Bool
 }
 
 // state is the current state; treat it as read-only.

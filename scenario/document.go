@@ -36,6 +36,8 @@ type boxDoc struct {
 	Active      leaf    `yaml:"active"`
 	OperatorKey leaf    `yaml:"operator_key"`
 	Settings    pairs   `yaml:"settings"`
+	// NetworkCable: false means the box stands with no network cable.
+	NetworkCable leaf `yaml:"network_cable"`
 }
 
 // UnmarshalYAML decodes box:.

@@ -32,3 +32,25 @@ func TestSetupDownloads(t *testing.T) {
 		}
 	}
 }
+
+// TestSetupNoNetworkCable: network_cable: false stands the box with no
+// cable, so a network boot stops at Erln.
+func TestSetupNoNetworkCable(t *testing.T) {
+	src := strings.Replace(good, `    autoupdate_cond: "0"`+"\n", `    autoupdate_cond: "0"`+"\n    bootmode: DHCP\n  network_cable: false\n", 1)
+	sc, err := Parse("good.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sc.Box.NoNetworkCable {
+		t.Fatal("network_cable: false was not read")
+	}
+	w, err := sc.Setup(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	br := w.Box.Boot()
+	if last := br.Stages[len(br.Stages)-1]; last.Panel != "Erln" {
+		t.Fatalf("a network boot with no cable ends at %s %q", last.Panel, last.Text)
+	}
+}

@@ -251,6 +251,13 @@ func (c *checker) box(d *boxDoc) (BoxSpec, error) {
 			return b, err
 		}
 	}
+	if d.NetworkCable.given() {
+		cable, err := d.NetworkCable.boolean("box.network_cable")
+		if err != nil {
+			return b, err
+		}
+		b.NoNetworkCable = !cable
+	}
 	for i, bk := range b.Banks {
 		if bk.Image == nil || bk.Damaged {
 			continue

@@ -100,6 +100,8 @@ func TestParseBadFiles(t *testing.T) {
 			`wrong.yaml:18: hints[0]: must be text, not a mapping (text that holds ": " must be in quotes)`},
 		{"not YAML", "title: A test", "title: [A test",
 			`wrong.yaml:1: not valid YAML:`},
+		{"bad network cable", `autoupdate_cond: "0"`, "autoupdate_cond: \"0\"\n  network_cable: unplugged",
+			`wrong.yaml:12: box.network_cable: must be true or false`},
 		{"download in a folder", "goal:\n", "downloads:\n  mag254/imageupdate: public\ngoal:\n",
 			`wrong.yaml:15: downloads.mag254/imageupdate: Downloads holds files only: give a plain file name`},
 		{"download that leaves the folder", "goal:\n", "downloads:\n  ../imageupdate: public\ngoal:\n",

@@ -84,6 +84,8 @@ type BoxSpec struct {
 	Active      int
 	OperatorKey string            // "": none; else operator_one or operator_two
 	Settings    map[string]string // fw_printenv names; "{server}" stands for the update server's URL
+	// NoNetworkCable: the box stands with no network cable (network_cable: false).
+	NoNetworkCable bool
 }
 
 // Load reads a scenario: a shipped one by name ("custom-key-lock"), or a

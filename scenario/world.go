@@ -99,6 +99,7 @@ func (w *World) setupBox() error {
 		return err
 	}
 	w.Box = box
+	box.SetNetworkCable(!sc.Box.NoNetworkCable)
 	if b1 := sc.Box.Banks[1]; b1.Image != nil && !b1.Damaged {
 		p, err := w.buildImage(w.images, "bank1", b1.Image)
 		if err != nil {
