@@ -134,6 +134,9 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if g, ok := msg.(genMsg); ok && g.generation() != c.gen {
 		return m, nil
 	}
+	if cmd, ok := m.navUnderPC(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		if !m.sized {
@@ -332,9 +335,10 @@ func (m *Model) powerOn() tea.Cmd {
 }
 
 func (m *Model) forward(msg tea.Msg) tea.Cmd {
+	under := m.forwardUnderPC(msg)
 	s, cmd := m.top().Update(msg)
 	m.stack[len(m.stack)-1] = s
-	return cmd
+	return tea.Batch(under, cmd)
 }
 
 // forwardRun gives a run's message to the screen that started it.

@@ -186,7 +186,7 @@ func (s *filesScreen) key(msg tea.KeyMsg, k KeyMap) tea.Cmd {
 		}
 		s.mode = filesDownloads
 	case key.Matches(msg, k.Exit), key.Matches(msg, k.Left), key.Matches(msg, k.Files):
-		return s.c.pop()
+		s.c.nav = append(s.c.nav, navOp{closeFilesMsg{}})
 	}
 	return nil
 }

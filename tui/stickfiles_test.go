@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // filesEnv is a MAG254 whose stick holds the Public image in a folder named
@@ -127,4 +128,21 @@ func TestUSBMessageNamesStickPaths(t *testing.T) {
 	if v := s.finish(); strings.Contains(v, tb.usb) {
 		t.Errorf("the message shows the host's folder of the stick:\n%s", v)
 	}
+}
+
+// TestUSBFilesBoxGoesOn: the box boots on while the trainee is at the PC;
+// the stick screen stays on top until it is closed.
+func TestUSBFilesBoxGoesOn(t *testing.T) {
+	env, _ := filesEnv(t)
+	opts := testOptions(env, false)
+	opts.Timing.MenuWindow = 300 * time.Millisecond
+	s := startWith(t, opts, 80, 24)
+	s.run([]step{
+		{wait: []string{"Press m (MENU)"}},
+		{keys: []string{"f"}, wait: []string{"USB stick on the PC"}},
+		// the portal started beneath: the breadcrumb names it under the stick
+		{wait: []string{"Embedded portal › USB stick"}},
+		{keys: []string{"esc"}, wait: []string{"Settings"}},
+	}, "")
+	s.finish()
 }
