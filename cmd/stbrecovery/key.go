@@ -13,6 +13,7 @@ import (
 
 	"github.com/stbrecovery/stbrecovery/assets"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -118,7 +119,7 @@ func newKeyCertifyCmd() *cobra.Command {
 			if err != nil {
 				return withCode(exitError, fmt.Errorf("could not certify %s: %v", key, err))
 			}
-			if err := writeFileAtomic(out, cert, 0o644); err != nil {
+			if err := atomicfile.WriteFile(out, cert, 0o644); err != nil {
 				return withCode(exitError, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Certified %s, fingerprint %s, by %s with %s: %s\n",
@@ -161,7 +162,7 @@ func newKeyDemoCmd() *cobra.Command {
 					perm = 0o600
 				}
 				p := filepath.Join(out, n)
-				if err := writeFileAtomic(p, data, perm); err != nil {
+				if err := atomicfile.WriteFile(p, data, perm); err != nil {
 					return withCode(exitError, err)
 				}
 				fmt.Fprintln(w, p)
@@ -257,31 +258,6 @@ func writeNewFile(path string, data []byte, perm os.FileMode) error {
 	if err := f.Close(); err != nil {
 		os.Remove(path)
 		return fmt.Errorf("cannot write %s (%v); check the disk", path, err)
-	}
-	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames it,
-// so that path is either the old file or the whole new one.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write into the folder of %s (%v); check that it exists", path, unwrapPathErr(err))
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cannot write %s (%v); check the disk and the path", path, unwrapPathErr(err))
 	}
 	return nil
 }
