@@ -68,6 +68,13 @@ fingerprint or part of the user id).`,
 	fl.StringVar(&f.hash, "hash", "", "block hash: sha1 or sha256 (default: the model's generation)")
 	fl.StringVar(&f.date, "date", "", `header Date, as date prints it, e.g. "Thu Feb 21 00:43:44 EET 2019" (default: now)`)
 	fl.StringVar(&f.out, "out", "", "the image file to write")
+	requireFlag(cmd, "model", "give the box model with --model, e.g. --model MAG254")
+	requireFlag(cmd, "version", "give the image version with --version, e.g. --version 218")
+	requireFlag(cmd, "rootfs", "give the RootFS with --rootfs DIR or --rootfs FILE")
+	requireFlag(cmd, "out", "say where to write the image with --out FILE")
+	oneOf(cmd, "give the signing key with --key SIGNER.sec.asc, or --gpg-key ID for a key of your GnuPG keyring",
+		"give the signing key once: --key FILE or --gpg-key ID, not both", "key", "gpg-key")
+	oneOf(cmd, "", "give the custom key once: --custom-key FILE or --gpg-custom-key ID, not both", "custom-key", "gpg-custom-key")
 	return cmd
 }
 
@@ -93,16 +100,6 @@ type sectionInput struct {
 }
 
 func runBuild(cmd *cobra.Command, f buildFlags) error {
-	switch {
-	case f.model == "":
-		return usageErr("give the box model with --model, e.g. --model MAG254")
-	case f.version == "":
-		return usageErr("give the image version with --version, e.g. --version 218")
-	case f.rootfs == "":
-		return usageErr("give the RootFS with --rootfs DIR or --rootfs FILE")
-	case f.out == "":
-		return usageErr("say where to write the image with --out FILE")
-	}
 	for _, c := range [][2]string{{"--model", f.model}, {"--desc", f.desc}, {"--date", f.date},
 		{"--bootstrap-version", f.bootstrapVer}, {"--userfs-version", f.userfsVer}} {
 		if err := checkText(c[0], c[1]); err != nil {

@@ -34,14 +34,8 @@ func newKeyGenCmd() *cobra.Command {
 		Short: "Make an RSA-2048 OpenPGP key: DIR/NAME.sec.asc and DIR/NAME.pub.asc",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if strings.TrimSpace(name) == "" {
-				return withCode(exitError, errors.New("give the key a name with --name NAME"))
-			}
 			if strings.ContainsAny(name, `/\`) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
 				return withCode(exitError, fmt.Errorf("the name %q cannot be a file name; use letters, digits and _", name))
-			}
-			if out == "" {
-				return withCode(exitError, errors.New("say where to write the key with --out DIR"))
 			}
 			secPath := filepath.Join(out, name+".sec.asc")
 			pubPath := filepath.Join(out, name+".pub.asc")
@@ -80,6 +74,8 @@ func newKeyGenCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the key's name (its OpenPGP user id), e.g. MY_OPERATOR")
 	cmd.Flags().StringVar(&out, "out", "", "the folder to write NAME.sec.asc and NAME.pub.asc into")
+	requireFlag(cmd, "name", "give the key a name with --name NAME")
+	requireFlag(cmd, "out", "say where to write the key with --out DIR")
 	cmd.Flags().StringVar(&comment, "comment", "", "an optional comment in the user id")
 	return cmd
 }
@@ -93,9 +89,6 @@ func newKeyCertifyCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return withCode(exitError, errors.New("give exactly one public key to certify, e.g. key certify --by MANUF.sec.asc --out OUT.key KEY.pub.asc"))
-			}
-			if by == "" || out == "" {
-				return withCode(exitError, errors.New("give the manufacturer's secret key with --by and the output file with --out"))
 			}
 			alg, err := imagefmt.ParseHash(hashName)
 			if err != nil {
@@ -129,6 +122,8 @@ func newKeyCertifyCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&by, "by", "", "the manufacturer's secret key (.sec.asc) that certifies")
 	cmd.Flags().StringVar(&out, "out", "", "the file to write, in the stb_pub_sign.key form")
+	requireFlag(cmd, "by", "give the manufacturer's secret key with --by MANUF.sec.asc")
+	requireFlag(cmd, "out", "give the file to write with --out OUT.key")
 	cmd.Flags().StringVar(&hashName, "hash", "sha256", "hash of the certification block: sha1 or sha256")
 	return cmd
 }
@@ -140,9 +135,6 @@ func newKeyDemoCmd() *cobra.Command {
 		Short: "Write the embedded demo keys (MANUFACTURER, STB_PUBLIC, custom, operator) as files",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return withCode(exitError, errors.New("say where to write the demo keys with --out DIR"))
-			}
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return withCode(exitError, fmt.Errorf("cannot make the folder %s (%v); choose another --out", out, unwrapPathErr(err)))
 			}
@@ -172,6 +164,7 @@ func newKeyDemoCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "the folder to write the demo keys into")
+	requireFlag(cmd, "out", "say where to write the demo keys with --out DIR")
 	return cmd
 }
 
