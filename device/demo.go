@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/assets"
+	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -426,14 +427,14 @@ func WriteDemoStick(dir string, m Model) error {
 		if err := BuildDemoImage(&buf, keys, m, name); err != nil {
 			return err
 		}
-		return writeAtomic(folder, "imageupdate", buf.Bytes())
+		return atomicfile.WriteFile(filepath.Join(folder, "imageupdate"), buf.Bytes(), 0o644)
 	}
 	if err := write(dir, "public"); err != nil {
 		return err
 	}
 	if m.Menu == MenuBootloader {
 		boot := []byte("Bootstrap for " + m.Base + " (recovery loader; not needed to install the imageupdate)\n")
-		if err := writeAtomic(filepath.Join(dir, m.USBFolder()), "Bootstrap_"+m.Number(), boot); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, m.USBFolder(), "Bootstrap_"+m.Number()), boot, 0o644); err != nil {
 			return err
 		}
 	}
@@ -453,7 +454,7 @@ func WriteDemoStick(dir string, m Model) error {
 	}
 	for _, n := range []string{"operator_one", "operator_two"} {
 		cert, _ := keys.Cert(n)
-		if err := writeAtomic(kdir, n+".key", cert); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(kdir, n+".key"), cert, 0o644); err != nil {
 			return err
 		}
 	}
@@ -462,12 +463,12 @@ func WriteDemoStick(dir string, m Model) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(kdir, "uncertified.key", plain); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(kdir, "uncertified.key"), plain, 0o644); err != nil {
 		return err
 	}
 	readme.WriteString("\nkeys/operator_one.key and keys/operator_two.key are operator keys certified by the demo\nMANUFACTURER key; installing one locks the box to that operator.\n")
 	readme.WriteString("keys/uncertified.key is a plain public key that no MANUFACTURER certified: the box refuses it\n(1 Signature init error).\n")
-	return writeAtomic(dir, "README.txt", []byte(readme.String()))
+	return atomicfile.WriteFile(filepath.Join(dir, "README.txt"), []byte(readme.String()), 0o644)
 }
 
 // ListStick lists the images on a USB stick for model m: the one in place,

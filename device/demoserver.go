@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 )
 
 // One layout serves every box: the demo server of the screens, `serve
@@ -42,7 +44,7 @@ func WriteDemoServer(dir string, m Model) error {
 		if err := BuildDemoImage(&buf, keys, m, name); err != nil {
 			return err
 		}
-		return writeAtomic(folder, file, buf.Bytes())
+		return atomicfile.WriteFile(filepath.Join(folder, file), buf.Bytes(), 0o644)
 	}
 	if err := write(filepath.Join(dir, m.USBFolder()), "imageupdate", "factory-next"); err != nil {
 		return err

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path"
 	"strings"
+
+	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 )
 
 // home is a box's folder opened as a root: every file of the box is reached
@@ -169,38 +171,31 @@ func (h *home) syncDir(dir string) error {
 	return d.Sync()
 }
 
-// writeAtomic replaces name with data: a temporary file in the same folder,
-// written and synced, renamed over the old one, then the folder synced. A
-// crash at any point leaves either the old file or the new one, and a
-// temporary file that the next start removes.
+// writeAtomic replaces name with data through atomicfile: a crash at any
+// point leaves either the old file or the new one, and a temporary file that
+// the next start removes. A link or a folder on the way is refused.
 func (h *home) writeAtomic(name string, data []byte) error {
-	dir, base := path.Split(name)
-	dir = strings.TrimSuffix(dir, "/")
-	f, tmp, err := h.createTemp(dir, "."+base+".")
-	if err != nil {
-		return err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			h.root.Remove(tmp)
+	dir, _ := path.Split(name)
+	if dir = strings.TrimSuffix(dir, "/"); dir != "" {
+		if err := h.check(dir, true); err != nil {
+			return err
 		}
-	}()
-	if _, err := f.Write(data); err != nil {
+	}
+	if err := h.check(name, false); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		return err
+	err := atomicfile.WriteFileIn(h.root, name, data, 0o644)
+	var ae *atomicfile.Error
+	if errors.As(err, &ae) {
+		switch ae.Op {
+		case atomicfile.Create:
+			return fmt.Errorf("cannot make a file in %s: %v", h.path(dir), pathCause(ae.Err))
+		case atomicfile.Rename:
+			return fmt.Errorf("cannot put %s in place: %v", h.path(name), pathCause(ae.Err))
+		}
+		return ae.Err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := h.replace(tmp, name); err != nil {
-		return err
-	}
-	ok = true
-	return h.syncDir(dir)
+	return err
 }
 
 // removeTemps deletes the temporary files an interrupted write left in the

@@ -360,24 +360,11 @@ func versionCheck(in DecisionInput, d *Decision) bool {
 	return true
 }
 
-// dateLayouts are the forms the `date` command writes a header Date in.
-var dateLayouts = [...]string{"Mon Jan _2 15:04:05 MST 2006", "Mon Jan 2 15:04:05 MST 2006", time.UnixDate, time.RFC1123}
-
-// ParseImageDate reads a header Date ("Thu Feb 21 00:43:44 EET 2019").
-// Zone abbreviations that Go does not know count as UTC.
+// ParseImageDate reads a header Date ("Thu Feb 21 00:43:44 EET 2019") with
+// imagefmt.ParseHeaderDate; a zone abbreviation it does not know counts as UTC.
 func ParseImageDate(s string) (time.Time, bool) {
-	// The header date names its zone by abbreviation (EET, MSK…), which
-	// time.Parse reads as UTC; imagefmt knows the common ones.
-	if d, err := imagefmt.ParseHeaderDate(s); err == nil {
-		return d.Time, true
-	}
-	s = strings.TrimSpace(s)
-	for _, l := range dateLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	d, err := imagefmt.ParseHeaderDate(s)
+	return d.Time, err == nil
 }
 
 // dateAfter reports whether date a is after date b; unreadable dates compare as not after.

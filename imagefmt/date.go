@@ -49,85 +49,113 @@ type HeaderDate struct {
 	ZoneKnown bool
 }
 
+// headerLayouts are the forms `date` writes, without the zone, which is
+// read apart (see ParseHeaderDate): the C locale, the same without a weekday,
+// newer en_US with and without AM/PM, and RFC 1123.
+var headerLayouts = [...]string{
+	"Mon Jan _2 15:04:05 2006",
+	"Jan _2 15:04:05 2006",
+	"Mon _2 Jan 2006 03:04:05 PM",
+	"_2 Jan 2006 03:04:05 PM",
+	"Mon _2 Jan 2006 15:04:05",
+	"_2 Jan 2006 15:04:05",
+	"Mon, _2 Jan 2006 15:04:05",
+}
+
 // ParseHeaderDate reads a header Date line, the output of `date` in the
 // en_US or C locale: "Thu Feb 21 00:43:44 EET 2019", also
-// "Thu 21 Feb 2019 12:43:44 AM EET" (newer en_US) and numeric zones ("+03",
-// "+0530", "-05:00"). The weekday is optional and, when present, must agree
-// with the date. An unknown zone abbreviation is not an error: the time is
-// read as UTC and ZoneKnown is false (see HeaderDate).
+// "Thu 21 Feb 2019 12:43:44 AM EET" (newer en_US), RFC 1123
+// ("Thu, 21 Feb 2019 00:43:44 EET") and numeric zones ("+03", "+0530",
+// "-05:00"). The zone is taken out and read with the zone table, the rest with
+// time.Parse. The weekday is optional and, when present, must agree with the
+// date. An unknown zone abbreviation is not an error: the time is read as UTC
+// and ZoneKnown is false (see HeaderDate).
 func ParseHeaderDate(s string) (HeaderDate, error) {
 	if len(s) > maxDateLen {
 		return HeaderDate{}, fmt.Errorf("%w: %d bytes is too long for a date", ErrBadDate, len(s))
 	}
 	var (
-		day, year, hour, min, sec = -1, -1, -1, -1, -1
-		month                     time.Month
-		weekday                   = -1
-		ampm                      string
-		zone                      string
-		offset                    int
-		known                     bool
+		rest   []string
+		zone   string
+		offset int
+		known  bool
 	)
 	for _, tok := range strings.Fields(s) {
 		switch {
-		case weekday < 0 && month == 0 && day < 0 && lookupName(tok, weekdayNames[:]) >= 0:
-			weekday = lookupName(tok, weekdayNames[:])
-		case month == 0 && lookupName(tok, monthNames[:]) >= 0:
-			month = time.Month(lookupName(tok, monthNames[:]) + 1)
-		case strings.Count(tok, ":") == 2 && hour < 0:
-			h, m, sc, err := clock(tok)
-			if err != nil {
-				return HeaderDate{}, fmt.Errorf("%w: %q: %v", ErrBadDate, clip(s), err)
-			}
-			hour, min, sec = h, m, sc
-		case isDigits(tok) && len(tok) <= 2 && day < 0:
-			day = atoi(tok)
-		case isDigits(tok) && len(tok) == 4 && year < 0:
-			year = atoi(tok)
-		case (strings.EqualFold(tok, "AM") || strings.EqualFold(tok, "PM")) && ampm == "":
-			ampm = strings.ToUpper(tok)
-		case zone == "" && (tok[0] == '+' || tok[0] == '-'):
+		case tok[0] == '+' || tok[0] == '-':
 			off, err := numericZone(tok)
 			if err != nil {
 				return HeaderDate{}, fmt.Errorf("%w: %q: zone %q: %v", ErrBadDate, clip(s), clip(tok), err)
 			}
+			if zone != "" {
+				return HeaderDate{}, fmt.Errorf("%w: %q has two time zones", ErrBadDate, clip(s))
+			}
 			zone, offset, known = tok, off, true
-		case zone == "" && isZoneName(tok):
+		case isZoneName(tok) && lookupName(tok, monthNames[:]) < 0 && lookupName(tok, weekdayNames[:]) < 0 &&
+			!strings.EqualFold(tok, "AM") && !strings.EqualFold(tok, "PM"):
+			if zone != "" {
+				return HeaderDate{}, fmt.Errorf("%w: %q: unexpected %q; want a date like \"Thu Feb 21 00:43:44 EET 2019\"", ErrBadDate, clip(s), clip(tok))
+			}
 			zone = tok
 			offset, known = zoneOffsets[strings.ToUpper(tok)]
 		default:
-			return HeaderDate{}, fmt.Errorf("%w: %q: unexpected %q; want a date like \"Thu Feb 21 00:43:44 EET 2019\"", ErrBadDate, clip(s), clip(tok))
+			if strings.EqualFold(tok, "AM") || strings.EqualFold(tok, "PM") {
+				tok = strings.ToUpper(tok)
+			}
+			if strings.Count(tok, ":") == 2 && strings.HasSuffix(tok, ":60") {
+				// A leap second reads as the second before it.
+				tok = strings.TrimSuffix(tok, "60") + "59"
+			}
+			rest = append(rest, tok)
 		}
 	}
-	switch {
-	case month == 0:
-		return HeaderDate{}, fmt.Errorf("%w: %q has no month name", ErrBadDate, clip(s))
-	case day < 0:
-		return HeaderDate{}, fmt.Errorf("%w: %q has no day of the month", ErrBadDate, clip(s))
-	case year < 0:
-		return HeaderDate{}, fmt.Errorf("%w: %q has no four-digit year", ErrBadDate, clip(s))
-	case hour < 0:
-		return HeaderDate{}, fmt.Errorf("%w: %q has no hh:mm:ss time", ErrBadDate, clip(s))
-	case zone == "":
+	if zone == "" {
 		return HeaderDate{}, fmt.Errorf("%w: %q has no time zone", ErrBadDate, clip(s))
 	}
-	if ampm != "" {
-		if hour < 1 || hour > 12 {
-			return HeaderDate{}, fmt.Errorf("%w: %q: hour %d with %s", ErrBadDate, clip(s), hour, ampm)
-		}
-		hour %= 12
-		if ampm == "PM" {
-			hour += 12
-		}
+	t, layout, err := parseLayouts(strings.Join(rest, " "), headerLayouts[:])
+	if err != nil {
+		return HeaderDate{}, fmt.Errorf("%w: %q: %v; want a date like \"Thu Feb 21 00:43:44 EET 2019\"", ErrBadDate, clip(s), err)
 	}
-	t, err := makeTime(year, month, day, hour, min, sec, offset, zone)
+	t, err = inZone(t, offset, zone)
 	if err != nil {
 		return HeaderDate{}, fmt.Errorf("%w: %q: %v", ErrBadDate, clip(s), err)
 	}
-	if weekday >= 0 && int(t.Weekday()) != weekday {
-		return HeaderDate{}, fmt.Errorf("%w: %q: %d %s %d is a %s, not a %s", ErrBadDate, clip(s), day, month.String()[:3], year, t.Weekday().String()[:3], weekdayNames[weekday])
+	if strings.HasPrefix(layout, "Mon") {
+		// time.Parse checks the weekday's spelling only.
+		if w := lookupName(strings.TrimSuffix(rest[0], ","), weekdayNames[:]); w != int(t.Weekday()) {
+			return HeaderDate{}, fmt.Errorf("%w: %q: %d %s %d is a %s, not a %s", ErrBadDate, clip(s), t.Day(), monthNames[t.Month()-1], t.Year(), weekdayNames[t.Weekday()], weekdayNames[w])
+		}
 	}
 	return HeaderDate{Time: t, Zone: zone, ZoneKnown: known}, nil
+}
+
+// parseLayouts reads s, a date without its zone, with the first layout that
+// fits, as a clock time in UTC. A field out of range is named.
+func parseLayouts(s string, layouts []string) (time.Time, string, error) {
+	for _, l := range layouts {
+		t, err := time.ParseInLocation(l, s, time.UTC)
+		if err == nil {
+			return t, l, nil
+		}
+		var pe *time.ParseError
+		if errors.As(err, &pe) && pe.Message != "" {
+			// A field out of range in a layout that fits: say which.
+			return time.Time{}, "", errors.New(strings.TrimPrefix(pe.Message, ": "))
+		}
+	}
+	return time.Time{}, "", errors.New("not a date")
+}
+
+// inZone gives the clock time t (read as UTC) the offset of its zone, and
+// refuses years a box cannot hold.
+func inZone(t time.Time, offsetMin int, zone string) (time.Time, error) {
+	if y := t.Year(); y < 1970 || y > 9999 {
+		return time.Time{}, fmt.Errorf("year %d is out of range", y)
+	}
+	if zone == "" {
+		zone = formatOffset(offsetMin, false)
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.FixedZone(zone, offsetMin*60)), nil
 }
 
 // FormatHeaderDate writes t as `date` does in the C locale, with a numeric
@@ -157,20 +185,6 @@ func ParseListDate(s string) (time.Time, error) {
 	if len(f) != 5 {
 		return bad(fmt.Sprintf("%d parts, want 5", len(f)))
 	}
-	if !isDigits(f[0]) || len(f[0]) > 2 {
-		return bad("the day is not one or two digits")
-	}
-	m := lookupName(f[1], monthNames[:])
-	if m < 0 {
-		return bad(fmt.Sprintf("%q is not a month", clip(f[1])))
-	}
-	if !isDigits(f[2]) || len(f[2]) != 4 {
-		return bad("the year is not four digits")
-	}
-	h, mi, sc, err := clock(f[3])
-	if err != nil {
-		return bad(err.Error())
-	}
 	z := strings.ToUpper(f[4])
 	var rest string
 	switch {
@@ -186,12 +200,19 @@ func ParseListDate(s string) (time.Time, error) {
 		if len(rest) != 5 || (rest[0] != '+' && rest[0] != '-') {
 			return bad(fmt.Sprintf("zone %q is not GMT+nnnn", clip(f[4])))
 		}
+		var err error
 		if off, err = numericZone(rest); err != nil {
 			return bad(err.Error())
 		}
 	}
-	t, err := makeTime(atoi(f[2]), time.Month(m+1), atoi(f[0]), h, mi, sc, off, "")
+	if strings.HasSuffix(f[3], ":60") {
+		f[3] = strings.TrimSuffix(f[3], "60") + "59" // a leap second reads as the second before it
+	}
+	t, _, err := parseLayouts(strings.Join(f[:4], " "), []string{"_2 Jan 2006 15:04:05"})
 	if err != nil {
+		return bad(err.Error())
+	}
+	if t, err = inZone(t, off, ""); err != nil {
 		return bad(err.Error())
 	}
 	return t, nil
@@ -233,43 +254,6 @@ func squeeze(s string) string {
 		b.WriteString(f)
 	}
 	return b.String()
-}
-
-// makeTime builds the instant and refuses fields out of range instead of
-// letting time.Date roll them over (31 Feb is not 3 Mar).
-func makeTime(year int, month time.Month, day, hour, min, sec, offsetMin int, zone string) (time.Time, error) {
-	if year < 1970 || year > 9999 {
-		return time.Time{}, fmt.Errorf("year %d is out of range", year)
-	}
-	if hour > 23 || min > 59 || sec > 60 {
-		return time.Time{}, fmt.Errorf("%02d:%02d:%02d is not a time of day", hour, min, sec)
-	}
-	if sec == 60 {
-		sec = 59 // a leap second reads as the second before it
-	}
-	if zone == "" {
-		zone = formatOffset(offsetMin, false)
-	}
-	loc := time.FixedZone(zone, offsetMin*60)
-	t := time.Date(year, month, day, hour, min, sec, 0, loc)
-	if day < 1 || t.Day() != day || t.Month() != month {
-		return time.Time{}, fmt.Errorf("%s has no day %d", month, day)
-	}
-	return t, nil
-}
-
-// clock reads hh:mm:ss.
-func clock(tok string) (h, m, s int, err error) {
-	parts := strings.Split(tok, ":")
-	if len(parts) != 3 {
-		return 0, 0, 0, fmt.Errorf("time %q is not hh:mm:ss", clip(tok))
-	}
-	for _, p := range parts {
-		if !isDigits(p) || len(p) > 2 {
-			return 0, 0, 0, fmt.Errorf("time %q is not hh:mm:ss", clip(tok))
-		}
-	}
-	return atoi(parts[0]), atoi(parts[1]), atoi(parts[2]), nil
 }
 
 // numericZone reads "+03", "+0530", "-05:00" as minutes east of UTC.

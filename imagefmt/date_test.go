@@ -32,6 +32,16 @@ func TestParseHeaderDate(t *testing.T) {
 		{"", "", false},
 		{"Thu Feb 21 00:43:44 EET 2019 extra", "", false},
 		{"Thu Feb 21 13:43:44 PM EET 2019", "", false},
+		{"Thu, 21 Feb 2019 00:43:44 EET", "2019-02-20T22:43:44Z", true},
+		{"Fri, 21 Feb 2019 00:43:44 EET", "", false}, // RFC 1123, wrong weekday
+		{"Thu Feb 21 00:43:44 eet 2019", "2019-02-20T22:43:44Z", true},
+		{"Thu Feb 21 00:43:44 -05:00 2019", "2019-02-21T05:43:44Z", true},
+		{"Thu Feb 21 23:59:60 UTC 2019", "2019-02-21T23:59:59Z", true},
+		{"Thu Feb 21 00:43:44 EET MSK 2019", "", false},
+		{"Thu Feb 21 00:43:44 +02 +03 2019", "", false},
+		{"EET Thu Feb 21 00:43:44 2019", "2019-02-20T22:43:44Z", true}, // the zone is read wherever it stands
+		{"Thu Feb 21 00:43:44 EET 1969", "", false},
+		{"Thu Feb 21 00:43:61 EET 2019", "", false},
 	}
 	for _, c := range cases {
 		d, err := ParseHeaderDate(c.in)
@@ -54,6 +64,9 @@ func TestParseHeaderDate(t *testing.T) {
 func TestParseListDate(t *testing.T) {
 	cases := []struct{ in, utc string }{
 		{"10 Nov 2017 20:05:35 GMT+0200", "2017-11-10T18:05:35Z"},
+		{"31 Dec 2016 23:59:60 GMT", "2016-12-31T23:59:59Z"},
+		{"10 Nov 2017 24:05:35 GMT+0200", ""},
+		{"10 Nov 1969 20:05:35 GMT+0200", ""},
 		{"10 Nov 2017 20:05:35 GMT + 0200", "2017-11-10T18:05:35Z"},
 		{"10 Nov 2017 20: 05: 35 GMT + 0200", "2017-11-10T18:05:35Z"},
 		{"26 Nov 2012 23:22:19 GMT+0200", "2012-11-26T21:22:19Z"},

@@ -2,13 +2,13 @@ package scenario
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 )
 
 // StepRecord is one thing the trainee did, as the trainer's report lists it.
@@ -273,23 +273,12 @@ func (s *Session) WriteReport(path string) error {
 		return err
 	}
 	data = append(data, '\n')
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
+		var ae *atomicfile.Error
+		if errors.As(err, &ae) {
+			err = ae.Err
+		}
 		return fmt.Errorf("cannot write the report %s: %v", path, unwrapPath(err))
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cannot write the report %s: %v", path, unwrapPath(werr))
 	}
 	return nil
 }

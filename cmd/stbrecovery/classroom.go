@@ -44,12 +44,6 @@ below 10. The host key is made in DIR on the first start and kept.
 Ctrl+C ends the class.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cfg.Dir == "" {
-				return usageErr("give the class folder with --dir DIR")
-			}
-			if cfg.Code == "" {
-				return usageErr("give the class code trainees log in with: --code CODE")
-			}
 			if cmd.Flags().Changed("time-limit") && !cfg.Exam {
 				return usageErr("--time-limit goes with --exam: add --exam, or drop the time limit")
 			}
@@ -100,6 +94,8 @@ Ctrl+C ends the class.`,
 	f.StringVar(&cfg.Dir, "dir", "", "the class `DIR`: host key, trainer_keys, trainees/NAME/")
 	f.StringVar(&cfg.Addr, "addr", "127.0.0.1:2222", "the address to listen on (host:port; 0.0.0.0:2222 for the whole room)")
 	f.StringVar(&cfg.Code, "code", "", "the class `CODE` trainees log in with")
+	requireFlag(cmd, "dir", "give the class folder with --dir DIR")
+	requireFlag(cmd, "code", "give the class code trainees log in with: --code CODE")
 	f.StringArrayVar(&names, "scenario", nil, "a scenario `NAME` or FILE the class offers (repeat it; default: every shipped scenario)")
 	f.IntVar(&cfg.MaxSessions, "max-sessions", 60, "how many connections may be open at once")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", 30*time.Minute, "close a connection idle this long")
@@ -123,9 +119,6 @@ func newClassroomReportCmd() *cobra.Command {
 			"--html FILE writes one self-contained page with a chart of the time to goal per scenario.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if dir == "" {
-				return usageErr("give the class folder with --dir DIR")
-			}
 			if n := btoi(asJSON) + btoi(asCSV) + btoi(htmlFile != ""); n > 1 {
 				return usageErr("--json, --csv and --html go one at a time: pick one")
 			}
@@ -148,6 +141,7 @@ func newClassroomReportCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "the class `DIR` the classroom ran with")
+	requireFlag(cmd, "dir", "give the class folder with --dir DIR")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "print CSV")
 	cmd.Flags().StringVar(&htmlFile, "html", "", "write the report as one self-contained HTML page to `FILE`")

@@ -37,12 +37,6 @@ func newDeviceInitCmd() *cobra.Command {
 		Short: "Make a new box running an image (default: its demo factory image)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if home == "" {
-				return usageErr("give the box's folder with --home DIR")
-			}
-			if opts.Model == "" {
-				return usageErr("give the model with --model, e.g. --model MAG254")
-			}
 			set, err := readAssignments(factory)
 			if err != nil {
 				return usageErr("--set %v", err)
@@ -67,14 +61,13 @@ func newDeviceInitCmd() *cobra.Command {
 	f.StringVar(&opts.ManufacturerKey, "manufacturer-key", "", "a MANUFACTURER public key replacing the demo one")
 	f.StringVar(&opts.PublicKey, "public-key", "", "a STB_PUBLIC public key replacing the demo one (e.g. the real one)")
 	f.StringArrayVar(&factory, "set", nil, "a factory setting NAME=VALUE (repeatable); a factory reset restores it")
+	requireFlag(cmd, "home", "give the box's folder with --home DIR")
+	requireFlag(cmd, "model", "give the model with --model, e.g. --model MAG254")
 	return cmd
 }
 
 // openBox opens the box in home with errors a person can act on.
 func openBox(home string) (*device.Box, error) {
-	if home == "" {
-		return nil, usageErr("give the box's folder with --home DIR")
-	}
 	b, err := device.Open(home)
 	if err != nil {
 		if errors.Is(err, device.ErrNoBox) {
@@ -94,9 +87,6 @@ func newDeviceStickCmd() *cobra.Command {
 		Short: "Write a demo USB stick: a good image in place, variants beside it, a README.txt",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
-				return usageErr("give the stick's folder with --out DIR")
-			}
 			m, err := device.LookupModel(model)
 			if err != nil {
 				return usageErr("%v", err)
@@ -118,6 +108,7 @@ func newDeviceStickCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "the folder standing for the USB drive")
+	requireFlag(cmd, "out", "give the stick's folder with --out DIR")
 	cmd.Flags().StringVar(&model, "model", "MAG254", "the model the stick is for")
 	return cmd
 }
@@ -149,6 +140,7 @@ func newDeviceShowCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	requireFlag(cmd, "home", "give the box's folder with --home DIR")
 	return cmd
 }
 
@@ -220,6 +212,9 @@ func newDeviceUpdateCmd() *cobra.Command {
 	fl.StringVar(&f.home, "home", "", "the folder that keeps the box's state")
 	fl.StringVar(&f.usb, "usb", "", "a folder standing for the USB drive (it holds mag254/imageupdate)")
 	fl.StringVar(&f.url, "url", "", "an http:// URL of an imageupdate file")
+	requireFlag(cmd, "home", "give the box's folder with --home DIR")
+	oneOf(cmd, "give the image with one of --usb DIR or --url URL", "give the image with only one of --usb DIR or --url URL, not both", "usb", "url")
+	jsonFailsAsInstall(cmd)
 	fl.StringVar(&f.via, "via", "boot", "the update path: boot (Bootloader / System Recovery Utility) or portal")
 	fl.BoolVar(&f.follow, "follow-redirects", false, "--url: follow a redirect to another host (by default only redirects on the URL's own server are followed)")
 	fl.BoolVar(&f.force, "force", false, "boot path: install the same version again (as Forced = Yes); portal: also install an older image without asking")
@@ -238,9 +233,6 @@ func runUpdate(cmd *cobra.Command, f updateFlags) error {
 		p = device.PathPortal
 	default:
 		return fail(fmt.Errorf("--via %q is not a path: use boot or portal", f.via))
-	}
-	if (f.usb == "") == (f.url == "") {
-		return fail(errors.New("give the image with exactly one of --usb DIR or --url URL"))
 	}
 	b, err := openBoxFor(f.home)
 	if err != nil {
@@ -335,6 +327,9 @@ func newDeviceInstallKeyCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	requireFlag(cmd, "home", "give the box's folder with --home DIR")
+	requireFlag(cmd, "home", "give the box's folder with --home DIR")
+	jsonFailsAsInstall(cmd)
 	return cmd
 }
 

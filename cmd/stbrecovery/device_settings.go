@@ -76,6 +76,8 @@ func newDeviceSetCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	requireFlag(cmd, "home", "give the box's folder with --home DIR")
+	jsonFailsAsInstall(cmd)
 	return cmd
 }
 
@@ -146,6 +148,7 @@ func newDeviceGetCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
+	requireFlag(cmd, "home", "give the box's folder with --home DIR")
 	return cmd
 }
 
@@ -190,6 +193,8 @@ func newDeviceAutoupdateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
 	cmd.Flags().BoolVar(&confirm, "confirm", false, "answer yes when Autoupdate asks (autoupdate_cond 1)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: steps and outcome")
+	requireFlag(cmd, "home", "give the box's folder with --home DIR")
+	jsonFailsAsInstall(cmd)
 	return cmd
 }
 
@@ -286,6 +291,8 @@ func newDeviceBootCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&home, "home", "", "the folder that keeps the box's state")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	requireFlag(cmd, "home", "give the box's folder with --home DIR")
+	jsonFailsAsInstall(cmd)
 	return cmd
 }
 

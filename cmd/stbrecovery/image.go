@@ -349,9 +349,6 @@ is cut short (Read error); 1: another error (missing file, unusable key).`,
 				return usageErr("give exactly one image file, e.g. image verify imageupdate --key STB_PUBLIC.pub.asc")
 			}
 			path := args[0]
-			if len(keyFiles) == 0 {
-				return usageErr("give at least one public key with --key PUB")
-			}
 			var keys []*imagefmt.Key
 			fileOf := map[*imagefmt.Key]string{}
 			var jkeys []verifyKey
@@ -417,6 +414,7 @@ is cut short (Read error); 1: another error (missing file, unusable key).`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&keyFiles, "key", nil, "a trusted public key (repeat for several)")
+	requireFlag(cmd, "key", "give at least one public key with --key PUB")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 	"github.com/stbrecovery/stbrecovery/imagefmt/gnupg"
 )
@@ -67,6 +68,13 @@ fingerprint or part of the user id).`,
 	fl.StringVar(&f.hash, "hash", "", "block hash: sha1 or sha256 (default: the model's generation)")
 	fl.StringVar(&f.date, "date", "", `header Date, as date prints it, e.g. "Thu Feb 21 00:43:44 EET 2019" (default: now)`)
 	fl.StringVar(&f.out, "out", "", "the image file to write")
+	requireFlag(cmd, "model", "give the box model with --model, e.g. --model MAG254")
+	requireFlag(cmd, "version", "give the image version with --version, e.g. --version 218")
+	requireFlag(cmd, "rootfs", "give the RootFS with --rootfs DIR or --rootfs FILE")
+	requireFlag(cmd, "out", "say where to write the image with --out FILE")
+	oneOf(cmd, "give the signing key with --key SIGNER.sec.asc, or --gpg-key ID for a key of your GnuPG keyring",
+		"give the signing key once: --key FILE or --gpg-key ID, not both", "key", "gpg-key")
+	oneOf(cmd, "", "give the custom key once: --custom-key FILE or --gpg-custom-key ID, not both", "custom-key", "gpg-custom-key")
 	return cmd
 }
 
@@ -92,16 +100,6 @@ type sectionInput struct {
 }
 
 func runBuild(cmd *cobra.Command, f buildFlags) error {
-	switch {
-	case f.model == "":
-		return usageErr("give the box model with --model, e.g. --model MAG254")
-	case f.version == "":
-		return usageErr("give the image version with --version, e.g. --version 218")
-	case f.rootfs == "":
-		return usageErr("give the RootFS with --rootfs DIR or --rootfs FILE")
-	case f.out == "":
-		return usageErr("say where to write the image with --out FILE")
-	}
 	for _, c := range [][2]string{{"--model", f.model}, {"--desc", f.desc}, {"--date", f.date},
 		{"--bootstrap-version", f.bootstrapVer}, {"--userfs-version", f.userfsVer}} {
 		if err := checkText(c[0], c[1]); err != nil {
@@ -280,44 +278,47 @@ func runBuild(cmd *cobra.Command, f buildFlags) error {
 // buildAtomic writes the image to a temp file beside out and renames it into
 // place, so that a failed build leaves no half-written file.
 func buildAtomic(out string, spec imagefmt.BuildSpec) (*imagefmt.Header, int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
-	if err != nil {
-		return nil, 0, usageErr("cannot write into the folder of %s (%v); check its permissions", out, unwrapPathErr(err))
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	var (
+		hdr  *imagefmt.Header
+		size int64
+	)
+	err := atomicfile.WriteFunc(out, 0o644, func(w io.Writer) error {
+		cw := &countingWriter{w: w}
+		bw := bufio.NewWriterSize(cw, 256<<10)
+		var err error
+		if hdr, err = imagefmt.Build(bw, spec); err != nil {
+			var agent *gnupg.AgentError
+			if errors.As(err, &agent) {
+				return usageErr("the image was not built: %v", agent)
+			}
+			return usageErr("the image could not be built (%v); check the inputs", err)
 		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	hdr, err := imagefmt.Build(bw, spec)
-	var agent *gnupg.AgentError
-	if errors.As(err, &agent) {
-		return nil, 0, usageErr("the image was not built: %v", agent)
+		if err := bw.Flush(); err != nil {
+			return usageErr("cannot write %s (%v); check the free space", out, err)
+		}
+		size = cw.n
+		return nil
+	})
+	var ae *atomicfile.Error
+	if errors.As(err, &ae) {
+		return nil, 0, usageErr("%v", ae)
 	}
 	if err != nil {
-		return nil, 0, usageErr("the image could not be built (%v); check the inputs", err)
+		return nil, 0, err
 	}
-	if err := bw.Flush(); err != nil {
-		return nil, 0, usageErr("cannot write %s (%v); check the free space", tmp.Name(), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return nil, 0, usageErr("cannot write %s (%v); check the disk", tmp.Name(), err)
-	}
-	size, _ := tmp.Seek(0, io.SeekCurrent)
-	if err := tmp.Chmod(0o644); err != nil {
-		return nil, 0, usageErr("cannot set the mode of %s (%v)", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, 0, usageErr("cannot write %s (%v); check the disk", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return nil, 0, usageErr("cannot move the image into place as %s (%v)", out, unwrapPathErr(err))
-	}
-	ok = true
 	return hdr, size, nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // checkBuildModel refuses a model no box takes images for: an unknown one,

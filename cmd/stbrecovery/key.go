@@ -13,6 +13,7 @@ import (
 
 	"github.com/stbrecovery/stbrecovery/assets"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -33,14 +34,8 @@ func newKeyGenCmd() *cobra.Command {
 		Short: "Make an RSA-2048 OpenPGP key: DIR/NAME.sec.asc and DIR/NAME.pub.asc",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if strings.TrimSpace(name) == "" {
-				return withCode(exitError, errors.New("give the key a name with --name NAME"))
-			}
 			if strings.ContainsAny(name, `/\`) || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 }) {
 				return withCode(exitError, fmt.Errorf("the name %q cannot be a file name; use letters, digits and _", name))
-			}
-			if out == "" {
-				return withCode(exitError, errors.New("say where to write the key with --out DIR"))
 			}
 			secPath := filepath.Join(out, name+".sec.asc")
 			pubPath := filepath.Join(out, name+".pub.asc")
@@ -79,6 +74,8 @@ func newKeyGenCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the key's name (its OpenPGP user id), e.g. MY_OPERATOR")
 	cmd.Flags().StringVar(&out, "out", "", "the folder to write NAME.sec.asc and NAME.pub.asc into")
+	requireFlag(cmd, "name", "give the key a name with --name NAME")
+	requireFlag(cmd, "out", "say where to write the key with --out DIR")
 	cmd.Flags().StringVar(&comment, "comment", "", "an optional comment in the user id")
 	return cmd
 }
@@ -92,9 +89,6 @@ func newKeyCertifyCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return withCode(exitError, errors.New("give exactly one public key to certify, e.g. key certify --by MANUF.sec.asc --out OUT.key KEY.pub.asc"))
-			}
-			if by == "" || out == "" {
-				return withCode(exitError, errors.New("give the manufacturer's secret key with --by and the output file with --out"))
 			}
 			alg, err := imagefmt.ParseHash(hashName)
 			if err != nil {
@@ -118,7 +112,7 @@ func newKeyCertifyCmd() *cobra.Command {
 			if err != nil {
 				return withCode(exitError, fmt.Errorf("could not certify %s: %v", key, err))
 			}
-			if err := writeFileAtomic(out, cert, 0o644); err != nil {
+			if err := atomicfile.WriteFile(out, cert, 0o644); err != nil {
 				return withCode(exitError, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Certified %s, fingerprint %s, by %s with %s: %s\n",
@@ -128,6 +122,8 @@ func newKeyCertifyCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&by, "by", "", "the manufacturer's secret key (.sec.asc) that certifies")
 	cmd.Flags().StringVar(&out, "out", "", "the file to write, in the stb_pub_sign.key form")
+	requireFlag(cmd, "by", "give the manufacturer's secret key with --by MANUF.sec.asc")
+	requireFlag(cmd, "out", "give the file to write with --out OUT.key")
 	cmd.Flags().StringVar(&hashName, "hash", "sha256", "hash of the certification block: sha1 or sha256")
 	return cmd
 }
@@ -139,9 +135,6 @@ func newKeyDemoCmd() *cobra.Command {
 		Short: "Write the embedded demo keys (MANUFACTURER, STB_PUBLIC, custom, operator) as files",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return withCode(exitError, errors.New("say where to write the demo keys with --out DIR"))
-			}
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return withCode(exitError, fmt.Errorf("cannot make the folder %s (%v); choose another --out", out, unwrapPathErr(err)))
 			}
@@ -161,7 +154,7 @@ func newKeyDemoCmd() *cobra.Command {
 					perm = 0o600
 				}
 				p := filepath.Join(out, n)
-				if err := writeFileAtomic(p, data, perm); err != nil {
+				if err := atomicfile.WriteFile(p, data, perm); err != nil {
 					return withCode(exitError, err)
 				}
 				fmt.Fprintln(w, p)
@@ -171,6 +164,7 @@ func newKeyDemoCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "the folder to write the demo keys into")
+	requireFlag(cmd, "out", "say where to write the demo keys with --out DIR")
 	return cmd
 }
 
@@ -257,31 +251,6 @@ func writeNewFile(path string, data []byte, perm os.FileMode) error {
 	if err := f.Close(); err != nil {
 		os.Remove(path)
 		return fmt.Errorf("cannot write %s (%v); check the disk", path, err)
-	}
-	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames it,
-// so that path is either the old file or the whole new one.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write into the folder of %s (%v); check that it exists", path, unwrapPathErr(err))
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cannot write %s (%v); check the disk and the path", path, unwrapPathErr(err))
 	}
 	return nil
 }

@@ -48,9 +48,10 @@ func newRootCmd() *cobra.Command {
 		Args:          cobra.NoArgs,
 		// Paths, descriptions, URLs and key names come from outside: what the
 		// commands write reaches the terminal with its control characters escaped.
-		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			cmd.Root().SetOut(safetext.NewWriter(cmd.Root().OutOrStdout()))
 			cmd.Root().SetErr(safetext.NewWriter(cmd.Root().ErrOrStderr()))
+			return checkEmptyFlags(cmd)
 		},
 	}
 	addTUIFlags(root)
@@ -67,7 +68,7 @@ func main() {
 func run(args []string) int {
 	cmd := newRootCmd()
 	cmd.SetArgs(args)
-	err := cmd.Execute()
+	err := execute(cmd)
 	if err == nil {
 		return exitOK
 	}
@@ -80,6 +81,13 @@ func run(args []string) int {
 	}
 	fmt.Fprint(os.Stderr, errorLine(err))
 	return exitError
+}
+
+// execute runs the command line set on cmd; a mistake in the flags cobra
+// checks is told in the sentences of requireFlag and oneOf.
+func execute(cmd *cobra.Command) error {
+	c, err := cmd.ExecuteC()
+	return explainFlagError(c, err)
 }
 
 // errorLine is how a failed command reports err on stderr: one line, its

@@ -50,6 +50,7 @@ X-ModelNameEx); Ctrl+C stops the server. A client that stays silent or takes not
 	}
 	f := cmd.Flags()
 	f.StringVar(&dir, "dir", "", "the folder of imageupdate files to serve")
+	requireFlag(cmd, "dir", "give the folder of images with --dir DIR")
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on (host:port; port 0 picks a free one)")
 	f.StringVar(&demo, "demo", "", "first fill DIR with the demo images of this model (e.g. MAG254)")
 	f.StringVar(&opts.BaseURL, "base-url", "", "what the URLs in update_list.txt start with, e.g. http://updates.example.com (default: the address the box reached)")
@@ -59,9 +60,6 @@ X-ModelNameEx); Ctrl+C stops the server. A client that stays silent or takes not
 
 // fillDemoServer fills dir with the demo update server of a model.
 func fillDemoServer(dir, model string, out io.Writer) error {
-	if dir == "" {
-		return usageErr("give the folder to fill with --dir DIR")
-	}
 	m, err := device.LookupModel(model)
 	if err != nil {
 		return withCode(exitError, err)
@@ -77,9 +75,6 @@ func fillDemoServer(dir, model string, out io.Writer) error {
 // runServe serves dir on addr until ctx ends: the address goes to out, the
 // request log to logw.
 func runServe(ctx context.Context, dir, addr string, opts device.ServerOptions, out, logw io.Writer) error {
-	if dir == "" {
-		return usageErr("give the folder of images with --dir DIR")
-	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return usageErr("%s is not a folder; give the folder of imageupdate files with --dir", dir)
 	}

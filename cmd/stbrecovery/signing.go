@@ -147,12 +147,6 @@ func loadGnuPGKey(ctx context.Context, id, flag string) (*imagefmt.Key, error) {
 // not Custom) from whichever flags were given.
 func signingKeys(ctx context.Context, f signingFlags, stdin *os.File, prompt io.Writer) (signer, custom *imagefmt.Key, err error) {
 	switch {
-	case f.key == "" && f.gpgKey == "":
-		return nil, nil, usageErr("give the signing key with --key SIGNER.sec.asc, or --gpg-key ID for a key of your GnuPG keyring")
-	case f.key != "" && f.gpgKey != "":
-		return nil, nil, usageErr("give the signing key once: --key FILE or --gpg-key ID, not both")
-	case f.customKey != "" && f.gpgCustomKey != "":
-		return nil, nil, usageErr("give the custom key once: --custom-key FILE or --gpg-custom-key ID, not both")
 	case f.keyID != "" && f.key == "":
 		return nil, nil, usageErr("--key-id picks a key of the --key file; give --key FILE too")
 	case f.passphraseFile != "" && f.key == "" && f.customKey == "":
