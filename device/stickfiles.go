@@ -236,13 +236,23 @@ func (s Stick) Rename(from, to string) error {
 	return nil
 }
 
-// Delete removes a file, or a folder with all it holds, from the stick.
-func (s Stick) Delete(p string) error {
+// at checks the stick path p and opens the stick for one operation on it;
+// the caller closes the root.
+func (s Stick) at(p string) (string, *os.Root, error) {
 	p, err := CheckStickPath(p)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	r, err := s.root()
+	if err != nil {
+		return "", nil, err
+	}
+	return p, r, nil
+}
+
+// Delete removes a file, or a folder with all it holds, from the stick.
+func (s Stick) Delete(p string) error {
+	p, r, err := s.at(p)
 	if err != nil {
 		return err
 	}
@@ -262,11 +272,7 @@ func (s Stick) Delete(p string) error {
 
 // Mkdir makes a new folder on the stick.
 func (s Stick) Mkdir(p string) error {
-	p, err := CheckStickPath(p)
-	if err != nil {
-		return err
-	}
-	r, err := s.root()
+	p, r, err := s.at(p)
 	if err != nil {
 		return err
 	}
