@@ -465,6 +465,10 @@ func (m *Model) footer() string {
 	if !c.ready {
 		global = []key.Binding{k.Help, k.Quit}
 	}
+	if t, ok := m.top().(textScreen); ok && t.TakesText() {
+		// every printable key goes into the field: only Ctrl+C still quits
+		global = []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))}
+	}
 	full := [][]key.Binding{own, global}
 	if m.showIns {
 		full = append(full, []key.Binding{k.Scroll})
