@@ -112,7 +112,7 @@ type BlockReport struct {
 type Result struct {
 	Status    Status `json:"status"`
 	Text      string `json:"text"`
-	Rule      string `json:"rule"` // "R1"…"R7", or the check: "header", "model", "version", "install"
+	Rule      Rule   `json:"rule"` // "R1"…"R7", or the check: "header", "model", "version", "install", "portal"
 	Installed bool   `json:"installed"`
 	Explain   string `json:"explain"` // one paragraph a person can act on
 	Hint      string `json:"hint"`    // what a support engineer would do next, in the command line's words

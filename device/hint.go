@@ -42,9 +42,9 @@ const (
 // and for the screens, from the same search: d is a final refusal of in.
 func (d *Decision) advise(in DecisionInput) {
 	switch d.Rule {
-	case "header":
+	case RuleHeader:
 		return // the source is the problem: the header hints say how to fix it
-	case "portal":
+	case RulePortal:
 		d.Next = &NextStep{Path: PathBoot}
 		d.NextMenu = &NextStep{Path: PathBoot, Menu: menuFor(in.Model, PathBoot)}
 		d.Hint = "the portal runs inside the image, and this box has none: recover it at the boot stage with device update --via boot"
@@ -74,7 +74,7 @@ func toolTitle(m Model) string {
 // nextStep decides the image again with each change a person can make on
 // the surface, fewest changes first, and returns the first the rules accept.
 func nextStep(in DecisionInput, d Decision, on surface) *NextStep {
-	if d.Rule == "model" || !in.Complete {
+	if d.Rule == RuleModel || !in.Complete {
 		return &NextStep{None: true}
 	}
 	inputs := []DecisionInput{in}
@@ -231,7 +231,7 @@ func screenSteps(in DecisionInput, s NextStep) string {
 
 // noneReason says why no step takes the image, and what would instead.
 func noneReason(in DecisionInput, d Decision, on surface) string {
-	if d.Rule == "model" {
+	if d.Rule == RuleModel {
 		return fmt.Sprintf("it is built for %s; use an image built for %s", in.ImageModel, in.Model.Base)
 	}
 	for _, b := range in.Blocks {
@@ -287,7 +287,7 @@ func versionDecides(in DecisionInput) bool {
 	for _, p := range []Path{PathBoot, PathPortal} {
 		alt := in
 		alt.Path = p
-		if decide(alt).Rule == "version" {
+		if decide(alt).Rule == RuleVersion {
 			return true
 		}
 	}

@@ -86,16 +86,16 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	}
 	res := Result{Path: p, Bank: 1 - b.state().Active}
 	if src == nil {
-		return failResult(res, StatusInternal, "install", "no image source was given", "")
+		return failResult(res, StatusInternal, RuleInstall, "no image source was given", "")
 	}
 	unlock, err := b.lock()
 	if err != nil {
-		return failResult(res, StatusOf(err), "install", err.Error(), "")
+		return failResult(res, StatusOf(err), RuleInstall, err.Error(), "")
 	}
 	defer unlock()
 	h, err := openHome(b.home)
 	if err != nil {
-		return failResult(res, StatusFileWrite, "install", err.Error(), "")
+		return failResult(res, StatusFileWrite, RuleInstall, err.Error(), "")
 	}
 	defer h.Close()
 	target := b.targetBank()
@@ -104,7 +104,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	res.Source = src.String()
 	kr, err := b.keyring()
 	if err != nil {
-		return failResult(res, StatusInternal, "install", err.Error(), "")
+		return failResult(res, StatusInternal, RuleInstall, err.Error(), "")
 	}
 	in := b.decisionBase(kr, p)
 	in.Force = opts.Force
@@ -113,10 +113,10 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	}
 	progress(Progress{Stage: StatusInitialising, Total: -1})
 	if err := tx.op("start"); err != nil {
-		return failResult(res, StatusOf(err), "install", err.Error(), "")
+		return failResult(res, StatusOf(err), RuleInstall, err.Error(), "")
 	}
 	if err := tx.enter(stepReading); err != nil {
-		return failResult(res, StatusOf(err), "install", err.Error(), "")
+		return failResult(res, StatusOf(err), RuleInstall, err.Error(), "")
 	}
 	rc, size, err := src.Open(ctx)
 	if err != nil {
@@ -143,7 +143,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	}
 	if err := b.model.checkPartitions(hdr); err != nil {
 		s, detail, hint := statusDetail(err)
-		r := failResult(res, s, "install", detail, hint)
+		r := failResult(res, s, RuleInstall, detail, hint)
 		r.Explain = upperFirst(detail)
 		r.Read = cr.n
 		return r
@@ -223,7 +223,7 @@ func (b *Box) installFailed(tx *installTx, res Result, err error, read int64) Re
 	step := tx.step
 	if tx.ctx.Err() != nil {
 		after := tx.rollBack(true)
-		res.Status, res.Text, res.Rule = StatusReadError, StatusReadError.Text(), "install"
+		res.Status, res.Text, res.Rule = StatusReadError, StatusReadError.Text(), RuleInstall
 		res.PowerCut = true
 		res.Read = read
 		res.Explain = fmt.Sprintf("Power was cut while bank %d was being %s. %s", tx.target, stepVerb(step), after)
@@ -271,12 +271,12 @@ func (b *Box) finish(res Result, d Decision, read int64) Result {
 }
 
 func (b *Box) finishFail(res Result, s Status, detail, hint string, read int64) Result {
-	res = failResult(res, s, "install", detail, hint)
+	res = failResult(res, s, RuleInstall, detail, hint)
 	res.Read = read
 	return res
 }
 
-func failResult(res Result, s Status, rule, detail, hint string) Result {
+func failResult(res Result, s Status, rule Rule, detail, hint string) Result {
 	res.Status, res.Text, res.Rule = s, s.Text(), rule
 	res.Explain = upperFirst(strings.TrimSuffix(detail, ".")) + ". Nothing was changed: the box still runs the image it ran."
 	res.Hint = hint

@@ -132,10 +132,10 @@ func blockFacts(kr *keyring, checks []imagefmt.Check) []BlockFacts {
 // certification block must verify with the box's MANUFACTURER key. From then
 // on the box follows R2 at the boot stage and R6 on the portal.
 func (b *Box) InstallOperatorKey(data []byte) Result {
-	res := Result{Rule: "R7", Path: PathBoot, Bank: b.state().Active}
+	res := Result{Rule: RuleR7, Path: PathBoot, Bank: b.state().Active}
 	unlock, err := b.lock()
 	if err != nil {
-		return failResult(res, StatusOf(err), "install", err.Error(), "")
+		return failResult(res, StatusOf(err), RuleInstall, err.Error(), "")
 	}
 	defer unlock()
 	st := b.state().clone()
@@ -159,7 +159,7 @@ func (b *Box) InstallOperatorKey(data []byte) Result {
 	}
 	if err := b.save(st); err != nil {
 		res.Status, res.Text = StatusFileWrite, StatusFileWrite.Text()
-		res.Rule = "install"
+		res.Rule = RuleInstall
 		res.Explain = err.Error() + "."
 		return res
 	}

@@ -14,7 +14,7 @@ func TestMatrixEveryCell(t *testing.T) {
 		path    Path
 		running string
 		op      bool
-		rule    string
+		rule    Rule
 		accepts []string
 	}{
 		{PathBoot, "factory", false, "R1", []string{"factory", "public", "custom-alpha", "custom-beta"}},

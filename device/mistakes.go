@@ -58,7 +58,7 @@ func (pl rulePlan) mistake(in DecisionInput) mistake {
 		}
 		return mistake{}
 	}
-	if pl.id != "R1" && pl.id != "R5" {
+	if pl.id != RuleR1 && pl.id != RuleR5 {
 		return mistake{}
 	}
 	carried := in.ImageCustomKey

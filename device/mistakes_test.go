@@ -32,7 +32,7 @@ func TestNamedMistakes(t *testing.T) {
 	cases := []struct {
 		mistake string
 		path    Path
-		rule    string
+		rule    Rule
 		explain []string
 		hint    string
 	}{

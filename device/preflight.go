@@ -19,7 +19,7 @@ type Verdict struct {
 	Via     Path   `json:"via"` // boot or portal
 	Status  Status `json:"status"`
 	Text    string `json:"text"`
-	Rule    string `json:"rule"`
+	Rule    Rule   `json:"rule"`
 	Why     string `json:"why"`
 	Hint    string `json:"hint,omitempty"`
 	Mistake string `json:"mistake,omitempty"` // the named mistake that decided, if any

@@ -57,10 +57,10 @@ type DecisionInput struct {
 type Decision struct {
 	Status  Status
 	Text    string
-	Rule    string // "R1"…"R7", or "header", "model", "version", "portal"
-	Accept  bool   // the image may be installed (Status 16)
-	Pending bool   // checks 1–2 pass; read the rest of the image and decide again
-	Kind    Kind   // the incoming image's kind, told from its signers
+	Rule    Rule // "R1"…"R7", or "header", "model", "version", "portal"
+	Accept  bool // the image may be installed (Status 16)
+	Pending bool // checks 1–2 pass; read the rest of the image and decide again
+	Kind    Kind // the incoming image's kind, told from its signers
 	Blocks  []BlockReport
 	Trusted []KeyRef // the keys this box trusts on this path
 	Explain string
@@ -81,7 +81,7 @@ type Decision struct {
 
 // rulePlan is what a signature rule trusts and accepts.
 type rulePlan struct {
-	id      string
+	id      Rule
 	trusted []KeyRef // keys trusted for every block
 	rootfs  *KeyRef  // a key trusted only for the RootFS block (Custom images)
 	allowed []Kind
@@ -110,7 +110,7 @@ func decide(in DecisionInput) Decision {
 	}
 	// 1. Header.
 	if in.HeaderStatus != 0 {
-		d.set(in.HeaderStatus, "header")
+		d.set(in.HeaderStatus, RuleHeader)
 		d.Explain = fmt.Sprintf("The box could not read the image: %s.", strings.TrimSuffix(in.HeaderDetail, "."))
 		d.Hint = in.HeaderHint
 		if d.Hint == "" {
@@ -120,7 +120,7 @@ func decide(in DecisionInput) Decision {
 	}
 	// 2. Model.
 	if !in.Model.TakesImagesFor(in.ImageModel) {
-		d.set(StatusWrongModel, "model")
+		d.set(StatusWrongModel, RuleModel)
 		d.Explain = fmt.Sprintf("The image is built for %s (its header says STB Model:%s); this box is a %s and takes only images built for %s.",
 			in.ImageModel, in.ImageModel, in.Model.Name, in.Model.Base)
 		return d
@@ -185,7 +185,7 @@ func decide(in DecisionInput) Decision {
 	return d
 }
 
-func (d *Decision) set(s Status, rule string) {
+func (d *Decision) set(s Status, rule Rule) {
 	d.Status, d.Text, d.Rule = s, s.Text(), rule
 }
 
@@ -195,10 +195,10 @@ func planFor(in DecisionInput) (rulePlan, *Decision) {
 	tool := toolName(in.Model)
 	if in.Path == PathBoot {
 		if in.Operator != nil {
-			return rulePlan{id: "R2", trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
+			return rulePlan{id: RuleR2, trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
 				why: fmt.Sprintf("This box is locked to the operator key %s: at the boot stage (%s) it trusts only that key (R2).", keyName(*in.Operator), tool)}, nil
 		}
-		pl := rulePlan{id: "R1", trusted: []KeyRef{m, p}, allowed: []Kind{KindFactory, KindPublic, KindCustom},
+		pl := rulePlan{id: RuleR1, trusted: []KeyRef{m, p}, allowed: []Kind{KindFactory, KindPublic, KindCustom},
 			why: fmt.Sprintf("At the boot stage (%s) a box without an operator key trusts MANUFACTURER and STB_PUBLIC, and the custom key a Custom image carries for its own RootFS (R1).", tool)}
 		if choiceCustomKeyFromImageAtBoot {
 			pl.custom = in.ImageCustomKey
@@ -206,36 +206,34 @@ func planFor(in DecisionInput) (rulePlan, *Decision) {
 		return pl, nil
 	}
 	if in.Running == nil {
-		d := Decision{Rule: "portal"}
-		d.set(StatusInternal, "portal")
-		d.Explain = "The portal runs inside the image, and this box has no valid image to run."
-		return rulePlan{id: "portal"}, &d
+		d := Decision{Rule: RulePortal}
+		d.set(StatusInternal, RulePortal)
+		d.Explain = RulePortal.why()
+		return rulePlan{id: RulePortal}, &d
 	}
 	if in.Operator != nil && choiceOperatorLocksPortal {
-		return rulePlan{id: "R6", trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
+		return rulePlan{id: RuleR6, trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
 			why: fmt.Sprintf("This box is locked to the operator key %s: its portal accepts only images signed by that key (R6).", keyName(*in.Operator))}, nil
 	}
 	switch in.Running.Kind {
 	case KindFactory:
-		return rulePlan{id: "R3", trusted: []KeyRef{m}, allowed: []Kind{KindFactory},
-			why: "The box runs a Factory image, whose portal accepts only Factory images, signed by MANUFACTURER (R3)."}, nil
+		return rulePlan{id: RuleR3, trusted: []KeyRef{m}, allowed: []Kind{KindFactory}, why: RuleR3.why()}, nil
 	case KindCustom:
 		var k KeyRef
 		if in.Running.RootFSBy != nil {
 			k = *in.Running.RootFSBy
 		}
-		return rulePlan{id: "R5", trusted: []KeyRef{p}, rootfs: &k, allowed: []Kind{KindCustom},
+		return rulePlan{id: RuleR5, trusted: []KeyRef{p}, rootfs: &k, allowed: []Kind{KindCustom},
 			why: fmt.Sprintf("The box runs a Custom image with the custom key %s: its portal accepts only Custom images of the same operator, their RootFS signed by that key (R5).", keyName(k))}, nil
 	case KindOperator:
 		var o KeyRef
 		if in.Running.Signer != nil {
 			o = *in.Running.Signer
 		}
-		return rulePlan{id: "R6", trusted: []KeyRef{o}, allowed: []Kind{KindOperator},
+		return rulePlan{id: RuleR6, trusted: []KeyRef{o}, allowed: []Kind{KindOperator},
 			why: fmt.Sprintf("The box runs an Operator image: its portal accepts only images signed by %s (R6).", keyName(o))}, nil
 	}
-	return rulePlan{id: "R4", trusted: []KeyRef{m, p}, allowed: []Kind{KindFactory, KindPublic},
-		why: "The box runs a Public image, whose portal accepts Factory and Public images, signed by MANUFACTURER or STB_PUBLIC (R4)."}, nil
+	return rulePlan{id: RuleR4, trusted: []KeyRef{m, p}, allowed: []Kind{KindFactory, KindPublic}, why: RuleR4.why()}, nil
 }
 
 func (pl rulePlan) trustedList() []KeyRef {
@@ -321,7 +319,7 @@ func versionCheck(in DecisionInput, d *Decision) bool {
 		return false // nothing to compare with
 	}
 	if in.Running == nil {
-		d.set(StatusFileCheckDone, "version")
+		d.set(StatusFileCheckDone, RuleVersion)
 		d.Explain = "The box runs no valid image, so there is no version to compare with."
 		return true
 	}
@@ -333,12 +331,12 @@ func versionCheck(in DecisionInput, d *Decision) bool {
 		case next == cur && (in.VerForced || in.Force):
 			return false
 		case next == cur:
-			d.set(StatusFileCheckDone, "version")
+			d.set(StatusFileCheckDone, RuleVersion)
 			d.Explain = fmt.Sprintf("The image is version %d (%s), the version the box already runs. The %s installs an image of the same version only when Forced is Yes.",
 				next, in.ImageDesc, toolName(in.Model))
 			return true
 		default:
-			d.set(StatusFileCheckDone, "version")
+			d.set(StatusFileCheckDone, RuleVersion)
 			d.Explain = fmt.Sprintf("The image is version %d (%s), older than the version %d (%s) the box runs. The %s installs only newer versions (or the same one when Forced is Yes); it never goes back.",
 				next, in.ImageDesc, cur, in.Running.Description, toolName(in.Model))
 			return true
@@ -348,7 +346,7 @@ func versionCheck(in DecisionInput, d *Decision) bool {
 	if !older || in.Confirmed || in.Force || !choicePortalOlderAsks {
 		return false
 	}
-	d.set(StatusFileCheckDone, "version")
+	d.set(StatusFileCheckDone, RuleVersion)
 	what := "older than"
 	if next == cur {
 		what = "not newer than"

@@ -29,7 +29,7 @@ func (r *StepRecord) fromResult(res device.Result) {
 	r.Status, r.Text, r.OK = int(res.Status), res.Text, res.Installed
 	r.Result = res.Explain
 	if res.Rule != "" && !res.Installed {
-		r.Result = res.Rule + ": " + r.Result
+		r.Result = string(res.Rule) + ": " + r.Result
 	}
 }
 

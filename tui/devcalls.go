@@ -124,7 +124,7 @@ func installStickKey(box *device.Box, k device.StickKey) device.Result {
 	data, err := k.Read()
 	if err != nil {
 		st := device.StatusOf(err)
-		return device.Result{Status: st, Text: st.Text(), Rule: "header", Path: device.PathBoot,
+		return device.Result{Status: st, Text: st.Text(), Rule: device.RuleHeader, Path: device.PathBoot,
 			Explain: err.Error() + ".", Hint: "put the key file back on the USB drive and try again"}
 	}
 	return box.InstallOperatorKey(data)

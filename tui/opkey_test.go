@@ -153,7 +153,7 @@ func TestFlowOpKeyThenOperatorImage(t *testing.T) {
 			Goal: "The box holds the operator's key and runs its image."}, NewStyles(testRenderer())),
 		Record: func(step any) {
 			if st, ok := step.(UpdateStep); ok {
-				recorded = append(recorded, st.Action+" "+st.Detail+": "+strconv.Itoa(int(st.Result.Status))+" "+st.Result.Rule)
+				recorded = append(recorded, st.Action+" "+st.Detail+": "+strconv.Itoa(int(st.Result.Status))+" "+string(st.Result.Rule))
 			}
 		},
 		Check: func(box *device.Box) (bool, time.Duration, int) { return false, 0, len(recorded) },

@@ -238,7 +238,7 @@ func (s *updateScreen) tvText(r device.Result) (text, panel string) {
 		case device.StatusFileNotFound:
 			return "File not found", ""
 		}
-		if r.Rule == "version" {
+		if r.Rule == device.RuleVersion {
 			return "Image version is not newer", ""
 		}
 		return r.Text, ""
@@ -247,7 +247,7 @@ func (s *updateScreen) tvText(r device.Result) (text, panel string) {
 	if r.Text != "" {
 		t = fmt.Sprintf("%d %s", int(r.Status), r.Text)
 	}
-	if r.Rule == "version" && r.Confirm == "" {
+	if r.Rule == device.RuleVersion && r.Confirm == "" {
 		t += " — image version is not newer"
 	}
 	return t, ""
@@ -398,35 +398,15 @@ func pathName(p device.Path) string {
 	return "boot stage"
 }
 
-// ruleName says which rule or check decided.
+// ruleName says which rule or check decided: its summary in the rule table.
 func ruleName(r device.Result) string {
-	switch r.Rule {
-	case "R1":
-		return "rule R1 — boot stage, no operator key: MANUFACTURER and STB_PUBLIC are trusted"
-	case "R2":
-		return "rule R2 — boot stage, operator key installed: only that key is trusted"
-	case "R3":
-		return "rule R3 — portal of a Factory image: only Factory images"
-	case "R4":
-		return "rule R4 — portal of a Public image: Factory and Public images"
-	case "R5":
-		return "rule R5 — portal of a Custom image: only Custom images of the same key"
-	case "R6":
-		return "rule R6 — portal of an Operator image: only images of that operator key"
-	case "R7":
-		return "rule R7 — an operator key must be certified by MANUFACTURER"
-	case "header":
-		return "check 1 — the file and its header"
-	case "model":
-		return "check 2 — the device model"
-	case "version":
-		return "check 4 — the image version"
-	case "install":
-		return "check 5 — writing the inactive bank"
-	case "":
+	if r.Rule == "" {
 		return "—"
 	}
-	return r.Rule
+	if info, ok := r.Rule.Info(); ok && info.Summary != "" {
+		return info.Summary
+	}
+	return string(r.Rule)
 }
 
 // Title is empty: the menu that started the update already names it.

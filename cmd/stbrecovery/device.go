@@ -333,13 +333,13 @@ func newDeviceInstallKeyCmd() *cobra.Command {
 	return cmd
 }
 
-// updateExit is 0 installed, 3 refused by the rules, 1 anything else.
+// updateExit is 0 installed, 3 refused by the rules (a rule the rule table
+// marks as a refusal), 1 anything else.
 func updateExit(res device.Result) int {
 	if res.Installed {
 		return exitOK
 	}
-	switch res.Rule {
-	case "model", "version", "R1", "R2", "R3", "R4", "R5", "R6", "R7":
+	if res.Rule.Refusal() {
 		return exitRefused
 	}
 	return exitError

@@ -355,7 +355,7 @@ func TestRulesCommand(t *testing.T) {
 	for i, c := range cells {
 		row := strings.Fields(lines[i+3])
 		want := fmt.Sprintf("%d %s", c.Decision.Status, c.Decision.Text)
-		if !strings.Contains(lines[i+3], want) || len(row) == 0 || row[len(row)-1] != c.Decision.Rule || row[0] != string(c.Case.Path) || row[3] != c.Case.Incoming {
+		if !strings.Contains(lines[i+3], want) || len(row) == 0 || row[len(row)-1] != string(c.Decision.Rule) || row[0] != string(c.Case.Path) || row[3] != c.Case.Incoming {
 			t.Errorf("row %d %q; want %+v: %s %s", i, lines[i+3], c.Case, want, c.Decision.Rule)
 		}
 	}
@@ -386,7 +386,7 @@ func TestRulesCommand(t *testing.T) {
 	for i, c := range cells322 {
 		g := got.Cells[i]
 		if g.Path != string(c.Case.Path) || g.Running != c.Case.Running || g.OperatorKey != c.Case.OperatorKey || g.Incoming != c.Case.Incoming ||
-			g.Status != int(c.Decision.Status) || g.Rule != c.Decision.Rule || g.Installed != c.Decision.Accept {
+			g.Status != int(c.Decision.Status) || g.Rule != string(c.Decision.Rule) || g.Installed != c.Decision.Accept {
 			t.Errorf("cell %d: --json says %+v; Matrix says %+v %d %s", i, g, c.Case, c.Decision.Status, c.Decision.Rule)
 		}
 		if g.Installed {

@@ -42,7 +42,7 @@ func newRulesCmd() *cobra.Command {
 					Kind        device.Kind   `json:"incoming_kind"`
 					Status      device.Status `json:"status"`
 					Text        string        `json:"text"`
-					Rule        string        `json:"rule"`
+					Rule        device.Rule   `json:"rule"`
 					Installed   bool          `json:"installed"`
 				}
 				rows := make([]row, 0, len(cells))
