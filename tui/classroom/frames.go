@@ -6,19 +6,21 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// frameEvery is how often a session's renderer draws (bubbletea's 60 frames
-// a second): a screen drawn more often than that is never seen.
-const frameEvery = time.Second / 60
+// frameEvery is how often a screen that changed by itself (progress, a
+// spinner, a clock) is drawn again: ten times a second moves a progress bar
+// smoothly, and leaves the core to the keys of fifty trainees.
+const frameEvery = time.Second / 10
 
 // frameMsg asks for the screen held back since the last frame to be drawn.
 type frameMsg struct{}
 
 // frames draws a session's screen at most once a frame. The program asks
-// for a view after every message, and an update at full speed sends its
-// progress hundreds of times a second: drawing each of them is most of a
-// class's work on the server, and all but the last of a frame is thrown
-// away. A key or a new window size is drawn at once; anything else within a
-// frame of the last drawing is drawn at the end of that frame.
+// for a view after every message, and the updates of a class send progress,
+// state and step messages many times a second: drawing each of them was
+// most of a class's work on the server, and the renderer shows only the last
+// of its own frame anyway. A key or a new window size is drawn at once;
+// anything else within a frame of the last drawing is drawn at the end of
+// that frame.
 type frames struct {
 	now     func() time.Time
 	last    string    // the last drawing
