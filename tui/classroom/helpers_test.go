@@ -22,14 +22,40 @@ import (
 
 // lockedBuffer is a log or a screen written by one goroutine, read by another.
 type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	next chan struct{} // closed by the next write; nil: nobody waits
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.next != nil && len(p) > 0 {
+		close(b.next)
+		b.next = nil
+	}
 	return b.buf.Write(p)
+}
+
+// written is closed by the next write: a waiter sleeps until bytes come
+// instead of polling, and sees when they came.
+func (b *lockedBuffer) written() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.next == nil {
+		b.next = make(chan struct{})
+	}
+	return b.next
+}
+
+// from is what was written from byte i on.
+func (b *lockedBuffer) from(i int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if i > b.buf.Len() {
+		i = b.buf.Len()
+	}
+	return string(b.buf.Bytes()[i:])
 }
 
 func (b *lockedBuffer) String() string {
@@ -218,11 +244,10 @@ func (term *terminal) press(keys ...string) {
 
 // screen is what the terminal received since the last keys, without styles.
 func (term *terminal) screen() string {
-	s := term.out.String()
-	if term.mark > len(s) {
-		term.mark = len(s)
+	if n := term.out.Len(); term.mark > n {
+		term.mark = n
 	}
-	return ansi.Strip(s[term.mark:])
+	return ansi.Strip(term.out.from(term.mark))
 }
 
 // waitFor waits until the screen shows every one of texts.

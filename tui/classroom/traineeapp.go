@@ -32,6 +32,7 @@ type traineeApp struct {
 	size        tea.WindowSizeMsg
 	sized       bool
 	notice      string // the trainer's last word, shown over the screens until a key
+	frames      frames // the screen drawn at most once a frame
 }
 
 // switchMsg is the trainer giving the trainee sc, afresh when reset is true.
@@ -41,7 +42,7 @@ type switchMsg struct {
 }
 
 func newTraineeApp(t *trainee, scenarios []*scenario.Scenario, ex *exam, hosts []string, base tui.Options) *traineeApp {
-	a := &traineeApp{t: t, exam: ex, hosts: hosts, base: base, line: tui.NewStyles(base.Renderer).StageCode, choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
+	a := &traineeApp{t: t, frames: frames{now: time.Now}, exam: ex, hosts: hosts, base: base, line: tui.NewStyles(base.Renderer).StageCode, choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
 		noticeStyle: tui.NewStyles(base.Renderer).Warn}
 	if sc := t.assignment(scenarios); sc != nil {
 		a.single = sc
@@ -119,16 +120,28 @@ func (a *traineeApp) start(sc *scenario.Scenario, reset bool) tea.Cmd {
 	return tagged(a.epoch, cmd)
 }
 
+// Update takes msg, and holds back a drawing owed within a frame of the last.
 func (a *traineeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := a.update(msg)
+	if next := a.frames.after(msg); next != nil {
+		cmd = tea.Batch(cmd, next)
+	}
+	return a, cmd
+}
+
+// View is the screen, drawn at most once a frame.
+func (a *traineeApp) View() string { return a.frames.view(a.view) }
+
+func (a *traineeApp) update(msg tea.Msg) tea.Cmd {
 	if a.over != "" {
 		if _, ok := msg.(tea.KeyMsg); ok {
-			return a, tea.Quit
+			return tea.Quit
 		}
-		return a, nil
+		return nil
 	}
 	switch m := msg.(type) {
 	case examTick:
-		return a, a.checkTime()
+		return a.checkTime()
 	case tea.WindowSizeMsg:
 		a.size, a.sized = m, true
 		if a.app != nil {
@@ -136,11 +149,11 @@ func (a *traineeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case epochMsg:
 		if m.epoch != a.epoch || a.app == nil {
-			return a, nil // a message of screens that are gone
+			return nil // a message of screens that are gone
 		}
 		inner, cmd := untag(a.epoch, m.msg)
 		if inner == nil {
-			return a, cmd
+			return cmd
 		}
 		msg = inner
 	case switchMsg:
@@ -148,13 +161,13 @@ func (a *traineeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.reset {
 			a.notice = "The trainer reset your box for " + m.sc.Title + "."
 		}
-		return a, a.start(m.sc, m.reset)
+		return a.start(m.sc, m.reset)
 	case tea.KeyMsg:
 		a.notice = ""
 	}
 	if a.app != nil {
 		_, cmd := a.app.Update(msg)
-		return a, tagged(a.epoch, cmd)
+		return tagged(a.epoch, cmd)
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -162,16 +175,16 @@ func (a *traineeApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		if key.Matches(msg, a.choose) && a.list.FilterState() != list.Filtering {
 			if it, ok := a.list.SelectedItem().(scenarioItem); ok {
-				return a, a.start(it.sc, false)
+				return a.start(it.sc, false)
 			}
 		}
 	}
 	var cmd tea.Cmd
 	a.list, cmd = a.list.Update(msg)
-	return a, cmd
+	return cmd
 }
 
-func (a *traineeApp) View() string {
+func (a *traineeApp) view() string {
 	if a.over != "" {
 		return "\n  " + a.line.Render(a.over)
 	}
