@@ -50,6 +50,29 @@ type run struct {
 	mu      sync.Mutex
 	last    scenario.StepRecord
 	hasLast bool
+	// written is what the report on disk last held: its steps, hints and
+	// whether the goal was met; a check that changes none of them writes nothing
+	written reportMark
+}
+
+// reportMark is what makes a written report out of date.
+type reportMark struct {
+	steps, hints int
+	met, ok      bool
+}
+
+// needsWrite says whether the report on disk is behind the session, and
+// marks it as written when it is.
+func (r *run) needsWrite() bool {
+	m := reportMark{steps: r.session.Steps(), hints: r.session.HintsUsed(), ok: true}
+	m.met, _ = r.session.Met()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if m == r.written {
+		return false
+	}
+	r.written = m
+	return true
 }
 
 // release gives the name back; the session's box stays.
