@@ -24,10 +24,7 @@ func TestTerminalDefaultRunHTTPJourney(t *testing.T) {
 		t.Skip("the terminal test builds and runs the program; skipped with -short")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "stbrecovery")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := programPath(t)
 	term := &terminal{t: t, socket: fmt.Sprintf("stbrecovery-run-%d", os.Getpid()), name: "run"}
 	t.Cleanup(func() { term.tmux("kill-server") })
 	if out, err := term.tmux("new-session", "-d", "-s", term.name, "-x", "80", "-y", "24",
@@ -86,16 +83,7 @@ func TestTerminalDefaultRunHTTPJourney(t *testing.T) {
 	term.keys("Escape") // not anyway: the box keeps what it runs
 	term.waitFor(10*time.Second, "24 File check finished")
 	term.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := term.tmux("has-session", "-t", term.name); err != nil {
-			break // the program quit and removed its temporary box
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not quit:\n%s", term.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	term.waitQuit(10 * time.Second) // it quits and removes its temporary box
 	if left, _ := filepath.Glob(filepath.Join(dir, "stbrecovery-*")); len(left) > 0 {
 		t.Errorf("the temporary box is left behind: %v", left)
 	}

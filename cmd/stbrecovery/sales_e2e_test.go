@@ -23,10 +23,7 @@ func TestSalesDemoEndToEnd(t *testing.T) {
 		t.Skip("builds the program")
 	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "stbrecovery")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := programPath(t)
 	run := func(args ...string) (int, string, string) {
 		t.Helper()
 		cmd := exec.Command(bin, args...)

@@ -26,11 +26,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Skip("builds the program")
 	}
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "stbrecovery")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := programPath(t)
 
 	// The images: a Public image (installs at the boot stage of a factory
 	// box) and an operator image (refused: R1, the box has no operator key).

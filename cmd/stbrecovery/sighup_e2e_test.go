@@ -20,10 +20,7 @@ func TestTerminalClosedCleansUp(t *testing.T) {
 		t.Skip("the terminal test builds and runs the program; skipped with -short")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "stbrecovery")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := programPath(t)
 	for i, tc := range []struct {
 		name, args, wait string
 	}{

@@ -63,6 +63,21 @@ func (term *terminal) waitFor(limit time.Duration, texts ...string) string {
 	}
 }
 
+// waitQuit waits until the program has quit and its tmux session is gone.
+func (term *terminal) waitQuit(limit time.Duration) {
+	term.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		if _, err := term.tmux("has-session", "-t", term.name); err != nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("the program did not quit:\n%s", term.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	in, err := os.Open(from)
@@ -93,10 +108,7 @@ func TestTerminalWrongSignature(t *testing.T) {
 		t.Skip("the terminal test builds and runs the program; skipped with -short")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "stbrecovery")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := programPath(t)
 	stick := filepath.Join(dir, "stick")
 	if out, err := exec.Command(bin, "device", "stick", "--out", stick, "--model", "MAG254").CombinedOutput(); err != nil {
 		t.Fatalf("device stick: %v\n%s", err, out)
@@ -150,16 +162,7 @@ func TestTerminalWrongSignature(t *testing.T) {
 	}
 
 	term.keys("q")
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if _, err := term.tmux("has-session", "-t", term.name); err != nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("q did not quit:\n%s", term.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	term.waitQuit(5 * time.Second)
 
 	after, err := exec.Command(bin, "device", "show", "--home", home, "--json").Output()
 	if err != nil {

@@ -26,10 +26,7 @@ func TestTerminalPassphrasePrompt(t *testing.T) {
 	locked := writeFile(t, filepath.Join(dir, "locked.sec.asc"), gpg("--passphrase", "typed secret", "--armor", "--export-secret-keys", "PROMPT_OP"))
 	pub := writeFile(t, filepath.Join(dir, "locked.pub.asc"), gpg("--armor", "--export", "PROMPT_OP"))
 	rootfs := writeFile(t, filepath.Join(dir, "rootfs.bin"), []byte(strings.Repeat("p", 2000)))
-	bin := filepath.Join(dir, "stbrecovery")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := programPath(t)
 	img := filepath.Join(dir, "prompt.img")
 	term := &terminal{t: t, socket: fmt.Sprintf("stbrecovery-pass-%d", os.Getpid()), name: "pass"}
 	t.Cleanup(func() { term.tmux("kill-server") })
