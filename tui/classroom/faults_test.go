@@ -175,6 +175,20 @@ func TestNoShellNoForwarding(t *testing.T) {
 			t.Error("a tcpip-forward was granted")
 		}
 	})
+	t.Run("agent forwarding", func(t *testing.T) {
+		s, err := cl.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		ok, err := s.SendRequest("auth-agent-req@openssh.com", true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			t.Error("agent forwarding was granted")
+		}
+	})
 	t.Run("no terminal", func(t *testing.T) {
 		s, err := cl.NewSession()
 		if err != nil {

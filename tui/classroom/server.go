@@ -97,9 +97,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("cannot start the classroom's SSH server: %v", err)
 	}
 	// a session is a shell with a terminal: no exec, no subsystem (SFTP);
-	// port forwarding stays off (no forwarding callbacks), and the server
-	// never opens an agent channel
+	// port forwarding stays off (no forwarding callbacks), and agent
+	// forwarding is refused
 	s.srv.SessionRequestCallback = func(_ ssh.Session, kind string) bool { return kind == "shell" }
+	s.srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionWithoutAgent}
 	s.srv.ConnCallback = s.limit
 	return s, nil
 }
