@@ -26,15 +26,19 @@ func tagged(epoch int, cmd tea.Cmd) tea.Cmd {
 	return func() tea.Msg { return epochMsg{epoch: epoch, msg: cmd()} }
 }
 
+// screensQuitMsg is the screens quitting (q): the trainee goes back to the
+// class's scenarios, or leaves when the class has one.
+type screensQuitMsg struct{}
+
 // untag opens a message of the current epoch: a batch or a sequence of
-// commands is run with each command tagged in turn, a quit quits, anything
-// else is returned for the screens.
+// commands is run with each command tagged in turn, the screens' quit is a
+// screensQuitMsg, anything else is returned for the screens.
 func untag(epoch int, msg tea.Msg) (tea.Msg, tea.Cmd) {
 	switch m := msg.(type) {
 	case nil:
 		return nil, nil
 	case tea.QuitMsg:
-		return nil, tea.Quit
+		return screensQuitMsg{}, nil
 	case tea.BatchMsg:
 		return nil, tea.Batch(tagAll(epoch, m)...)
 	}

@@ -155,11 +155,16 @@ func (a *traineeApp) update(msg tea.Msg) tea.Cmd {
 		if inner == nil {
 			return cmd
 		}
+		if _, ok := inner.(screensQuitMsg); ok {
+			return a.leaveScreens()
+		}
 		msg = inner
 	case switchMsg:
 		a.notice = "The trainer gave you: " + m.sc.Title + "."
 		if m.reset {
 			a.notice = "The trainer reset your box for " + m.sc.Title + "."
+		} else {
+			a.single = m.sc // as at the next login: the assignment is the trainee's scenario
 		}
 		return a.start(m.sc, m.reset)
 	case tea.KeyMsg:
@@ -214,6 +219,22 @@ func (a *traineeApp) examLine() string {
 		left = a.exam.left(r.session.Report())
 	}
 	return a.line.Render(fmt.Sprintf("Exam · %s left · no hints", left.Round(time.Second)))
+}
+
+// leaveScreens ends the screens the trainee quit: back to the class's
+// scenarios, where the box of each is kept, or out when the class has one.
+func (a *traineeApp) leaveScreens() tea.Cmd {
+	if a.single != nil {
+		return tea.Quit
+	}
+	a.shutdown()
+	a.app = nil
+	a.epoch++ // the screens' messages still in flight are dropped
+	a.list.Title = "Hello " + a.t.name + ": pick a scenario (your boxes are kept)"
+	if a.sized {
+		a.list.SetSize(a.size.Width, a.size.Height)
+	}
+	return nil
 }
 
 // shutdown cuts the box's power if an update is being written (a dropped

@@ -17,6 +17,8 @@ func TestTrainerAssignsAndResets(t *testing.T) {
 	bob.waitFor("pick a scenario")
 	bob.press("enter") // custom-key-lock
 	bob.waitFor("Press m (MENU)", "Locked to a Custom image")
+	bob.press("q") // back to the scenarios
+	bob.waitFor("pick a scenario (your boxes are kept)")
 	bob.press("q")
 	bob.ended()
 
