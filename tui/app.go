@@ -117,25 +117,16 @@ func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
 
 func (m *Model) flashing() bool { return m.c.run != nil }
 
-// Update routes one message, then applies the navigation it caused.
+// Update routes one message; the navigation a screen asks for is applied
+// before Update returns.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	_, cmd := m.route(msg)
-	for len(m.c.nav) > 0 {
-		op := m.c.nav[0]
-		m.c.nav = m.c.nav[1:]
-		_, more := m.route(op.msg)
-		cmd = tea.Batch(cmd, more)
-	}
-	return m, cmd
+	return m, m.route(msg)
 }
 
-func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) route(msg tea.Msg) tea.Cmd {
 	c := m.c
 	if g, ok := msg.(genMsg); ok && g.generation() != c.gen {
-		return m, nil
-	}
-	if cmd, ok := m.navUnderPC(msg); ok {
-		return m, cmd
+		return nil
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -146,43 +137,43 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.termW, c.height = msg.Width, msg.Height
 		m.layout()
 		m.help.Width = msg.Width
-		return m, m.forward(tea.WindowSizeMsg{Width: c.width, Height: msg.Height})
+		return m.forward(tea.WindowSizeMsg{Width: c.width, Height: msg.Height})
 	case envReadyMsg:
 		if msg.err != nil {
-			m.stack = []screen{newMessageScreen(c, "Setup failed", sentence(safetext.Lines(msg.err.Error())), nil)}
-			return m, nil
+			m.stack = []screen{newMessageScreen(c, "Setup failed", sentence(safetext.Lines(msg.err.Error())), pop())}
+			return nil
 		}
 		c.env, c.ready = msg.env, true
 		c.plug = &usbPlug{dir: msg.env.USBDir}
 		if c.env.Box != nil {
 			c.model = c.env.Box.Model()
 		}
-		return m, tea.Batch(c.stateCmd(), m.powerOn(), c.trainStep(nil))
+		return tea.Batch(c.stateCmd(), m.powerOn(), c.trainStep(nil))
 	case trainCheckMsg:
 		if msg.met && c.opts.Training != nil {
 			c.opts.Training.Panel.SetGoalMet(msg.took, msg.steps)
 		}
-		return m, nil
+		return nil
 	case trainHintMsg:
 		if msg.ok && c.opts.Training != nil {
 			c.opts.Training.Panel.NextHint()
 			m.task = true
 			m.layout()
 		}
-		return m, nil
+		return nil
 	case bootReportMsg:
-		return m, tea.Batch(m.forward(msg), c.trainStep(msg.report))
+		return tea.Batch(m.forward(msg), c.trainStep(msg.report))
 	case autoupdateMsg:
-		return m, tea.Batch(m.forward(msg), c.trainStep(msg.report))
+		return tea.Batch(m.forward(msg), c.trainStep(msg.report))
 	case opDoneMsg:
-		return m, tea.Batch(m.forward(msg), c.trainStep(opStep(msg)))
+		return tea.Batch(m.forward(msg), c.trainStep(opStep(msg)))
 	case keyInstalledMsg:
 		step := UpdateStep{Action: opKeyAction, Detail: msg.source, Result: msg.res}
-		return m, tea.Batch(m.forward(msg), c.stateCmd(), c.trainStep(step))
+		return tea.Batch(m.forward(msg), c.stateCmd(), c.trainStep(step))
 	case stateMsg:
 		c.state, c.printenv = msg.state, msg.printenv
 		m.insp.refresh()
-		return m, nil
+		return nil
 	case progressMsg:
 		if c.run == msg.run {
 			c.runProgress = msg.p
@@ -190,37 +181,20 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.insp.refresh()
 			}
 		}
-		return m, tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
+		return tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
 	case askMsg:
-		return m, tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
+		return tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
 	case updateDoneMsg:
 		if c.run == msg.run {
 			c.run, c.runProgress = nil, device.Progress{}
 			m.askQuit = false // the question was about this write
 		}
 		step := UpdateStep{Action: msg.run.label, Detail: msg.run.source, Result: msg.res}
-		return m, tea.Batch(c.stateCmd(), m.forwardRun(msg.run, msg), c.trainStep(step))
-	case pushMsg:
-		m.stack = append(m.stack, msg.s)
-		return m, msg.s.Init()
-	case popMsg:
-		if len(m.stack) > 1 {
-			m.stack = m.stack[:len(m.stack)-1]
-		}
-		return m, c.stateCmd()
-	case resetMsg:
-		m.stack = []screen{msg.s}
-		return m, msg.s.Init()
-	case rebootMsg:
-		m.powerOff()
-		c.nav = nil
-		return m, m.powerOn()
-	case powerMsg:
-		return m, m.togglePower()
+		return tea.Batch(c.stateCmd(), m.forwardRun(msg.run, msg), c.trainStep(step))
 	case tea.KeyMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	}
-	return m, m.forward(msg)
+	return m.forward(msg)
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
@@ -295,7 +269,6 @@ func (m *Model) quit() tea.Cmd {
 
 func (m *Model) togglePower() tea.Cmd {
 	if m.powered {
-		m.c.nav = nil
 		m.powerOff()
 		m.stack = []screen{newOffScreen(m.c)}
 		return m.c.stateCmd()
@@ -334,11 +307,69 @@ func (m *Model) powerOn() tea.Cmd {
 	return b.Init()
 }
 
+// forward gives msg to the screen on top (and to the box's screen beneath
+// the stick screen), then applies the navigation they ask for.
 func (m *Model) forward(msg tea.Msg) tea.Cmd {
-	under := m.forwardUnderPC(msg)
-	s, cmd := m.top().Update(msg)
-	m.stack[len(m.stack)-1] = s
-	return tea.Batch(under, cmd)
+	top := m.top()
+	under := m.underPC(msg)
+	var ucmd tea.Cmd
+	var unav nav
+	if under != nil {
+		ucmd, unav = under.Update(msg)
+	}
+	cmd, n := top.Update(msg)
+	return tea.Batch(ucmd, m.navigate(under, unav), cmd, m.navigate(top, n))
+}
+
+// navigate applies n, asked for by the screen from. A screen that has left
+// the stack meanwhile (a reboot asked for in the same message) asks nothing.
+func (m *Model) navigate(from screen, n nav) tea.Cmd {
+	if n.op == navStay || !m.onStack(from) {
+		return nil
+	}
+	if n.op == navReboot {
+		m.powerOff()
+		return m.powerOn()
+	}
+	// the stick screen stays on top while the box's screens beneath it go
+	// on: their navigation happens under it, and only its own pop closes it
+	box := m.stack
+	var pc screen
+	if f, ok := m.top().(*filesScreen); ok && len(m.stack) > 1 {
+		if from == screen(f) {
+			m.stack = m.stack[:len(m.stack)-1]
+			return m.c.stateCmd()
+		}
+		pc, box = f, m.stack[:len(m.stack)-1:len(m.stack)-1]
+	}
+	var cmd tea.Cmd
+	switch n.op {
+	case navPush:
+		box = append(box, n.to)
+		cmd = n.to.Init()
+	case navPop:
+		if len(box) > 1 {
+			box = box[:len(box)-1]
+		}
+		cmd = m.c.stateCmd()
+	case navReset:
+		box = []screen{n.to}
+		cmd = n.to.Init()
+	}
+	if pc != nil {
+		box = append(box, pc)
+	}
+	m.stack = box
+	return cmd
+}
+
+func (m *Model) onStack(s screen) bool {
+	for _, t := range m.stack {
+		if t == s {
+			return true
+		}
+	}
+	return false
 }
 
 // forwardRun gives a run's message to the screen that started it.
@@ -348,9 +379,8 @@ func (m *Model) forwardRun(run *updateRun, msg tea.Msg) tea.Cmd {
 	}
 	for i := len(m.stack) - 1; i >= 0; i-- {
 		if u, ok := m.stack[i].(*updateScreen); ok && u.run == run {
-			s, cmd := u.Update(msg)
-			m.stack[i] = s
-			return cmd
+			cmd, n := u.Update(msg)
+			return tea.Batch(cmd, m.navigate(u, n))
 		}
 	}
 	if a, ok := msg.(askMsg); ok {

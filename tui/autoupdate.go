@@ -105,11 +105,11 @@ func (s *autoupdateScreen) Init() tea.Cmd {
 	return tea.Batch(work, listenAuto(events))
 }
 
-func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *autoupdateScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	switch msg := msg.(type) {
 	case autoEventMsg:
 		if msg.id != s.id {
-			return s, nil
+			return nil, nav{}
 		}
 		switch {
 		case msg.step != nil:
@@ -119,12 +119,12 @@ func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case msg.answer != nil:
 			s.question, s.answer = msg.question, msg.answer
 		}
-		return s, listenAuto(msg.events)
+		return listenAuto(msg.events), nav{}
 	case autoupdateMsg:
 		if msg.id == s.id {
 			r := msg.report
 			s.report = &r
-			return s, s.c.stateCmd()
+			return s.c.stateCmd(), nav{}
 		}
 	case tea.KeyMsg:
 		k := s.c.keys
@@ -132,7 +132,7 @@ func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			var cmd tea.Cmd
 			s.vp, cmd = s.vp.Update(msg)
 			s.scrolled = !s.vp.AtBottom()
-			return s, cmd
+			return cmd, nav{}
 		}
 		if s.answer != nil {
 			switch {
@@ -141,22 +141,22 @@ func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 				s.answer <- false
 			default:
-				return s, nil
+				return nil, nav{}
 			}
 			s.question, s.answer = "", nil
-			return s, nil
+			return nil, nav{}
 		}
 		if s.report == nil {
-			return s, nil
+			return nil, nav{}
 		}
 		if s.report.Outcome == device.AutoupdateInstalled && key.Matches(msg, k.OK) {
-			return s, s.c.reboot()
+			return nil, reboot()
 		}
 		if key.Matches(msg, k.OK) || key.Matches(msg, k.Exit) || key.Matches(msg, k.Left) {
-			return s, s.c.pop()
+			return nil, pop()
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *autoupdateScreen) View() string {

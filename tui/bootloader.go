@@ -28,7 +28,7 @@ type blRow struct {
 	value   string
 	setting string // fw_printenv name of a value that Right changes
 	sub     blPage // submenu it opens (with arrow)
-	act     func(s *bootloaderScreen) tea.Cmd
+	act     func(s *bootloaderScreen) (tea.Cmd, nav)
 }
 
 // Dialogs and states of the Bootloader's bottom line.
@@ -117,17 +117,17 @@ func (s *bootloaderScreen) rows() []blRow {
 		}
 	case blUpgrade:
 		return []blRow{
-			{name: "USB Bootstrap", act: func(s *bootloaderScreen) tea.Cmd { return c.push(newUSBScreen(s.c, flavorBootloader)) }},
-			{name: "MC Upgrade", act: func(s *bootloaderScreen) tea.Cmd {
+			{name: "USB Bootstrap", act: func(s *bootloaderScreen) (tea.Cmd, nav) { return nil, push(newUSBScreen(s.c, flavorBootloader)) }},
+			{name: "MC Upgrade", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
 				s.status, s.bad = "MC Upgrade (multicast) is not simulated: use USB Bootstrap.", true
-				return nil
+				return nil, nav{}
 			}},
-			{name: "Reset Op.KEY", act: func(s *bootloaderScreen) tea.Cmd {
+			{name: "Reset Op.KEY", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
 				s.status, s.bad = "Resetting the operator key...", false
 				s.hadKey = hasOperatorKey(s.c.state)
-				return s.c.opCmd(opResetKey, (*device.Box).ResetOperatorKey)
+				return s.c.opCmd(opResetKey, (*device.Box).ResetOperatorKey), nav{}
 			}},
-			{name: "Install Op.KEY", act: func(s *bootloaderScreen) tea.Cmd { return c.push(newOpKeyScreen(s.c, flavorBootloader)) }},
+			{name: "Install Op.KEY", act: func(s *bootloaderScreen) (tea.Cmd, nav) { return nil, push(newOpKeyScreen(s.c, flavorBootloader)) }},
 		}
 	}
 	return []blRow{
@@ -139,17 +139,17 @@ func (s *bootloaderScreen) rows() []blRow {
 		{name: "Loader Info", sub: blLoader},
 		{name: "Image Info", sub: blImage},
 		{name: "Upgrade Tools", sub: blUpgrade},
-		{name: "Def. Settings", act: func(s *bootloaderScreen) tea.Cmd {
+		{name: "Def. Settings", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
 			s.dialog, s.status, s.bad = dlgDefaults, "Reset all settings to default values? Press OK", false
-			return nil
+			return nil, nav{}
 		}},
-		{name: "Exit & Save", act: func(s *bootloaderScreen) tea.Cmd {
+		{name: "Exit & Save", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
 			s.dialog, s.status, s.bad = dlgSave, "Please confirm save change. Press OK", false
-			return nil
+			return nil, nav{}
 		}},
-		{name: "Exit & Discard", act: func(s *bootloaderScreen) tea.Cmd {
+		{name: "Exit & Discard", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
 			s.c.pending = map[string]string{}
-			return s.c.reboot()
+			return nil, reboot()
 		}},
 	}
 }
@@ -191,7 +191,7 @@ func (s *bootloaderScreen) cycle(name string) {
 	}
 }
 
-func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *bootloaderScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	c, k := s.c, s.c.keys
 	switch msg := msg.(type) {
 	case opDoneMsg:
@@ -199,7 +199,7 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		switch {
 		case msg.err != nil && msg.op == opResetKey:
 			s.status, s.bad = "Reset Op.KEY refused.", true
-			return s, c.push(newMessageScreen(c, "Reset Op.KEY", errorText(msg.err), nil))
+			return nil, push(newMessageScreen(c, "Reset Op.KEY", errorText(msg.err), pop()))
 		case msg.err != nil:
 			s.status, s.bad = safetext.Escape(msg.err.Error()), true
 		case msg.op == opResetKey && !s.hadKey:
@@ -207,21 +207,21 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case msg.op == opSave:
 			s.status = "OK. Reboot..."
 			c.pending = map[string]string{}
-			return s, c.tick(c.timing.Message, s.id, tagSaved)
+			return c.tick(c.timing.Message, s.id, tagSaved), nav{}
 		case msg.op == opFactoryReset:
 			c.pending = map[string]string{}
 			s.status = "Default settings restored."
 		default:
 			s.status = opText(msg.op)
 		}
-		return s, nil
+		return nil, nav{}
 	case tickMsg:
 		if msg.id == s.id && msg.tag == tagSaved {
-			return s, s.c.reboot()
+			return nil, reboot()
 		}
 	case tea.KeyMsg:
 		if s.busy {
-			return s, nil
+			return nil, nav{}
 		}
 		if s.dialog != dlgNone {
 			switch {
@@ -234,14 +234,14 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 					for n, v := range c.pending {
 						changed[n] = v
 					}
-					return s, c.saveCmd(changed)
+					return c.saveCmd(changed), nav{}
 				}
 				s.status = "Restoring default settings..."
-				return s, c.opCmd(opFactoryReset, (*device.Box).FactoryReset)
+				return c.opCmd(opFactoryReset, (*device.Box).FactoryReset), nav{}
 			case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 				s.dialog, s.status = dlgNone, ""
 			}
-			return s, nil
+			return nil, nav{}
 		}
 		rows := s.rows()
 		switch {
@@ -257,17 +257,17 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			case r.setting != "":
 				s.cycle(r.setting)
 			case r.sub != blMain:
-				return s, s.c.push(s.sub(r.sub))
+				return nil, push(s.sub(r.sub))
 			case r.act != nil:
-				return s, r.act(s)
+				return r.act(s)
 			}
 		case key.Matches(msg, k.Left), key.Matches(msg, k.Exit):
 			if s.page != blMain {
-				return s, s.c.pop()
+				return nil, pop()
 			}
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *bootloaderScreen) pageName() string {

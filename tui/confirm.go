@@ -20,17 +20,16 @@ func newConfirmScreen(c *common, title, question string, yes tea.Cmd) *confirmSc
 
 func (s *confirmScreen) Init() tea.Cmd { return nil }
 
-func (s *confirmScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *confirmScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case key.Matches(k, s.c.keys.OK):
-			s.c.pop()
-			return s, s.yes
+			return s.yes, pop()
 		case key.Matches(k, s.c.keys.Exit), key.Matches(k, s.c.keys.Left):
-			return s, s.c.pop()
+			return nil, pop()
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *confirmScreen) View() string {

@@ -24,11 +24,11 @@ type infoScreen struct {
 
 func (s *infoScreen) Init() tea.Cmd { return s.c.stateCmd() }
 
-func (s *infoScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *infoScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	if k, ok := msg.(tea.KeyMsg); ok && (key.Matches(k, s.c.keys.Left) || key.Matches(k, s.c.keys.Exit) || key.Matches(k, s.c.keys.OK)) {
-		return s, s.c.pop()
+		return nil, pop()
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *infoScreen) View() string {

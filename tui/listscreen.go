@@ -22,7 +22,7 @@ type listItem struct {
 	label string
 	note  string // one dim line under the label when selected
 	sub   bool   // opens a submenu
-	run   func() tea.Cmd
+	run   func() (tea.Cmd, nav)
 	// value is the setting the item shows and changes; nil for an action
 	value func() string
 }
@@ -40,9 +40,9 @@ type listScreen struct {
 	cursor  int
 	status  string
 	statusE bool
-	// onOp handles the result of a device call started from this menu;
-	// nil shows it as the status line.
-	onOp func(opDoneMsg) tea.Cmd
+	// onOp handles the result of a device call started from this menu; nil,
+	// or neither a command nor a move, shows it as the status line.
+	onOp func(opDoneMsg) (tea.Cmd, nav)
 	// note is the full help's remark on the screen (a reconstruction).
 	note string
 	// below is drawn under the items (live device facts); nil for none.
@@ -51,13 +51,13 @@ type listScreen struct {
 
 func (s *listScreen) Init() tea.Cmd { return nil }
 
-func (s *listScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *listScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case opDoneMsg:
 		if s.onOp != nil {
-			if cmd := s.onOp(msg); cmd != nil {
-				return s, cmd
+			if cmd, n := s.onOp(msg); cmd != nil || n.op != navStay {
+				return cmd, n
 			}
 		}
 		s.setStatus(msg)
@@ -70,15 +70,15 @@ func (s *listScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, k.Right), key.Matches(msg, k.OK):
 			s.status = ""
 			if it := s.items[s.cursor]; it.run != nil {
-				return s, it.run()
+				return it.run()
 			}
 		case key.Matches(msg, k.Left), key.Matches(msg, k.Exit):
 			if !s.root {
-				return s, s.c.pop()
+				return nil, pop()
 			}
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *listScreen) setStatus(m opDoneMsg) {

@@ -5,29 +5,26 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// messageScreen shows a short message until OK or EXIT; then it runs done
-// (nil: go back).
+// messageScreen shows a short message until OK or EXIT; then the stack does
+// what then says (pop: go back).
 type messageScreen struct {
 	c     *common
 	title string
 	text  string
-	done  tea.Cmd
+	then  nav
 }
 
-func newMessageScreen(c *common, title, text string, done tea.Cmd) *messageScreen {
-	return &messageScreen{c: c, title: title, text: text, done: done}
+func newMessageScreen(c *common, title, text string, then nav) *messageScreen {
+	return &messageScreen{c: c, title: title, text: text, then: then}
 }
 
 func (s *messageScreen) Init() tea.Cmd { return nil }
 
-func (s *messageScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *messageScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	if k, ok := msg.(tea.KeyMsg); ok && (key.Matches(k, s.c.keys.OK) || key.Matches(k, s.c.keys.Exit) || key.Matches(k, s.c.keys.Left)) {
-		if s.done != nil {
-			return s, s.done
-		}
-		return s, s.c.pop()
+		return nil, s.then
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *messageScreen) View() string {

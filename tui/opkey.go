@@ -89,7 +89,7 @@ func (s *opKeyScreen) install() tea.Cmd {
 	}
 }
 
-func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *opKeyScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case stickKeysMsg:
@@ -110,7 +110,7 @@ func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			switch {
 			case key.Matches(msg, k.OK), msg.String() == "y":
 				s.asking = false
-				return s, s.install()
+				return s.install(), nav{}
 			case key.Matches(msg, k.No), key.Matches(msg, k.Left):
 				s.asking = false
 			}
@@ -119,7 +119,7 @@ func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case s.res != nil && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down) || key.Matches(msg, k.Scroll)):
 			var cmd tea.Cmd
 			s.vp, cmd = s.vp.Update(msg)
-			return s, cmd
+			return cmd, nav{}
 		case s.res != nil:
 		case key.Matches(msg, k.Up) && len(s.keys) > 0:
 			s.cursor = (s.cursor + len(s.keys) - 1) % len(s.keys)
@@ -128,10 +128,10 @@ func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.keys) > 0:
 			s.asking, s.chosen = true, s.keys[s.cursor]
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
-			return s, s.c.pop()
+			return nil, pop()
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *opKeyScreen) heading() string {

@@ -10,11 +10,11 @@ import (
 	"github.com/stbrecovery/stbrecovery/device"
 )
 
-// screen is one page on the stack. Update mutates the screen in place and
-// returns it, so that the root can keep a stack of pointers.
+// screen is one page on the stack. Update changes the screen in place (the
+// root keeps a stack of pointers) and says what the stack is to do next.
 type screen interface {
 	Init() tea.Cmd
-	Update(msg tea.Msg) (screen, tea.Cmd)
+	Update(msg tea.Msg) (tea.Cmd, nav)
 	View() string
 	// Title names the screen in the header ("Bootloader › Image Info").
 	Title() string
@@ -70,35 +70,33 @@ type common struct {
 
 	width, height int
 	seq           int
-	nav           []navOp
 }
 
 // genMsg is a message that belongs to one power session.
 type genMsg interface{ generation() int }
 
-// Navigation messages, handled by the root.
-type (
-	pushMsg   struct{ s screen }
-	popMsg    struct{}
-	resetMsg  struct{ s screen } // replace the whole stack
-	rebootMsg struct{}           // restart the box without a power cut
-	powerMsg  struct{}           // the power switch
-)
-
-// reboot is the message form, for commands that end in a reboot.
-func reboot() tea.Msg { return rebootMsg{} }
-
-// Screens navigate through the queue below, which the root applies right
-// after the screen's Update returns: the next key already goes to the new
-// screen, however fast the keys come.
-type navOp struct {
-	msg tea.Msg // pushMsg, popMsg, resetMsg or rebootMsg
+// nav is what a screen's Update asks of the screen stack. The root applies
+// it as soon as Update returns, so the next key already goes to the new
+// screen, however fast the keys come. The zero value leaves the stack as it is.
+type nav struct {
+	op navOp
+	to screen // the screen pushed, or the one the stack is reset to
 }
 
-func (c *common) push(s screen) tea.Cmd  { c.nav = append(c.nav, navOp{pushMsg{s}}); return nil }
-func (c *common) pop() tea.Cmd           { c.nav = append(c.nav, navOp{popMsg{}}); return nil }
-func (c *common) reset(s screen) tea.Cmd { c.nav = append(c.nav, navOp{resetMsg{s}}); return nil }
-func (c *common) reboot() tea.Cmd        { c.nav = append(c.nav, navOp{rebootMsg{}}); return nil }
+type navOp int
+
+const (
+	navStay   navOp = iota
+	navPush         // to goes on top
+	navPop          // the screen on top leaves
+	navReset        // to replaces the whole stack
+	navReboot       // the box restarts, without a power cut
+)
+
+func push(s screen) nav  { return nav{op: navPush, to: s} }
+func pop() nav           { return nav{op: navPop} }
+func reset(s screen) nav { return nav{op: navReset, to: s} }
+func reboot() nav        { return nav{op: navReboot} }
 
 // Device messages.
 type (

@@ -97,12 +97,12 @@ func (s *filesScreen) selected() (device.StickEntry, bool) {
 	return device.StickEntry{}, false
 }
 
-func (s *filesScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *filesScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case filesListMsg:
 		if msg.id != s.id {
-			return s, nil
+			return nil, nav{}
 		}
 		s.entries, s.downloads, s.err, s.loaded = msg.entries, msg.downloads, msg.err, true
 		s.cursor = min(s.cursor, max(0, len(s.entries)-1))
@@ -114,7 +114,7 @@ func (s *filesScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.want = ""
 	case filesDoneMsg:
 		if msg.id != s.id {
-			return s, nil
+			return nil, nav{}
 		}
 		s.statusE = msg.err != nil
 		if msg.err != nil {
@@ -124,34 +124,34 @@ func (s *filesScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.want = msg.focus
 		}
 		step := OpStep{Op: msg.op, Detail: msg.detail, Err: msg.err}
-		return s, tea.Batch(s.load(), s.c.trainStep(step))
+		return tea.Batch(s.load(), s.c.trainStep(step)), nav{}
 	case tea.KeyMsg:
-		return s, s.key(msg, k)
+		return s.key(msg, k)
 	}
-	return s, nil
+	return nil, nav{}
 }
 
-func (s *filesScreen) key(msg tea.KeyMsg, k KeyMap) tea.Cmd {
+func (s *filesScreen) key(msg tea.KeyMsg, k KeyMap) (tea.Cmd, nav) {
 	switch s.mode {
 	case filesRename, filesMkdir, filesCopyTo:
 		switch {
 		case msg.Type == tea.KeyEnter:
-			return s.apply()
+			return s.apply(), nav{}
 		case msg.Type == tea.KeyEsc:
 			s.mode = filesBrowse
-			return nil
+			return nil, nav{}
 		}
 		var cmd tea.Cmd
 		s.input, cmd = s.input.Update(msg)
-		return cmd
+		return cmd, nav{}
 	case filesDelete:
 		switch {
 		case msg.String() == "y":
-			return s.apply()
+			return s.apply(), nav{}
 		case key.Matches(msg, k.No), key.Matches(msg, k.OK):
 			s.mode = filesBrowse // only y deletes
 		}
-		return nil
+		return nil, nav{}
 	case filesDownloads:
 		switch {
 		case key.Matches(msg, k.Up) && len(s.downloads) > 0:
@@ -164,7 +164,7 @@ func (s *filesScreen) key(msg tea.KeyMsg, k KeyMap) tea.Cmd {
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 			s.mode = filesBrowse
 		}
-		return nil
+		return nil, nav{}
 	}
 	e, ok := s.selected()
 	switch {
@@ -182,13 +182,13 @@ func (s *filesScreen) key(msg tea.KeyMsg, k KeyMap) tea.Cmd {
 		s.status = ""
 		if len(s.downloads) == 0 {
 			s.status, s.statusE = "The Downloads folder is empty: there is nothing to copy.", true
-			return nil
+			return nil, nav{}
 		}
 		s.mode = filesDownloads
 	case key.Matches(msg, k.Exit), key.Matches(msg, k.Left), key.Matches(msg, k.Files):
-		s.c.nav = append(s.c.nav, navOp{closeFilesMsg{}})
+		return nil, pop()
 	}
-	return nil
+	return nil, nav{}
 }
 
 // edit opens the name field with a value to change.

@@ -74,42 +74,42 @@ func (s *urlScreen) Init() tea.Cmd {
 // TakesText lets every printable key into the URL field.
 func (s *urlScreen) TakesText() bool { return true }
 
-func (s *urlScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *urlScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case listMsg:
 		if msg.id == s.id {
 			s.entries, s.err, s.loaded = msg.entries, msg.err, true
 		}
-		return s, nil
+		return nil, nav{}
 	case tea.WindowSizeMsg:
 		s.input.Width = min(msg.Width-10, 70)
 	case tea.KeyMsg:
 		switch {
 		case msg.Type == tea.KeyEsc:
-			return s, s.c.pop()
+			return nil, pop()
 		case key.Matches(msg, k.Up) && len(s.entries) > 0:
 			s.cursor--
 			if s.cursor < -1 {
 				s.cursor = len(s.entries) - 1
 			}
 			s.follow()
-			return s, nil
+			return nil, nav{}
 		case key.Matches(msg, k.Down) && len(s.entries) > 0:
 			s.cursor++
 			if s.cursor >= len(s.entries) {
 				s.cursor = -1
 			}
 			s.follow()
-			return s, nil
+			return nil, nav{}
 		case key.Matches(msg, k.OK):
 			u := strings.TrimSpace(s.input.Value())
-			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u, s.c.env.HTTP...), s.fl != flavorPortal && s.c.forced()))
+			return nil, push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u, s.c.env.HTTP...), s.fl != flavorPortal && s.c.forced()))
 		}
 	}
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
-	return s, cmd
+	return cmd, nav{}
 }
 
 // listTable lays the update list out as a table (bubbles/table), the picked

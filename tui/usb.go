@@ -51,12 +51,12 @@ func (s *usbScreen) Init() tea.Cmd {
 	}
 }
 
-func (s *usbScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *usbScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case usbChangedMsg:
 		s.loaded = false
-		return s, s.Init()
+		return s.Init(), nav{}
 	case stickMsg:
 		if msg.id == s.id {
 			s.entries, s.err, s.loaded = msg.entries, msg.err, true
@@ -72,12 +72,12 @@ func (s *usbScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.cursor = (s.cursor + 1) % len(s.entries)
 		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.entries) > 0:
 			e := s.entries[s.cursor]
-			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.updateTitle(), s.c.plugged(e.src), s.fl != flavorPortal && s.c.forced()))
+			return nil, push(newUpdateScreen(s.c, s.fl, s.updateTitle(), s.c.plugged(e.src), s.fl != flavorPortal && s.c.forced()))
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
-			return s, s.c.pop()
+			return nil, pop()
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *usbScreen) updateTitle() string {
