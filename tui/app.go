@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -29,39 +28,9 @@ type Model struct {
 	taskVP  viewport.Model // the scenario panel when it covers the screen
 	sized   bool           // a window size arrived
 	termW   int            // the terminal's width; common.width is what the screens get
-	setup   *setupRun
-}
-
-// setupRun is Options.Start in flight. Shutdown cancels it and waits for it
-// to return, so that the caller may remove the folder it writes into.
-type setupRun struct {
-	mu     sync.Mutex
-	closed bool // Shutdown was called: a setup not yet begun never begins
-	wg     sync.WaitGroup
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-// begin reports whether the setup may run; end must follow a true.
-func (r *setupRun) begin() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return false
-	}
-	r.wg.Add(1)
-	return true
-}
-
-func (r *setupRun) end() { r.wg.Done() }
-
-// stop cancels the setup and waits until it has returned.
-func (r *setupRun) stop() {
-	r.mu.Lock()
-	r.closed = true
-	r.cancel()
-	r.mu.Unlock()
-	r.wg.Wait()
+	setup   *span          // Options.Start in flight
+	// quitting: the program is settling before it ends; keys do nothing
+	quitting bool
 }
 
 // New builds the root model. Nothing slow happens here: Options.Start runs
@@ -73,12 +42,10 @@ func New(opts Options) *Model {
 		clock = time.Now
 	}
 	c := &common{opts: opts, timing: opts.Timing.withDefaults(), st: st, keys: NewKeyMap(), clock: clock,
-		mu: &sync.Mutex{}, width: 80, height: 24}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+		power: newSpan(nil), width: 80, height: 24}
 	h := help.New()
 	h.Styles = st.Help
-	m := &Model{c: c, help: h, insp: newInspector(c), taskVP: viewport.New(40, 10), termW: 80, setup: &setupRun{}}
-	m.setup.ctx, m.setup.cancel = context.WithCancel(context.Background())
+	m := &Model{c: c, help: h, insp: newInspector(c), taskVP: viewport.New(40, 10), termW: 80, setup: newSpan(nil)}
 	m.stack = []screen{newSetupScreen(c)}
 	return m
 }
@@ -90,27 +57,42 @@ func (m *Model) Init() tea.Cmd {
 		if start == nil {
 			return envReadyMsg{err: errNoStart}
 		}
-		if !run.begin() {
-			return envReadyMsg{err: run.ctx.Err()}
+		var msg envReadyMsg
+		if !run.run(func(ctx context.Context) { msg.env, msg.err = start(ctx) }) {
+			msg.err = run.ctx.Err()
 		}
-		defer run.end()
-		env, err := start(run.ctx)
-		return envReadyMsg{env: env, err: err}
+		return msg
 	}
 	return tea.Batch(m.top().Init(), setup)
 }
 
 // Shutdown stops the environment's setup if it still runs, cuts the power of
 // a running update, and waits for both to settle, so that the caller may
-// remove the box's home and the setup's folder afterwards.
+// remove the box's home and the setup's folder afterwards. Call it once the
+// program has ended.
 func (m *Model) Shutdown() {
-	m.setup.stop()
-	m.c.cancel()
-	if run := m.c.run; run != nil {
-		for range run.events {
-		}
-		<-run.done
-	}
+	m.stop()
+	m.setup.wait()
+	m.c.power.wait()
+}
+
+// stop cancels the setup and cuts the power; it does not wait.
+func (m *Model) stop() {
+	m.setup.close()
+	m.c.power.close()
+}
+
+// quitCmd ends the program once the setup and the box's work have settled;
+// Update goes on meanwhile, and keys do nothing.
+func (m *Model) quitCmd() tea.Cmd {
+	m.stop()
+	m.quitting = true
+	setup, power := m.setup, m.c.power
+	return tea.Sequence(func() tea.Msg {
+		setup.wait()
+		power.wait()
+		return nil
+	}, tea.Quit)
 }
 
 func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
@@ -199,6 +181,9 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	c, k := m.c, m.c.keys
+	if m.quitting {
+		return nil
+	}
 	if m.askQuit && !m.flashing() {
 		m.askQuit = false // the write ended: the question no longer stands
 	}
@@ -207,8 +192,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case msg.String() == "y":
 			m.askQuit = false
-			m.Shutdown()
-			return tea.Quit
+			return m.quitCmd()
 		case key.Matches(msg, k.No), key.Matches(msg, k.Quit):
 			m.askQuit = false
 		}
@@ -263,8 +247,7 @@ func (m *Model) quit() tea.Cmd {
 		m.askQuit = true
 		return nil
 	}
-	m.Shutdown()
-	return tea.Quit
+	return m.quitCmd()
 }
 
 func (m *Model) togglePower() tea.Cmd {
@@ -291,7 +274,7 @@ func (m *Model) layout() {
 // flight sees a power cut) and every message of the old session is dropped.
 func (m *Model) powerOff() {
 	c := m.c
-	c.cancel()
+	c.power.close()
 	c.gen++
 	m.powered = false
 	m.askQuit = false
@@ -299,7 +282,8 @@ func (m *Model) powerOff() {
 
 func (m *Model) powerOn() tea.Cmd {
 	c := m.c
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.power.close() // a reboot: the box's work so far settles before it boots
+	c.power = newSpan(c.power)
 	c.gen++
 	m.powered = true
 	b := newBootScreen(c)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -67,7 +68,8 @@ func newAutoupdateScreen(c *common) *autoupdateScreen { return &autoupdateScreen
 
 func (s *autoupdateScreen) Init() tea.Cmd {
 	c := s.c
-	box, gen, id, ctx := c.env.Box, c.gen, s.id, c.ctx
+	box, gen, id, power := c.env.Box, c.gen, s.id, c.power
+	ctx := power.ctx
 	events := make(chan tea.Msg, 64)
 	send := func(m autoEventMsg) bool {
 		m.gen, m.id, m.events = gen, id, events
@@ -98,7 +100,7 @@ func (s *autoupdateScreen) Init() tea.Cmd {
 	}
 	work := func() tea.Msg {
 		var r device.AutoupdateReport
-		c.lock(func() { r = box.Autoupdate(ctx, opts) })
+		power.run(func(ctx context.Context) { r = box.Autoupdate(ctx, opts) })
 		close(events)
 		return autoupdateMsg{gen: gen, id: id, report: r}
 	}

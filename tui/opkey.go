@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -81,10 +82,12 @@ func (s *opKeyScreen) installed() *device.KeyRef {
 func (s *opKeyScreen) install() tea.Cmd {
 	c, k := s.c, s.keys[s.cursor]
 	s.busy, s.chosen, s.before = true, k, s.installed()
-	box, id := c.env.Box, s.id
+	box, id, power := c.env.Box, s.id, c.power
 	return func() tea.Msg {
 		var r device.Result
-		c.lock(func() { r = installStickKey(box, k) })
+		if !power.run(func(context.Context) { r = installStickKey(box, k) }) {
+			return nil // the power was cut first
+		}
 		return keyInstalledMsg{id: id, source: "USB " + k.Name, res: r}
 	}
 }

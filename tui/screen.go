@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -52,10 +51,9 @@ type common struct {
 	state    device.State
 	printenv []string
 
-	// power session: a power cut cancels ctx; messages of an older gen are dropped
-	gen    int
-	ctx    context.Context
-	cancel context.CancelFunc
+	// power session: a power cut closes it; messages of an older gen are dropped
+	gen   int
+	power *span
 
 	// pending holds the Bootloader's changed values until Exit & Save
 	pending map[string]string
@@ -64,9 +62,6 @@ type common struct {
 	run *updateRun
 	// runProgress is the latest event of run, for the inspector
 	runProgress device.Progress
-
-	// mu serialises the calls into the box made by concurrent commands
-	mu *sync.Mutex
 
 	width, height int
 	seq           int
@@ -131,13 +126,6 @@ func (m bootReportMsg) generation() int { return m.gen }
 func (m opDoneMsg) generation() int     { return m.gen }
 func (m tickMsg) generation() int       { return m.gen }
 
-// lock runs f with the box to itself.
-func (c *common) lock(f func()) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	f()
-}
-
 // stateCmd reads a fresh snapshot of the box for the inspector and info pages.
 func (c *common) stateCmd() tea.Cmd {
 	box := c.env.Box
@@ -145,12 +133,7 @@ func (c *common) stateCmd() tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		var m stateMsg
-		c.lock(func() {
-			m.state = box.State()
-			m.printenv = box.Printenv()
-		})
-		return m
+		return stateMsg{state: box.State(), printenv: box.Printenv()}
 	}
 }
 
@@ -165,10 +148,12 @@ func (c *common) saveCmd(changed map[string]string) tea.Cmd {
 }
 
 func (c *common) opCmdSaving(op string, settings map[string]string, f func(b *device.Box) error) tea.Cmd {
-	box, gen := c.env.Box, c.gen
+	box, gen, power := c.env.Box, c.gen, c.power
 	return tea.Sequence(func() tea.Msg {
 		var err error
-		c.lock(func() { err = f(box) })
+		if !power.run(func(context.Context) { err = f(box) }) {
+			return nil // the power was cut first
+		}
 		return opDoneMsg{gen: gen, op: op, settings: settings, err: err}
 	}, c.stateCmd())
 }
@@ -182,17 +167,13 @@ func (c *common) tick(d time.Duration, id, tag int) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{gen: gen, id: id, tag: tag} })
 }
 
-// bootCmd powers the box on: it waits for an interrupted update to settle
-// (a cut write must land before the box reads its banks), then boots.
+// bootCmd powers the box on: it waits for the work of the sessions before
+// to settle (a cut write must land before the box reads its banks), then boots.
 func (c *common) bootCmd() tea.Cmd {
-	box, gen, run := c.env.Box, c.gen, c.run
+	box, gen, power := c.env.Box, c.gen, c.power
 	return func() tea.Msg {
-		if run != nil {
-			<-run.done
-		}
-		var r device.BootReport
-		c.lock(func() { r = box.Boot() })
-		return bootReportMsg{gen: gen, report: r}
+		power.waitPrev()
+		return bootReportMsg{gen: gen, report: box.Boot()}
 	}
 }
 

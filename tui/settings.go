@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -50,10 +51,12 @@ func yesNo(v string) string {
 
 // setCmd saves one setting and reports what was saved on the menu's status line.
 func (c *common) setCmd(name, value, saying string) tea.Cmd {
-	box, gen := c.env.Box, c.gen
+	box, gen, power := c.env.Box, c.gen, c.power
 	return tea.Sequence(func() tea.Msg {
 		var err error
-		c.lock(func() { err = box.Set(map[string]string{name: value}) })
+		if !power.run(func(context.Context) { err = box.Set(map[string]string{name: value}) }) {
+			return nil // the power was cut first
+		}
 		return opDoneMsg{gen: gen, op: opSetting, settings: map[string]string{name: value}, err: err, detail: saying}
 	}, c.stateCmd())
 }

@@ -72,14 +72,12 @@ func (c *common) trainStep(step any) tea.Cmd {
 	}
 	return func() tea.Msg {
 		var m trainCheckMsg
-		c.lock(func() {
-			if step != nil && tr.Record != nil {
-				tr.Record(step)
-			}
-			if tr.Check != nil {
-				m.met, m.took, m.steps = tr.Check(box)
-			}
-		})
+		if step != nil && tr.Record != nil {
+			tr.Record(step)
+		}
+		if tr.Check != nil {
+			m.met, m.took, m.steps = tr.Check(box)
+		}
 		return m
 	}
 }
@@ -91,7 +89,7 @@ func (c *common) trainHint() tea.Cmd {
 	}
 	return func() tea.Msg {
 		var m trainHintMsg
-		c.lock(func() { m.text, m.ok = tr.Hint() })
+		m.text, m.ok = tr.Hint()
 		return m
 	}
 }

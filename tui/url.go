@@ -57,7 +57,7 @@ func (s *urlScreen) Init() tea.Cmd {
 		s.loaded = true
 		return tea.Batch(cmds...)
 	}
-	u, id, ctx, demo, opts := s.listURL, s.id, s.c.ctx, demoVariantsListURL(s.c), s.c.env.HTTP
+	u, id, ctx, demo, opts := s.listURL, s.id, s.c.power.ctx, demoVariantsListURL(s.c), s.c.env.HTTP
 	cmds = append(cmds, func() tea.Msg {
 		es, err := fetchList(ctx, u, opts...)
 		if demo != "" && demo != u {
