@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
@@ -29,6 +28,7 @@ type Model struct {
 	sized   bool           // a window size arrived
 	termW   int            // the terminal's width; common.width is what the screens get
 	setup   *span          // Options.Start in flight
+	run     *updateRun     // the update being written, nil when none
 	// quitting: the program is settling before it ends; keys do nothing
 	quitting bool
 }
@@ -97,7 +97,7 @@ func (m *Model) quitCmd() tea.Cmd {
 
 func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
 
-func (m *Model) flashing() bool { return m.c.run != nil }
+func (m *Model) flashing() bool { return m.run != nil }
 
 // Update routes one message; the navigation a screen asks for is applied
 // before Update returns.
@@ -157,8 +157,9 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		m.insp.refresh()
 		return nil
 	case progressMsg:
-		if c.run == msg.run {
-			c.runProgress = msg.p
+		if m.run == msg.run {
+			p := msg.p
+			m.insp.writing = &p
 			if m.showIns {
 				m.insp.refresh()
 			}
@@ -167,8 +168,8 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 	case askMsg:
 		return tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
 	case updateDoneMsg:
-		if c.run == msg.run {
-			c.run, c.runProgress = nil, device.Progress{}
+		if m.run == msg.run {
+			m.run, m.insp.writing = nil, nil
 			m.askQuit = false // the question was about this write
 		}
 		step := UpdateStep{Action: msg.run.label, Detail: msg.run.source, Result: msg.res}
@@ -331,6 +332,9 @@ func (m *Model) navigate(from screen, n nav) tea.Cmd {
 	case navPush:
 		box = append(box, n.to)
 		cmd = n.to.Init()
+		if u, ok := n.to.(*updateScreen); ok && u.run != nil {
+			m.run, m.insp.writing = u.run, nil // a write begins
+		}
 	case navPop:
 		if len(box) > 1 {
 			box = box[:len(box)-1]

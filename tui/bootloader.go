@@ -42,17 +42,18 @@ const tagSaved = 20
 
 // bootloaderScreen is the blue Bootloader of MAG250/254/270. The top level
 // and each submenu are instances of it on the screen stack; values changed
-// here wait in common.pending until Exit & Save.
+// here wait in pending, which they share, until Exit & Save.
 type bootloaderScreen struct {
-	c      *common
-	id     int
-	page   blPage
-	cursor int
-	dialog int
-	status string
-	bad    bool
-	busy   bool
-	hadKey bool // an operator key was installed when Reset Op.KEY was chosen
+	c       *common
+	pending map[string]string
+	id      int
+	page    blPage
+	cursor  int
+	dialog  int
+	status  string
+	bad     bool
+	busy    bool
+	hadKey  bool // an operator key was installed when Reset Op.KEY was chosen
 }
 
 // hasOperatorKey reports whether st holds an installed operator key.
@@ -75,19 +76,18 @@ func errorText(err error) string {
 }
 
 func newBootloaderScreen(c *common) *bootloaderScreen {
-	c.pending = map[string]string{}
-	return &bootloaderScreen{c: c, id: c.newID(), page: blMain}
+	return &bootloaderScreen{c: c, pending: map[string]string{}, id: c.newID(), page: blMain}
 }
 
 func (s *bootloaderScreen) sub(p blPage) *bootloaderScreen {
-	return &bootloaderScreen{c: s.c, id: s.c.newID(), page: p}
+	return &bootloaderScreen{c: s.c, pending: s.pending, id: s.c.newID(), page: p}
 }
 
 func (s *bootloaderScreen) Init() tea.Cmd { return s.c.stateCmd() }
 
 // value is a setting as the Bootloader shows it: pending change, else saved.
 func (s *bootloaderScreen) value(name string) string {
-	if v, ok := s.c.pending[name]; ok {
+	if v, ok := s.pending[name]; ok {
 		return v
 	}
 	return s.c.state.Settings[name]
@@ -117,7 +117,11 @@ func (s *bootloaderScreen) rows() []blRow {
 		}
 	case blUpgrade:
 		return []blRow{
-			{name: "USB Bootstrap", act: func(s *bootloaderScreen) (tea.Cmd, nav) { return nil, push(newUSBScreen(s.c, flavorBootloader)) }},
+			{name: "USB Bootstrap", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
+				u := newUSBScreen(s.c, flavorBootloader)
+				u.pending = s.pending
+				return nil, push(u)
+			}},
 			{name: "MC Upgrade", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
 				s.status, s.bad = "MC Upgrade (multicast) is not simulated: use USB Bootstrap.", true
 				return nil, nav{}
@@ -148,7 +152,7 @@ func (s *bootloaderScreen) rows() []blRow {
 			return nil, nav{}
 		}},
 		{name: "Exit & Discard", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
-			s.c.pending = map[string]string{}
+			clear(s.pending)
 			return nil, reboot()
 		}},
 	}
@@ -185,9 +189,9 @@ func (s *bootloaderScreen) cycle(name string) {
 		}
 	}
 	if next == s.c.state.Settings[name] {
-		delete(s.c.pending, name)
+		delete(s.pending, name)
 	} else {
-		s.c.pending[name] = next
+		s.pending[name] = next
 	}
 }
 
@@ -206,10 +210,10 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 			s.status = "No operator key is installed: nothing to reset."
 		case msg.op == opSave:
 			s.status = "OK. Reboot..."
-			c.pending = map[string]string{}
+			clear(s.pending)
 			return c.tick(c.timing.Message, s.id, tagSaved), nav{}
 		case msg.op == opFactoryReset:
-			c.pending = map[string]string{}
+			clear(s.pending)
 			s.status = "Default settings restored."
 		default:
 			s.status = opText(msg.op)
@@ -230,8 +234,8 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 				s.dialog, s.busy = dlgNone, true
 				if d == dlgSave {
 					s.status = "Saving..."
-					changed := make(map[string]string, len(c.pending))
-					for n, v := range c.pending {
+					changed := make(map[string]string, len(s.pending))
+					for n, v := range s.pending {
 						changed[n] = v
 					}
 					return c.saveCmd(changed), nav{}
@@ -305,7 +309,7 @@ func (s *bootloaderScreen) View() string {
 		}
 		mark := "  "
 		if r.setting != "" {
-			if _, ok := c.pending[r.setting]; ok {
+			if _, ok := s.pending[r.setting]; ok {
 				mark = " *"
 			}
 		}
@@ -326,7 +330,7 @@ func (s *bootloaderScreen) View() string {
 	}
 	lines = append(lines, st.BLRow.Width(inner).Render(""))
 	status := s.status
-	if status == "" && s.page == blMain && len(c.pending) > 0 {
+	if status == "" && s.page == blMain && len(s.pending) > 0 {
 		status = "* changed: Exit & Save keeps, Exit & Discard drops"
 	}
 	if status != "" {

@@ -40,7 +40,8 @@ type updateDoneMsg struct {
 	res device.Result
 }
 
-// startUpdate runs Box.Update in a command. A power cut cancels the power
+// startUpdate runs Box.Update in a command. The root learns of the run when
+// the screen that started it goes on the stack. A power cut cancels the power
 // session's context, which the device treats as power lost mid-write.
 func (c *common) startUpdate(label string, src device.Source, opts device.UpdateOptions) (*updateRun, tea.Cmd) {
 	power := c.power
@@ -49,7 +50,6 @@ func (c *common) startUpdate(label string, src device.Source, opts device.Update
 	if src != nil {
 		run.source = src.String()
 	}
-	c.run, c.runProgress = run, device.Progress{}
 	clock := c.clock
 	send := func(m tea.Msg) bool {
 		select {

@@ -55,14 +55,6 @@ type common struct {
 	gen   int
 	power *span
 
-	// pending holds the Bootloader's changed values until Exit & Save
-	pending map[string]string
-
-	// run is the update being written, nil when none
-	run *updateRun
-	// runProgress is the latest event of run, for the inspector
-	runProgress device.Progress
-
 	width, height int
 	seq           int
 }

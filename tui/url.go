@@ -104,7 +104,7 @@ func (s *urlScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 			return nil, nav{}
 		case key.Matches(msg, k.OK):
 			u := strings.TrimSpace(s.input.Value())
-			return nil, push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u, s.c.env.HTTP...), s.fl != flavorPortal && s.c.forced()))
+			return nil, push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u, s.c.env.HTTP...), s.fl != flavorPortal && forced(s.c.state, nil)))
 		}
 	}
 	var cmd tea.Cmd

@@ -35,6 +35,9 @@ type usbScreen struct {
 	loaded  bool
 	err     error
 	cursor  int
+	// pending are the Bootloader's unsaved values (nil elsewhere): a
+	// pending Forced counts
+	pending map[string]string
 }
 
 func newUSBScreen(c *common, fl flavor) *usbScreen { return &usbScreen{c: c, id: c.newID(), fl: fl} }
@@ -72,7 +75,7 @@ func (s *usbScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 			s.cursor = (s.cursor + 1) % len(s.entries)
 		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.entries) > 0:
 			e := s.entries[s.cursor]
-			return nil, push(newUpdateScreen(s.c, s.fl, s.updateTitle(), s.c.plugged(e.src), s.fl != flavorPortal && s.c.forced()))
+			return nil, push(newUpdateScreen(s.c, s.fl, s.updateTitle(), s.c.plugged(e.src), s.fl != flavorPortal && forced(s.c.state, s.pending)))
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 			return nil, pop()
 		}
@@ -149,7 +152,7 @@ func (s *usbScreen) View() string {
 	if s.loaded && len(s.entries) > 0 {
 		b.WriteString("\n" + st.Muted.Render("OK installs the selected image through the "+pathName(s.fl.path())+"."))
 		if s.fl != flavorPortal {
-			if c.forced() {
+			if forced(c.state, s.pending) {
 				b.WriteString("\n" + st.Muted.Render("Forced: Yes — the same version may be installed again."))
 			} else {
 				b.WriteString("\n" + st.Muted.Render("Forced: No — only a newer version is installed."))
@@ -175,13 +178,11 @@ func splitDesc(d string) (facts, what string) {
 	return d, ""
 }
 
-// forced is Ver_Forced as the Bootloader shows it (a pending change counts).
-func (c *common) forced() bool {
-	v := c.state.Settings["Ver_Forced"]
-	if c.pending != nil {
-		if p, ok := c.pending["Ver_Forced"]; ok {
-			v = p
-		}
+// forced is Ver_Forced as the Bootloader shows it: a pending change counts.
+func forced(st device.State, pending map[string]string) bool {
+	v := st.Settings["Ver_Forced"]
+	if p, ok := pending["Ver_Forced"]; ok {
+		v = p
 	}
 	switch strings.ToLower(v) {
 	case "yes", "1", "true", "on":
