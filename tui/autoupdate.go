@@ -219,7 +219,7 @@ func (s *autoupdateScreen) View() string {
 // its end unless the person scrolled up.
 func (s *autoupdateScreen) page(text string) string {
 	c, st := s.c, s.c.st
-	text = lipgloss.NewStyle().PaddingLeft(1).Render(strings.TrimRight(text, "\n"))
+	text = s.c.st.Page.Render(strings.TrimRight(text, "\n"))
 	room := c.height - 2 // header and help line
 	if lipgloss.Height(text) <= room || room < 4 {
 		s.vp.Height = 0

@@ -5,7 +5,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
@@ -41,7 +40,7 @@ func (s *infoScreen) View() string {
 	if s.note != "" {
 		out += "\n\n" + st.Muted.Render(wrap(s.note, min(s.c.width-4, 76)))
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(out)
+	return s.c.st.Page.Render(out)
 }
 
 func (s *infoScreen) Title() string       { return s.title }

@@ -164,7 +164,7 @@ func (s *listScreen) View() string {
 	if s.below != nil {
 		b.WriteString("\n" + s.below())
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 func (s *listScreen) Title() string { return s.title }

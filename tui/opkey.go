@@ -170,7 +170,7 @@ func (s *opKeyScreen) View() string {
 	default:
 		b.WriteString(s.listView(w, c.height-2-strings.Count(b.String(), "\n")))
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 // listView is the list of key files in room lines: as many rows as fit

@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
 )
 
@@ -175,7 +174,7 @@ func (s *settingEditScreen) View() string {
 		}
 	}
 	b.WriteString(st.Muted.Render(wrap(about+" OK saves it at once; an empty field means the default. EXIT (esc) leaves it as it was; keys type into the field.", min(c.width-4, 96))))
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 func (s *settingEditScreen) Title() string { return s.label }

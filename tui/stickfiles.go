@@ -15,7 +15,6 @@ import (
 	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
@@ -288,7 +287,7 @@ func (s *filesScreen) View() string {
 		}
 		b.WriteString("\n" + sty.Render(wrap(safetext.Lines(s.status), w)) + "\n")
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 // table is the stick's listing: a folder's entries indented under it.
@@ -308,11 +307,7 @@ func (s *filesScreen) table(w int) string {
 		}
 		rows[i] = table.Row{mark + strings.Repeat("  ", depth) + safetext.Escape(name), size}
 	}
-	styles := table.DefaultStyles()
-	styles.Header = s.c.st.Label.Padding(0, 1)
-	styles.Cell = lipgloss.NewStyle().Padding(0, 1)
-	styles.Selected = s.c.st.SRUSelected
-	t := table.New(table.WithColumns(cols), table.WithRows(rows), table.WithStyles(styles),
+	t := table.New(table.WithColumns(cols), table.WithRows(rows), table.WithStyles(s.c.st.Table),
 		table.WithHeight(min(len(rows), max(3, s.c.height-14))+1), table.WithFocused(true))
 	t.SetCursor(s.cursor)
 	return t.View()

@@ -154,7 +154,7 @@ func (s *updateScreen) View() string {
 	default:
 		b.WriteString(s.progressView(w))
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 func (s *updateScreen) heading() string {

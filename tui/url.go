@@ -134,12 +134,9 @@ func (s *urlScreen) listTable(w int) string {
 		}
 		rows[i] = table.Row{mark + safetext.Escape(e.name), safetext.Escape(e.typ), safetext.Escape(e.date), safetext.Escape(e.descr)}
 	}
-	styles := table.DefaultStyles()
-	styles.Header = s.c.st.Label.Padding(0, 1)
-	styles.Cell = lipgloss.NewStyle().Padding(0, 1)
-	styles.Selected = s.c.st.SRUSelected
+	styles := s.c.st.Table
 	if s.cursor < 0 {
-		styles.Selected = lipgloss.NewStyle()
+		styles.Selected = s.c.st.Body // the field has the focus
 	}
 	t := table.New(table.WithColumns(cols), table.WithRows(rows), table.WithStyles(styles),
 		table.WithHeight(min(len(rows), max(3, s.c.height-16))+1), table.WithFocused(s.cursor >= 0))
@@ -190,7 +187,7 @@ func (s *urlScreen) View() string {
 		}
 	}
 	b.WriteString("\n" + st.Muted.Render(wrap("OK downloads and installs through the "+pathName(s.fl.path())+". EXIT (esc) goes back; keys type into the field.", c.width-4)))
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 func (s *urlScreen) Title() string { return s.title() }

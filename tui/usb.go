@@ -159,7 +159,7 @@ func (s *usbScreen) View() string {
 			}
 		}
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 func (s *usbScreen) Title() string { return s.updateTitle() }
