@@ -190,8 +190,7 @@ func (s *autoupdateScreen) View() string {
 	if s.report == nil {
 		switch {
 		case s.answer != nil:
-			b.WriteString("\n" + st.Dialog.Render(st.Message.Render("Update with confirmation")+"\n\n"+wrap(s.question, w-6)+"\n\n"+
-				st.Muted.Render("OK: update now · EXIT: not now")) + "\n")
+			b.WriteString("\n" + dialogBox(st, "Update with confirmation", s.question, "OK: update now · EXIT: not now", w-6) + "\n")
 		case s.progress != nil && s.progress.Total > 0:
 			b.WriteString("\n" + st.Muted.Render(fmt.Sprintf("%d %s · %s of %s", int(s.progress.Stage), s.progress.Stage.Text(),
 				humanBytes(s.progress.Done), humanBytes(s.progress.Total))) + "\n")

@@ -149,8 +149,7 @@ func (s *updateScreen) View() string {
 	case s.res != nil:
 		b.WriteString(s.resultView(w, c.height-2-strings.Count(b.String(), "\n")))
 	case s.ask != nil:
-		b.WriteString(st.Dialog.Render(st.Message.Render("Confirm")+"\n\n"+wrap(s.ask.question, w-6)+"\n\n"+
-			st.Muted.Render("OK (enter) installs it · EXIT (esc) keeps the running image")) + "\n")
+		b.WriteString(dialogBox(st, "Confirm", s.ask.question, "OK (enter) installs it · EXIT (esc) keeps the running image", w-6) + "\n")
 	default:
 		b.WriteString(s.progressView(w))
 	}
