@@ -48,7 +48,9 @@ type bootloaderScreen struct {
 	pending map[string]string
 	id      int
 	page    blPage
-	cursor  int
+	list    *choiceList // made on first use, from rows
+	drawn   []blRow     // the rows being drawn, inner cells wide
+	inner   int
 	dialog  int
 	status  string
 	bad     bool
@@ -249,14 +251,10 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 		}
 		rows := s.rows()
 		switch {
-		case key.Matches(msg, k.Up):
-			s.cursor = (s.cursor + len(rows) - 1) % len(rows)
-			s.status = ""
-		case key.Matches(msg, k.Down):
-			s.cursor = (s.cursor + 1) % len(rows)
+		case s.menu(len(rows)).move(msg):
 			s.status = ""
 		case key.Matches(msg, k.Right), key.Matches(msg, k.OK):
-			r := rows[s.cursor]
+			r := rows[s.menu(len(rows)).index()]
 			switch {
 			case r.setting != "":
 				s.cycle(r.setting)
@@ -294,7 +292,6 @@ func (s *bootloaderScreen) View() string {
 	if inner < 30 {
 		inner = 30
 	}
-	nameW := 16
 	rows := s.rows()
 	lines := make([]string, 0, len(rows)+6)
 	title := "MAG" + c.model.Number() + " Bootloader"
@@ -302,32 +299,8 @@ func (s *bootloaderScreen) View() string {
 		title = s.pageName()
 	}
 	lines = append(lines, st.BLTitle.Width(inner).Align(lipgloss.Center).Render(title), st.BLRow.Width(inner).Render(""))
-	for i, r := range rows {
-		val := r.value
-		if r.sub != blMain {
-			val = "→"
-		}
-		mark := "  "
-		if r.setting != "" {
-			if _, ok := s.pending[r.setting]; ok {
-				mark = " *"
-			}
-		}
-		cur := " "
-		if i == s.cursor {
-			cur = "▸"
-		}
-		text := cur + padRight(r.name, nameW) + " " + val
-		room := inner - lipgloss.Width(mark)
-		text = padRight(truncate(text, room), room) + mark
-		if i == s.cursor {
-			lines = append(lines, st.BLSelected.Render(text))
-		} else if mark != "  " {
-			lines = append(lines, st.BLChanged.Render(text))
-		} else {
-			lines = append(lines, st.BLRow.Render(text))
-		}
-	}
+	s.drawn, s.inner = rows, inner
+	lines = append(lines, strings.TrimSuffix(s.menu(len(rows)).view(), "\n"))
 	lines = append(lines, st.BLRow.Width(inner).Render(""))
 	status := s.status
 	if status == "" && s.page == blMain && len(s.pending) > 0 {
@@ -342,6 +315,48 @@ func (s *bootloaderScreen) View() string {
 		lines = append(lines, st.BLRow.Width(inner).Render(""))
 	}
 	return "\n" + st.BLScreen.Render(strings.Join(lines, "\n"))
+}
+
+// menu is the list of the page's n rows.
+func (s *bootloaderScreen) menu(n int) *choiceList {
+	if s.list == nil {
+		l := newChoiceList(s.c.keys, n, s.drawRow)
+		s.list = &l
+	} else if s.list.len() != n {
+		s.list.setLen(n)
+	}
+	return s.list
+}
+
+// drawRow is row i: the name and the value (an arrow for a submenu), a
+// mark on a value changed but not saved.
+func (s *bootloaderScreen) drawRow(i int, selected bool) string {
+	st, r := s.c.st, s.drawn[i]
+	const nameW = 16
+	val := r.value
+	if r.sub != blMain {
+		val = "→"
+	}
+	mark := "  "
+	if r.setting != "" {
+		if _, ok := s.pending[r.setting]; ok {
+			mark = " *"
+		}
+	}
+	cur := " "
+	if selected {
+		cur = "▸"
+	}
+	text := cur + padRight(r.name, nameW) + " " + val
+	room := s.inner - lipgloss.Width(mark)
+	text = padRight(truncate(text, room), room) + mark
+	switch {
+	case selected:
+		return st.BLSelected.Render(text)
+	case mark != "  ":
+		return st.BLChanged.Render(text)
+	}
+	return st.BLRow.Render(text)
 }
 
 // padRight pads s with spaces to w cells.
