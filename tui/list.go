@@ -108,6 +108,15 @@ func (c *choiceList) window(rows int, more lipgloss.Style) string {
 	return b.String()
 }
 
+// scrollWindow is the part [first, last) of an n-line list that shows in rows
+// lines while keeping the cursor line in view.
+func scrollWindow(cursor, n, rows int) (first, last int) {
+	if cursor >= rows {
+		first = cursor - rows + 1
+	}
+	return first, min(n, first+rows)
+}
+
 // factRow is a row of a name, padded to wide, and its facts, dimmed unless
 // selected, cut at w cells: the rows of the images and of the key files.
 func factRow(st Styles, name, facts string, wide, w int, selected bool) string {

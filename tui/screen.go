@@ -34,7 +34,10 @@ type noter interface {
 }
 
 // common is what every screen shares with the root: options, styles, keys,
-// the environment, the live snapshot of the box and the power session.
+// the environment, the live snapshot of the box, the power session and the
+// space the screens get. What one flow needs (the Bootloader's unsaved
+// values, the update being written) stays with the screen or the root that
+// owns it, and a screen moves the stack by what its Update returns.
 type common struct {
 	opts   Options
 	timing Timing
