@@ -42,7 +42,7 @@ func New(opts Options) *Model {
 		clock = time.Now
 	}
 	c := &common{opts: opts, timing: opts.Timing.withDefaults(), st: st, keys: NewKeyMap(), clock: clock,
-		power: newSpan(nil), width: 80, height: 24}
+		power: newSpan(nil), train: &inOrder{}, width: 80, height: 24}
 	h := help.New()
 	h.Styles = st.Help
 	m := &Model{c: c, help: h, insp: newInspector(c), taskVP: viewport.New(40, 10), termW: 80, setup: newSpan(nil)}

@@ -58,6 +58,8 @@ type common struct {
 	gen   int
 	power *span
 
+	train *inOrder // Training's calls, one at a time
+
 	width, height int
 	seq           int
 }
