@@ -13,7 +13,7 @@ import (
 
 // choiceList is the one list of the screens: the menus of the Bootloader,
 // the SRU, the portal and the service button, the images on the USB drive,
-// the key files. bubbles/list holds the rows and moves the cursor with ↑/↓,
+// the key files, the PC's Downloads. bubbles/list holds the rows and moves the cursor with ↑/↓,
 // round from the last row to the first; the screen draws each row, and the
 // list shows the rows that fit, scrolled so that the cursor stays in view
 // (bubbles/list would page instead).

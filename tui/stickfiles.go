@@ -57,7 +57,7 @@ type filesScreen struct {
 	loaded    bool
 	err       error
 	cursor    int
-	downCur   int
+	down      choiceList // the Downloads folder's files, to copy in
 	mode      filesMode
 	input     textinput.Model
 	status    string
@@ -69,7 +69,19 @@ func newFilesScreen(c *common) *filesScreen {
 	in := textinput.New()
 	in.CharLimit = 240
 	in.Prompt = "USB:/"
-	return &filesScreen{c: c, id: c.newID(), dir: c.plug.dir, downDir: c.env.DownloadsDir, input: in}
+	s := &filesScreen{c: c, id: c.newID(), dir: c.plug.dir, downDir: c.env.DownloadsDir, input: in}
+	s.down = newChoiceList(c.keys, 0, s.drawDownload)
+	return s
+}
+
+// drawDownload is the row of file i in the Downloads folder.
+func (s *filesScreen) drawDownload(i int, selected bool) string {
+	d := s.downloads[i]
+	line := fmt.Sprintf("%-30s %s", safetext.Escape(d.Path), humanBytes(d.Size))
+	if selected {
+		return s.c.st.SRUSelected.Render("▸ " + line)
+	}
+	return s.c.st.SRUItem.Render(line)
 }
 
 func (s *filesScreen) Init() tea.Cmd {
@@ -104,6 +116,7 @@ func (s *filesScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 			return nil, nav{}
 		}
 		s.entries, s.downloads, s.err, s.loaded = msg.entries, msg.downloads, msg.err, true
+		s.down.setLen(len(s.downloads))
 		s.cursor = min(s.cursor, max(0, len(s.entries)-1))
 		for i, e := range s.entries {
 			if e.Path == s.want {
@@ -153,12 +166,9 @@ func (s *filesScreen) key(msg tea.KeyMsg, k KeyMap) (tea.Cmd, nav) {
 		return nil, nav{}
 	case filesDownloads:
 		switch {
-		case key.Matches(msg, k.Up) && len(s.downloads) > 0:
-			s.downCur = (s.downCur + len(s.downloads) - 1) % len(s.downloads)
-		case key.Matches(msg, k.Down) && len(s.downloads) > 0:
-			s.downCur = (s.downCur + 1) % len(s.downloads)
+		case s.down.move(msg):
 		case key.Matches(msg, k.OK) && len(s.downloads) > 0:
-			name := s.downloads[s.downCur].Path
+			name := s.downloads[s.down.index()].Path
 			s.edit(filesCopyTo, s.c.model.USBFolder()+"/"+name)
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 			s.mode = filesBrowse
@@ -208,7 +218,7 @@ func (s *filesScreen) apply() tea.Cmd {
 	e, _ := s.selected()
 	var name string
 	if len(s.downloads) > 0 {
-		name = s.downloads[s.downCur].Path
+		name = s.downloads[s.down.index()].Path
 	}
 	return func() tea.Msg {
 		done := filesDoneMsg{id: id}
@@ -258,7 +268,7 @@ func (s *filesScreen) View() string {
 	case filesMkdir:
 		b.WriteString("\n" + st.Label.Render("New folder:") + "\n" + s.input.View() + "\n")
 	case filesCopyTo:
-		b.WriteString("\n" + st.Label.Render("Copy Downloads/"+safetext.Escape(s.downloads[s.downCur].Path)+" to:") + "\n" + s.input.View() + "\n")
+		b.WriteString("\n" + st.Label.Render("Copy Downloads/"+safetext.Escape(s.downloads[s.down.index()].Path)+" to:") + "\n" + s.input.View() + "\n")
 	case filesDelete:
 		what := "the file"
 		if e.Dir {
@@ -266,15 +276,7 @@ func (s *filesScreen) View() string {
 		}
 		b.WriteString("\n" + st.Warn.Render(wrap(fmt.Sprintf("Delete %s %s? A PC does not undo this. (y/n)", what, safetext.Escape(device.StickPath(e.Path))), w)) + "\n")
 	case filesDownloads:
-		b.WriteString("\n" + st.Label.Render("Downloads (the PC):") + "\n")
-		for i, d := range s.downloads {
-			line := fmt.Sprintf("%-30s %s", safetext.Escape(d.Path), humanBytes(d.Size))
-			if i == s.downCur {
-				b.WriteString(st.SRUSelected.Render("▸ "+line) + "\n")
-			} else {
-				b.WriteString(st.SRUItem.Render(line) + "\n")
-			}
-		}
+		b.WriteString("\n" + st.Label.Render("Downloads (the PC):") + "\n" + s.down.view())
 	default:
 		if ok {
 			b.WriteString(st.Muted.Render(truncate(safetext.Escape(device.StickPath(e.Path)), w)) + "\n")
