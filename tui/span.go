@@ -6,15 +6,21 @@ import (
 )
 
 // span is work that can be cut short and waited for: a power session of
-// the box (the device calls of its screens) or the environment's setup.
+// the box (the changes its screens make) or the environment's setup.
 // Once closed, its context is cancelled and no new work begins in it; wait
 // returns when the work that did begin has returned, so that a cut write
 // lands before the next power-on reads the banks, and before the program
 // removes the folders it used.
+//
+// The work of a span runs one at a time, after the work of the spans before
+// it: the box takes one change at a time (a second change while one is
+// being made fails at once, as if another program held the box), and
+// reading it needs no turn.
 type span struct {
 	ctx    context.Context
 	cancel context.CancelFunc
-	prev   *span // the power session before this one; nil for none
+	prev   *span         // the power session before this one; nil for none
+	turn   chan struct{} // holds a token while a piece of work runs
 
 	mu     sync.Mutex
 	closed bool
@@ -22,7 +28,7 @@ type span struct {
 }
 
 func newSpan(prev *span) *span {
-	s := &span{prev: prev}
+	s := &span{prev: prev, turn: make(chan struct{}, 1)}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s
 }
@@ -69,13 +75,24 @@ func (s *span) waitPrev() {
 	}
 }
 
-// run runs f as work of the span: not at all once the span is closed
-// (then ok is false).
+// run runs f as work of the span, in its turn; not at all once the span is
+// closed, even while f waits for its turn (then ok is false). It blocks:
+// call it from a command.
 func (s *span) run(f func(ctx context.Context)) (ok bool) {
 	if !s.begin() {
 		return false
 	}
 	defer s.end()
+	s.waitPrev()
+	select {
+	case s.turn <- struct{}{}:
+	case <-s.ctx.Done():
+		return false
+	}
+	defer func() { <-s.turn }()
+	if s.ctx.Err() != nil {
+		return false // the power was cut while f waited
+	}
 	f(s.ctx)
 	return true
 }
