@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -11,7 +10,6 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
@@ -29,39 +27,10 @@ type Model struct {
 	taskVP  viewport.Model // the scenario panel when it covers the screen
 	sized   bool           // a window size arrived
 	termW   int            // the terminal's width; common.width is what the screens get
-	setup   *setupRun
-}
-
-// setupRun is Options.Start in flight. Shutdown cancels it and waits for it
-// to return, so that the caller may remove the folder it writes into.
-type setupRun struct {
-	mu     sync.Mutex
-	closed bool // Shutdown was called: a setup not yet begun never begins
-	wg     sync.WaitGroup
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-// begin reports whether the setup may run; end must follow a true.
-func (r *setupRun) begin() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return false
-	}
-	r.wg.Add(1)
-	return true
-}
-
-func (r *setupRun) end() { r.wg.Done() }
-
-// stop cancels the setup and waits until it has returned.
-func (r *setupRun) stop() {
-	r.mu.Lock()
-	r.closed = true
-	r.cancel()
-	r.mu.Unlock()
-	r.wg.Wait()
+	setup   *span          // Options.Start in flight
+	run     *updateRun     // the update being written, nil when none
+	// quitting: the program is settling before it ends; keys do nothing
+	quitting bool
 }
 
 // New builds the root model. Nothing slow happens here: Options.Start runs
@@ -73,12 +42,10 @@ func New(opts Options) *Model {
 		clock = time.Now
 	}
 	c := &common{opts: opts, timing: opts.Timing.withDefaults(), st: st, keys: NewKeyMap(), clock: clock,
-		mu: &sync.Mutex{}, width: 80, height: 24}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+		power: newSpan(nil), train: &inOrder{}, width: 80, height: 24}
 	h := help.New()
 	h.Styles = st.Help
-	m := &Model{c: c, help: h, insp: newInspector(c), taskVP: viewport.New(40, 10), termW: 80, setup: &setupRun{}}
-	m.setup.ctx, m.setup.cancel = context.WithCancel(context.Background())
+	m := &Model{c: c, help: h, insp: newInspector(c), taskVP: viewport.New(40, 10), termW: 80, setup: newSpan(nil)}
 	m.stack = []screen{newSetupScreen(c)}
 	return m
 }
@@ -90,52 +57,58 @@ func (m *Model) Init() tea.Cmd {
 		if start == nil {
 			return envReadyMsg{err: errNoStart}
 		}
-		if !run.begin() {
-			return envReadyMsg{err: run.ctx.Err()}
+		var msg envReadyMsg
+		if !run.run(func(ctx context.Context) { msg.env, msg.err = start(ctx) }) {
+			msg.err = run.ctx.Err()
 		}
-		defer run.end()
-		env, err := start(run.ctx)
-		return envReadyMsg{env: env, err: err}
+		return msg
 	}
 	return tea.Batch(m.top().Init(), setup)
 }
 
 // Shutdown stops the environment's setup if it still runs, cuts the power of
 // a running update, and waits for both to settle, so that the caller may
-// remove the box's home and the setup's folder afterwards.
+// remove the box's home and the setup's folder afterwards. Call it once the
+// program has ended.
 func (m *Model) Shutdown() {
-	m.setup.stop()
-	m.c.cancel()
-	if run := m.c.run; run != nil {
-		for range run.events {
-		}
-		<-run.done
-	}
+	m.stop()
+	m.setup.wait()
+	m.c.power.wait()
+}
+
+// stop cancels the setup and cuts the power; it does not wait.
+func (m *Model) stop() {
+	m.setup.close()
+	m.c.power.close()
+}
+
+// quitCmd ends the program once the setup and the box's work have settled;
+// Update goes on meanwhile, and keys do nothing.
+func (m *Model) quitCmd() tea.Cmd {
+	m.stop()
+	m.quitting = true
+	setup, power := m.setup, m.c.power
+	return tea.Sequence(func() tea.Msg {
+		setup.wait()
+		power.wait()
+		return nil
+	}, tea.Quit)
 }
 
 func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
 
-func (m *Model) flashing() bool { return m.c.run != nil }
+func (m *Model) flashing() bool { return m.run != nil }
 
-// Update routes one message, then applies the navigation it caused.
+// Update routes one message; the navigation a screen asks for is applied
+// before Update returns.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	_, cmd := m.route(msg)
-	for len(m.c.nav) > 0 {
-		op := m.c.nav[0]
-		m.c.nav = m.c.nav[1:]
-		_, more := m.route(op.msg)
-		cmd = tea.Batch(cmd, more)
-	}
-	return m, cmd
+	return m, m.route(msg)
 }
 
-func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) route(msg tea.Msg) tea.Cmd {
 	c := m.c
 	if g, ok := msg.(genMsg); ok && g.generation() != c.gen {
-		return m, nil
-	}
-	if cmd, ok := m.navUnderPC(msg); ok {
-		return m, cmd
+		return nil
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -146,85 +119,72 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.termW, c.height = msg.Width, msg.Height
 		m.layout()
 		m.help.Width = msg.Width
-		return m, m.forward(tea.WindowSizeMsg{Width: c.width, Height: msg.Height})
+		return m.forward(tea.WindowSizeMsg{Width: c.width, Height: msg.Height})
 	case envReadyMsg:
 		if msg.err != nil {
-			m.stack = []screen{newMessageScreen(c, "Setup failed", sentence(safetext.Lines(msg.err.Error())), nil)}
-			return m, nil
+			m.stack = []screen{newMessageScreen(c, "Setup failed", sentence(safetext.Lines(msg.err.Error())), pop())}
+			return nil
 		}
 		c.env, c.ready = msg.env, true
 		c.plug = &usbPlug{dir: msg.env.USBDir}
 		if c.env.Box != nil {
 			c.model = c.env.Box.Model()
 		}
-		return m, tea.Batch(c.stateCmd(), m.powerOn(), c.trainStep(nil))
+		return tea.Batch(c.stateCmd(), m.powerOn(), c.trainStep(nil))
 	case trainCheckMsg:
 		if msg.met && c.opts.Training != nil {
 			c.opts.Training.Panel.SetGoalMet(msg.took, msg.steps)
 		}
-		return m, nil
+		return nil
 	case trainHintMsg:
 		if msg.ok && c.opts.Training != nil {
 			c.opts.Training.Panel.NextHint()
 			m.task = true
 			m.layout()
 		}
-		return m, nil
+		return nil
 	case bootReportMsg:
-		return m, tea.Batch(m.forward(msg), c.trainStep(msg.report))
+		return tea.Batch(m.forward(msg), c.trainStep(msg.report))
 	case autoupdateMsg:
-		return m, tea.Batch(m.forward(msg), c.trainStep(msg.report))
+		return tea.Batch(m.forward(msg), c.trainStep(msg.report))
 	case opDoneMsg:
-		return m, tea.Batch(m.forward(msg), c.trainStep(opStep(msg)))
+		return tea.Batch(m.forward(msg), c.trainStep(opStep(msg)))
 	case keyInstalledMsg:
 		step := UpdateStep{Action: opKeyAction, Detail: msg.source, Result: msg.res}
-		return m, tea.Batch(m.forward(msg), c.stateCmd(), c.trainStep(step))
+		return tea.Batch(m.forward(msg), c.stateCmd(), c.trainStep(step))
 	case stateMsg:
 		c.state, c.printenv = msg.state, msg.printenv
 		m.insp.refresh()
-		return m, nil
+		return nil
 	case progressMsg:
-		if c.run == msg.run {
-			c.runProgress = msg.p
+		if m.run == msg.run {
+			p := msg.p
+			m.insp.writing = &p
 			if m.showIns {
 				m.insp.refresh()
 			}
 		}
-		return m, tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
+		return tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
 	case askMsg:
-		return m, tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
+		return tea.Batch(listen(msg.run), m.forwardRun(msg.run, msg))
 	case updateDoneMsg:
-		if c.run == msg.run {
-			c.run, c.runProgress = nil, device.Progress{}
+		if m.run == msg.run {
+			m.run, m.insp.writing = nil, nil
 			m.askQuit = false // the question was about this write
 		}
 		step := UpdateStep{Action: msg.run.label, Detail: msg.run.source, Result: msg.res}
-		return m, tea.Batch(c.stateCmd(), m.forwardRun(msg.run, msg), c.trainStep(step))
-	case pushMsg:
-		m.stack = append(m.stack, msg.s)
-		return m, msg.s.Init()
-	case popMsg:
-		if len(m.stack) > 1 {
-			m.stack = m.stack[:len(m.stack)-1]
-		}
-		return m, c.stateCmd()
-	case resetMsg:
-		m.stack = []screen{msg.s}
-		return m, msg.s.Init()
-	case rebootMsg:
-		m.powerOff()
-		c.nav = nil
-		return m, m.powerOn()
-	case powerMsg:
-		return m, m.togglePower()
+		return tea.Batch(c.stateCmd(), m.forwardRun(msg.run, msg), c.trainStep(step))
 	case tea.KeyMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	}
-	return m, m.forward(msg)
+	return m.forward(msg)
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	c, k := m.c, m.c.keys
+	if m.quitting {
+		return nil
+	}
 	if m.askQuit && !m.flashing() {
 		m.askQuit = false // the write ended: the question no longer stands
 	}
@@ -233,8 +193,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case msg.String() == "y":
 			m.askQuit = false
-			m.Shutdown()
-			return tea.Quit
+			return m.quitCmd()
 		case key.Matches(msg, k.No), key.Matches(msg, k.Quit):
 			m.askQuit = false
 		}
@@ -289,13 +248,11 @@ func (m *Model) quit() tea.Cmd {
 		m.askQuit = true
 		return nil
 	}
-	m.Shutdown()
-	return tea.Quit
+	return m.quitCmd()
 }
 
 func (m *Model) togglePower() tea.Cmd {
 	if m.powered {
-		m.c.nav = nil
 		m.powerOff()
 		m.stack = []screen{newOffScreen(m.c)}
 		return m.c.stateCmd()
@@ -318,7 +275,7 @@ func (m *Model) layout() {
 // flight sees a power cut) and every message of the old session is dropped.
 func (m *Model) powerOff() {
 	c := m.c
-	c.cancel()
+	c.power.close()
 	c.gen++
 	m.powered = false
 	m.askQuit = false
@@ -326,7 +283,8 @@ func (m *Model) powerOff() {
 
 func (m *Model) powerOn() tea.Cmd {
 	c := m.c
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.power.close() // a reboot: the box's work so far settles before it boots
+	c.power = newSpan(c.power)
 	c.gen++
 	m.powered = true
 	b := newBootScreen(c)
@@ -334,11 +292,72 @@ func (m *Model) powerOn() tea.Cmd {
 	return b.Init()
 }
 
+// forward gives msg to the screen on top (and to the box's screen beneath
+// the stick screen), then applies the navigation they ask for.
 func (m *Model) forward(msg tea.Msg) tea.Cmd {
-	under := m.forwardUnderPC(msg)
-	s, cmd := m.top().Update(msg)
-	m.stack[len(m.stack)-1] = s
-	return tea.Batch(under, cmd)
+	top := m.top()
+	under := m.underPC(msg)
+	var ucmd tea.Cmd
+	var unav nav
+	if under != nil {
+		ucmd, unav = under.Update(msg)
+	}
+	cmd, n := top.Update(msg)
+	return tea.Batch(ucmd, m.navigate(under, unav), cmd, m.navigate(top, n))
+}
+
+// navigate applies n, asked for by the screen from. A screen that has left
+// the stack meanwhile (a reboot asked for in the same message) asks nothing.
+func (m *Model) navigate(from screen, n nav) tea.Cmd {
+	if n.op == navStay || !m.onStack(from) {
+		return nil
+	}
+	if n.op == navReboot {
+		m.powerOff()
+		return m.powerOn()
+	}
+	// the stick screen stays on top while the box's screens beneath it go
+	// on: their navigation happens under it, and only its own pop closes it
+	box := m.stack
+	var pc screen
+	if f, ok := m.top().(*filesScreen); ok && len(m.stack) > 1 {
+		if from == screen(f) {
+			m.stack = m.stack[:len(m.stack)-1]
+			return m.c.stateCmd()
+		}
+		pc, box = f, m.stack[:len(m.stack)-1:len(m.stack)-1]
+	}
+	var cmd tea.Cmd
+	switch n.op {
+	case navPush:
+		box = append(box, n.to)
+		cmd = n.to.Init()
+		if u, ok := n.to.(*updateScreen); ok && u.run != nil {
+			m.run, m.insp.writing = u.run, nil // a write begins
+		}
+	case navPop:
+		if len(box) > 1 {
+			box = box[:len(box)-1]
+		}
+		cmd = m.c.stateCmd()
+	case navReset:
+		box = []screen{n.to}
+		cmd = n.to.Init()
+	}
+	if pc != nil {
+		box = append(box, pc)
+	}
+	m.stack = box
+	return cmd
+}
+
+func (m *Model) onStack(s screen) bool {
+	for _, t := range m.stack {
+		if t == s {
+			return true
+		}
+	}
+	return false
 }
 
 // forwardRun gives a run's message to the screen that started it.
@@ -348,9 +367,8 @@ func (m *Model) forwardRun(run *updateRun, msg tea.Msg) tea.Cmd {
 	}
 	for i := len(m.stack) - 1; i >= 0; i-- {
 		if u, ok := m.stack[i].(*updateScreen); ok && u.run == run {
-			s, cmd := u.Update(msg)
-			m.stack[i] = s
-			return cmd
+			cmd, n := u.Update(msg)
+			return tea.Batch(cmd, m.navigate(u, n))
 		}
 	}
 	if a, ok := msg.(askMsg); ok {

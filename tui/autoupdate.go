@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -67,7 +68,8 @@ func newAutoupdateScreen(c *common) *autoupdateScreen { return &autoupdateScreen
 
 func (s *autoupdateScreen) Init() tea.Cmd {
 	c := s.c
-	box, gen, id, ctx := c.env.Box, c.gen, s.id, c.ctx
+	box, gen, id, power := c.env.Box, c.gen, s.id, c.power
+	ctx := power.ctx
 	events := make(chan tea.Msg, 64)
 	send := func(m autoEventMsg) bool {
 		m.gen, m.id, m.events = gen, id, events
@@ -98,18 +100,18 @@ func (s *autoupdateScreen) Init() tea.Cmd {
 	}
 	work := func() tea.Msg {
 		var r device.AutoupdateReport
-		c.lock(func() { r = box.Autoupdate(ctx, opts) })
+		power.run(func(ctx context.Context) { r = box.Autoupdate(ctx, opts) })
 		close(events)
 		return autoupdateMsg{gen: gen, id: id, report: r}
 	}
 	return tea.Batch(work, listenAuto(events))
 }
 
-func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *autoupdateScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	switch msg := msg.(type) {
 	case autoEventMsg:
 		if msg.id != s.id {
-			return s, nil
+			return nil, nav{}
 		}
 		switch {
 		case msg.step != nil:
@@ -119,12 +121,12 @@ func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case msg.answer != nil:
 			s.question, s.answer = msg.question, msg.answer
 		}
-		return s, listenAuto(msg.events)
+		return listenAuto(msg.events), nav{}
 	case autoupdateMsg:
 		if msg.id == s.id {
 			r := msg.report
 			s.report = &r
-			return s, s.c.stateCmd()
+			return s.c.stateCmd(), nav{}
 		}
 	case tea.KeyMsg:
 		k := s.c.keys
@@ -132,7 +134,7 @@ func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			var cmd tea.Cmd
 			s.vp, cmd = s.vp.Update(msg)
 			s.scrolled = !s.vp.AtBottom()
-			return s, cmd
+			return cmd, nav{}
 		}
 		if s.answer != nil {
 			switch {
@@ -141,22 +143,22 @@ func (s *autoupdateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 				s.answer <- false
 			default:
-				return s, nil
+				return nil, nav{}
 			}
 			s.question, s.answer = "", nil
-			return s, nil
+			return nil, nav{}
 		}
 		if s.report == nil {
-			return s, nil
+			return nil, nav{}
 		}
 		if s.report.Outcome == device.AutoupdateInstalled && key.Matches(msg, k.OK) {
-			return s, s.c.reboot()
+			return nil, reboot()
 		}
 		if key.Matches(msg, k.OK) || key.Matches(msg, k.Exit) || key.Matches(msg, k.Left) {
-			return s, s.c.pop()
+			return nil, pop()
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *autoupdateScreen) View() string {
@@ -188,8 +190,7 @@ func (s *autoupdateScreen) View() string {
 	if s.report == nil {
 		switch {
 		case s.answer != nil:
-			b.WriteString("\n" + st.Dialog.Render(st.Message.Render("Update with confirmation")+"\n\n"+wrap(s.question, w-6)+"\n\n"+
-				st.Muted.Render("OK: update now · EXIT: not now")) + "\n")
+			b.WriteString("\n" + dialogBox(st, "Update with confirmation", s.question, "OK: update now · EXIT: not now", w-6) + "\n")
 		case s.progress != nil && s.progress.Total > 0:
 			b.WriteString("\n" + st.Muted.Render(fmt.Sprintf("%d %s · %s of %s", int(s.progress.Stage), s.progress.Stage.Text(),
 				humanBytes(s.progress.Done), humanBytes(s.progress.Total))) + "\n")
@@ -217,7 +218,7 @@ func (s *autoupdateScreen) View() string {
 // its end unless the person scrolled up.
 func (s *autoupdateScreen) page(text string) string {
 	c, st := s.c, s.c.st
-	text = lipgloss.NewStyle().PaddingLeft(1).Render(strings.TrimRight(text, "\n"))
+	text = s.c.st.Page.Render(strings.TrimRight(text, "\n"))
 	room := c.height - 2 // header and help line
 	if lipgloss.Height(text) <= room || room < 4 {
 		s.vp.Height = 0

@@ -12,12 +12,12 @@ import (
 // no image that can start is explained in plain words instead, and the box
 // keeps its bank. ask puts a question first (the SRU); the service button's
 // choice is itself the answer.
-func (c *common) backupBank(title string, ask bool) tea.Cmd {
+func (c *common) backupBank(title string, ask bool) (tea.Cmd, nav) {
 	st := c.state
 	cur := st.Active
 	other := 1 - cur
 	if other < 0 || other >= len(st.Banks) {
-		return nil
+		return nil, nav{}
 	}
 	if bk := st.Banks[other]; !bk.Valid || bk.Image == nil {
 		text := fmt.Sprintf("Bank %d holds no image that can start: it is empty, or its last write did not finish. ", other)
@@ -30,13 +30,13 @@ func (c *common) backupBank(title string, ask bool) tea.Cmd {
 			}
 			text += "."
 		}
-		return c.push(newMessageScreen(c, title, text, nil))
+		return nil, push(newMessageScreen(c, title, text, pop()))
 	}
 	set := c.opCmd(opBank, func(b *device.Box) error { return b.SetActiveBank(other) })
 	if !ask {
-		return set
+		return set, nav{}
 	}
 	im := st.Banks[other].Image
 	q := fmt.Sprintf("Start the image in bank %d (version %d, %s) from now on? The box reboots into it.", other, im.Version, im.Description)
-	return c.push(newConfirmScreen(c, title, q, set))
+	return nil, push(newConfirmScreen(c, title, q, set))
 }

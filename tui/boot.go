@@ -32,62 +32,62 @@ func (s *bootScreen) Init() tea.Cmd {
 	return tea.Batch(s.c.bootCmd(), s.c.tick(s.c.timing.MenuWindow, s.id, tagWindow))
 }
 
-func (s *bootScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *bootScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	c := s.c
 	switch msg := msg.(type) {
 	case bootReportMsg:
 		r := msg.report
 		s.report = &r
 		if s.windowOver {
-			return s, s.step()
+			return s.step()
 		}
 	case tickMsg:
 		if msg.id != s.id {
-			return s, nil
+			return nil, nav{}
 		}
 		switch msg.tag {
 		case tagWindow:
 			s.windowOver = true
 			if s.report != nil {
-				return s, s.step()
+				return s.step()
 			}
 		case tagStage:
-			return s, s.step()
+			return s.step()
 		}
 	case tea.KeyMsg:
 		if s.windowOver {
-			return s, nil
+			return nil, nav{}
 		}
 		switch {
 		case key.Matches(msg, c.keys.OK):
 			// skip the rest of the MENU window
 			s.windowOver = true
 			if s.report != nil {
-				return s, s.step()
+				return s.step()
 			}
 		case key.Matches(msg, c.keys.Menu):
-			return s, s.c.reset(newRecoveryScreen(c))
+			return nil, reset(newRecoveryScreen(c))
 		case c.model.Emergency && key.Matches(msg, c.keys.Service):
-			return s, s.c.reset(newServiceScreen(c))
+			return nil, reset(newServiceScreen(c))
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 // step shows the next stage, or leaves for the portal after the last one.
-func (s *bootScreen) step() tea.Cmd {
+func (s *bootScreen) step() (tea.Cmd, nav) {
 	if s.done {
-		return nil
+		return nil, nav{}
 	}
 	if s.stage < len(s.report.Stages) {
 		s.stage++
-		return s.c.tick(s.c.timing.BootStep, s.id, tagStage)
+		return s.c.tick(s.c.timing.BootStep, s.id, tagStage), nav{}
 	}
 	s.done = true
 	if s.report.OK {
-		return s.c.reset(newPortalScreen(s.c))
+		return nil, reset(newPortalScreen(s.c))
 	}
-	return nil
+	return nil, nav{}
 }
 
 // newRecoveryScreen is the menu MENU opens: Bootloader or SRU, by model.

@@ -28,7 +28,7 @@ type blRow struct {
 	value   string
 	setting string // fw_printenv name of a value that Right changes
 	sub     blPage // submenu it opens (with arrow)
-	act     func(s *bootloaderScreen) tea.Cmd
+	act     func(s *bootloaderScreen) (tea.Cmd, nav)
 }
 
 // Dialogs and states of the Bootloader's bottom line.
@@ -42,17 +42,20 @@ const tagSaved = 20
 
 // bootloaderScreen is the blue Bootloader of MAG250/254/270. The top level
 // and each submenu are instances of it on the screen stack; values changed
-// here wait in common.pending until Exit & Save.
+// here wait in pending, which they share, until Exit & Save.
 type bootloaderScreen struct {
-	c      *common
-	id     int
-	page   blPage
-	cursor int
-	dialog int
-	status string
-	bad    bool
-	busy   bool
-	hadKey bool // an operator key was installed when Reset Op.KEY was chosen
+	c       *common
+	pending map[string]string
+	id      int
+	page    blPage
+	list    *choiceList // made on first use, from rows
+	drawn   []blRow     // the rows being drawn, inner cells wide
+	inner   int
+	dialog  int
+	status  string
+	bad     bool
+	busy    bool
+	hadKey  bool // an operator key was installed when Reset Op.KEY was chosen
 }
 
 // hasOperatorKey reports whether st holds an installed operator key.
@@ -75,19 +78,18 @@ func errorText(err error) string {
 }
 
 func newBootloaderScreen(c *common) *bootloaderScreen {
-	c.pending = map[string]string{}
-	return &bootloaderScreen{c: c, id: c.newID(), page: blMain}
+	return &bootloaderScreen{c: c, pending: map[string]string{}, id: c.newID(), page: blMain}
 }
 
 func (s *bootloaderScreen) sub(p blPage) *bootloaderScreen {
-	return &bootloaderScreen{c: s.c, id: s.c.newID(), page: p}
+	return &bootloaderScreen{c: s.c, pending: s.pending, id: s.c.newID(), page: p}
 }
 
 func (s *bootloaderScreen) Init() tea.Cmd { return s.c.stateCmd() }
 
 // value is a setting as the Bootloader shows it: pending change, else saved.
 func (s *bootloaderScreen) value(name string) string {
-	if v, ok := s.c.pending[name]; ok {
+	if v, ok := s.pending[name]; ok {
 		return v
 	}
 	return s.c.state.Settings[name]
@@ -117,17 +119,21 @@ func (s *bootloaderScreen) rows() []blRow {
 		}
 	case blUpgrade:
 		return []blRow{
-			{name: "USB Bootstrap", act: func(s *bootloaderScreen) tea.Cmd { return c.push(newUSBScreen(s.c, flavorBootloader)) }},
-			{name: "MC Upgrade", act: func(s *bootloaderScreen) tea.Cmd {
-				s.status, s.bad = "MC Upgrade (multicast) is not simulated: use USB Bootstrap.", true
-				return nil
+			{name: "USB Bootstrap", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
+				u := newUSBScreen(s.c, flavorBootloader)
+				u.pending = s.pending
+				return nil, push(u)
 			}},
-			{name: "Reset Op.KEY", act: func(s *bootloaderScreen) tea.Cmd {
+			{name: "MC Upgrade", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
+				s.status, s.bad = "MC Upgrade (multicast) is not simulated: use USB Bootstrap.", true
+				return nil, nav{}
+			}},
+			{name: "Reset Op.KEY", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
 				s.status, s.bad = "Resetting the operator key...", false
 				s.hadKey = hasOperatorKey(s.c.state)
-				return s.c.opCmd(opResetKey, (*device.Box).ResetOperatorKey)
+				return s.c.opCmd(opResetKey, (*device.Box).ResetOperatorKey), nav{}
 			}},
-			{name: "Install Op.KEY", act: func(s *bootloaderScreen) tea.Cmd { return c.push(newOpKeyScreen(s.c, flavorBootloader)) }},
+			{name: "Install Op.KEY", act: func(s *bootloaderScreen) (tea.Cmd, nav) { return nil, push(newOpKeyScreen(s.c, flavorBootloader)) }},
 		}
 	}
 	return []blRow{
@@ -139,17 +145,17 @@ func (s *bootloaderScreen) rows() []blRow {
 		{name: "Loader Info", sub: blLoader},
 		{name: "Image Info", sub: blImage},
 		{name: "Upgrade Tools", sub: blUpgrade},
-		{name: "Def. Settings", act: func(s *bootloaderScreen) tea.Cmd {
+		{name: "Def. Settings", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
 			s.dialog, s.status, s.bad = dlgDefaults, "Reset all settings to default values? Press OK", false
-			return nil
+			return nil, nav{}
 		}},
-		{name: "Exit & Save", act: func(s *bootloaderScreen) tea.Cmd {
+		{name: "Exit & Save", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
 			s.dialog, s.status, s.bad = dlgSave, "Please confirm save change. Press OK", false
-			return nil
+			return nil, nav{}
 		}},
-		{name: "Exit & Discard", act: func(s *bootloaderScreen) tea.Cmd {
-			s.c.pending = map[string]string{}
-			return s.c.reboot()
+		{name: "Exit & Discard", act: func(s *bootloaderScreen) (tea.Cmd, nav) {
+			clear(s.pending)
+			return nil, reboot()
 		}},
 	}
 }
@@ -185,13 +191,13 @@ func (s *bootloaderScreen) cycle(name string) {
 		}
 	}
 	if next == s.c.state.Settings[name] {
-		delete(s.c.pending, name)
+		delete(s.pending, name)
 	} else {
-		s.c.pending[name] = next
+		s.pending[name] = next
 	}
 }
 
-func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *bootloaderScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	c, k := s.c, s.c.keys
 	switch msg := msg.(type) {
 	case opDoneMsg:
@@ -199,29 +205,29 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		switch {
 		case msg.err != nil && msg.op == opResetKey:
 			s.status, s.bad = "Reset Op.KEY refused.", true
-			return s, c.push(newMessageScreen(c, "Reset Op.KEY", errorText(msg.err), nil))
+			return nil, push(newMessageScreen(c, "Reset Op.KEY", errorText(msg.err), pop()))
 		case msg.err != nil:
 			s.status, s.bad = safetext.Escape(msg.err.Error()), true
 		case msg.op == opResetKey && !s.hadKey:
 			s.status = "No operator key is installed: nothing to reset."
 		case msg.op == opSave:
 			s.status = "OK. Reboot..."
-			c.pending = map[string]string{}
-			return s, c.tick(c.timing.Message, s.id, tagSaved)
+			clear(s.pending)
+			return c.tick(c.timing.Message, s.id, tagSaved), nav{}
 		case msg.op == opFactoryReset:
-			c.pending = map[string]string{}
+			clear(s.pending)
 			s.status = "Default settings restored."
 		default:
 			s.status = opText(msg.op)
 		}
-		return s, nil
+		return nil, nav{}
 	case tickMsg:
 		if msg.id == s.id && msg.tag == tagSaved {
-			return s, s.c.reboot()
+			return nil, reboot()
 		}
 	case tea.KeyMsg:
 		if s.busy {
-			return s, nil
+			return nil, nav{}
 		}
 		if s.dialog != dlgNone {
 			switch {
@@ -230,44 +236,40 @@ func (s *bootloaderScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				s.dialog, s.busy = dlgNone, true
 				if d == dlgSave {
 					s.status = "Saving..."
-					changed := make(map[string]string, len(c.pending))
-					for n, v := range c.pending {
+					changed := make(map[string]string, len(s.pending))
+					for n, v := range s.pending {
 						changed[n] = v
 					}
-					return s, c.saveCmd(changed)
+					return c.saveCmd(changed), nav{}
 				}
 				s.status = "Restoring default settings..."
-				return s, c.opCmd(opFactoryReset, (*device.Box).FactoryReset)
+				return c.opCmd(opFactoryReset, (*device.Box).FactoryReset), nav{}
 			case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 				s.dialog, s.status = dlgNone, ""
 			}
-			return s, nil
+			return nil, nav{}
 		}
 		rows := s.rows()
 		switch {
-		case key.Matches(msg, k.Up):
-			s.cursor = (s.cursor + len(rows) - 1) % len(rows)
-			s.status = ""
-		case key.Matches(msg, k.Down):
-			s.cursor = (s.cursor + 1) % len(rows)
+		case s.menu(len(rows)).move(msg):
 			s.status = ""
 		case key.Matches(msg, k.Right), key.Matches(msg, k.OK):
-			r := rows[s.cursor]
+			r := rows[s.menu(len(rows)).index()]
 			switch {
 			case r.setting != "":
 				s.cycle(r.setting)
 			case r.sub != blMain:
-				return s, s.c.push(s.sub(r.sub))
+				return nil, push(s.sub(r.sub))
 			case r.act != nil:
-				return s, r.act(s)
+				return r.act(s)
 			}
 		case key.Matches(msg, k.Left), key.Matches(msg, k.Exit):
 			if s.page != blMain {
-				return s, s.c.pop()
+				return nil, pop()
 			}
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *bootloaderScreen) pageName() string {
@@ -290,7 +292,6 @@ func (s *bootloaderScreen) View() string {
 	if inner < 30 {
 		inner = 30
 	}
-	nameW := 16
 	rows := s.rows()
 	lines := make([]string, 0, len(rows)+6)
 	title := "MAG" + c.model.Number() + " Bootloader"
@@ -298,35 +299,11 @@ func (s *bootloaderScreen) View() string {
 		title = s.pageName()
 	}
 	lines = append(lines, st.BLTitle.Width(inner).Align(lipgloss.Center).Render(title), st.BLRow.Width(inner).Render(""))
-	for i, r := range rows {
-		val := r.value
-		if r.sub != blMain {
-			val = "→"
-		}
-		mark := "  "
-		if r.setting != "" {
-			if _, ok := c.pending[r.setting]; ok {
-				mark = " *"
-			}
-		}
-		cur := " "
-		if i == s.cursor {
-			cur = "▸"
-		}
-		text := cur + padRight(r.name, nameW) + " " + val
-		room := inner - lipgloss.Width(mark)
-		text = padRight(truncate(text, room), room) + mark
-		if i == s.cursor {
-			lines = append(lines, st.BLSelected.Render(text))
-		} else if mark != "  " {
-			lines = append(lines, st.BLChanged.Render(text))
-		} else {
-			lines = append(lines, st.BLRow.Render(text))
-		}
-	}
+	s.drawn, s.inner = rows, inner
+	lines = append(lines, strings.TrimSuffix(s.menu(len(rows)).view(), "\n"))
 	lines = append(lines, st.BLRow.Width(inner).Render(""))
 	status := s.status
-	if status == "" && s.page == blMain && len(c.pending) > 0 {
+	if status == "" && s.page == blMain && len(s.pending) > 0 {
 		status = "* changed: Exit & Save keeps, Exit & Discard drops"
 	}
 	if status != "" {
@@ -338,6 +315,48 @@ func (s *bootloaderScreen) View() string {
 		lines = append(lines, st.BLRow.Width(inner).Render(""))
 	}
 	return "\n" + st.BLScreen.Render(strings.Join(lines, "\n"))
+}
+
+// menu is the list of the page's n rows.
+func (s *bootloaderScreen) menu(n int) *choiceList {
+	if s.list == nil {
+		l := newChoiceList(s.c.keys, n, s.drawRow)
+		s.list = &l
+	} else if s.list.len() != n {
+		s.list.setLen(n)
+	}
+	return s.list
+}
+
+// drawRow is row i: the name and the value (an arrow for a submenu), a
+// mark on a value changed but not saved.
+func (s *bootloaderScreen) drawRow(i int, selected bool) string {
+	st, r := s.c.st, s.drawn[i]
+	const nameW = 16
+	val := r.value
+	if r.sub != blMain {
+		val = "→"
+	}
+	mark := "  "
+	if r.setting != "" {
+		if _, ok := s.pending[r.setting]; ok {
+			mark = " *"
+		}
+	}
+	cur := " "
+	if selected {
+		cur = "▸"
+	}
+	text := cur + padRight(r.name, nameW) + " " + val
+	room := s.inner - lipgloss.Width(mark)
+	text = padRight(truncate(text, room), room) + mark
+	switch {
+	case selected:
+		return st.BLSelected.Render(text)
+	case mark != "  ":
+		return st.BLChanged.Render(text)
+	}
+	return st.BLRow.Render(text)
 }
 
 // padRight pads s with spaces to w cells.

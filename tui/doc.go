@@ -7,5 +7,7 @@
 // The package does no file or network I/O itself: every device call runs as
 // a tea.Cmd and the screens render the messages those commands return. Each
 // screen is its own model in its own file; the root model (app.go) routes
-// messages, holds the screen stack and owns the power switch.
+// messages, holds the screen stack and owns the power switch. A screen's
+// Update returns the move it asks of the stack (push, pop, reset, reboot),
+// which the root applies before the next message; nothing in Update waits.
 package tui

@@ -5,7 +5,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
 
@@ -24,11 +23,11 @@ type infoScreen struct {
 
 func (s *infoScreen) Init() tea.Cmd { return s.c.stateCmd() }
 
-func (s *infoScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *infoScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	if k, ok := msg.(tea.KeyMsg); ok && (key.Matches(k, s.c.keys.Left) || key.Matches(k, s.c.keys.Exit) || key.Matches(k, s.c.keys.OK)) {
-		return s, s.c.pop()
+		return nil, pop()
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *infoScreen) View() string {
@@ -41,7 +40,7 @@ func (s *infoScreen) View() string {
 	if s.note != "" {
 		out += "\n\n" + st.Muted.Render(wrap(s.note, min(s.c.width-4, 76)))
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(out)
+	return s.c.st.Page.Render(out)
 }
 
 func (s *infoScreen) Title() string       { return s.title }

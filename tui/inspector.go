@@ -22,6 +22,8 @@ func inspectorWidth(total int) int { return min(44, total/2) }
 type inspector struct {
 	c  *common
 	vp viewport.Model
+	// writing is the latest progress of the update in flight; nil when none
+	writing *device.Progress
 }
 
 func newInspector(c *common) *inspector {
@@ -66,8 +68,7 @@ func (in *inspector) content(w int) string {
 			head += " (active)"
 		}
 		line(st.InspectorHead.Render(head))
-		if r := c.run; r != nil && i != s.Active && c.runProgress.Stage != 0 {
-			p := c.runProgress
+		if p := in.writing; p != nil && i != s.Active && p.Stage != 0 {
 			pct := ""
 			if p.Total > 0 {
 				pct = fmt.Sprintf(" %d%%", p.Done*100/p.Total)

@@ -22,7 +22,7 @@ type listItem struct {
 	label string
 	note  string // one dim line under the label when selected
 	sub   bool   // opens a submenu
-	run   func() tea.Cmd
+	run   func() (tea.Cmd, nav)
 	// value is the setting the item shows and changes; nil for an action
 	value func() string
 }
@@ -37,12 +37,13 @@ type listScreen struct {
 	look    look
 	root    bool // EXIT does nothing on a root menu
 	items   []listItem
-	cursor  int
+	list    *choiceList // made on first use, from items
+	labelW  int         // the width of the labels of the setting rows
 	status  string
 	statusE bool
-	// onOp handles the result of a device call started from this menu;
-	// nil shows it as the status line.
-	onOp func(opDoneMsg) tea.Cmd
+	// onOp handles the result of a device call started from this menu; nil,
+	// or neither a command nor a move, shows it as the status line.
+	onOp func(opDoneMsg) (tea.Cmd, nav)
 	// note is the full help's remark on the screen (a reconstruction).
 	note string
 	// below is drawn under the items (live device facts); nil for none.
@@ -51,34 +52,31 @@ type listScreen struct {
 
 func (s *listScreen) Init() tea.Cmd { return nil }
 
-func (s *listScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *listScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case opDoneMsg:
 		if s.onOp != nil {
-			if cmd := s.onOp(msg); cmd != nil {
-				return s, cmd
+			if cmd, n := s.onOp(msg); cmd != nil || n.op != navStay {
+				return cmd, n
 			}
 		}
 		s.setStatus(msg)
 	case tea.KeyMsg:
 		switch {
-		case key.Matches(msg, k.Up):
-			s.cursor = (s.cursor + len(s.items) - 1) % len(s.items)
-		case key.Matches(msg, k.Down):
-			s.cursor = (s.cursor + 1) % len(s.items)
+		case s.menu().move(msg):
 		case key.Matches(msg, k.Right), key.Matches(msg, k.OK):
 			s.status = ""
-			if it := s.items[s.cursor]; it.run != nil {
-				return s, it.run()
+			if it := s.items[s.menu().index()]; it.run != nil {
+				return it.run()
 			}
 		case key.Matches(msg, k.Left), key.Matches(msg, k.Exit):
 			if !s.root {
-				return s, s.c.pop()
+				return nil, pop()
 			}
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *listScreen) setStatus(m opDoneMsg) {
@@ -126,32 +124,14 @@ func (s *listScreen) View() string {
 	default:
 		b.WriteString(st.SRUTitle.Render(s.heading) + "\n\n")
 	}
-	labelW := 0
+	s.labelW = 0
 	for _, it := range s.items {
 		if it.value != nil {
-			labelW = max(labelW, lipgloss.Width(it.label))
+			s.labelW = max(s.labelW, lipgloss.Width(it.label))
 		}
 	}
-	for i, it := range s.items {
-		label := it.label
-		if it.value != nil {
-			label = ansi.Truncate(padRight(label, labelW)+"  "+it.value(), max(20, s.c.width-8), "…")
-		}
-		if it.sub {
-			label += " ›"
-		}
-		if i == s.cursor {
-			sel := st.SRUSelected
-			if s.look == lookPortal {
-				sel = st.PortalSelected
-			}
-			b.WriteString(sel.Render("▸ " + label))
-		} else {
-			b.WriteString(st.SRUItem.Render(label))
-		}
-		b.WriteByte('\n')
-	}
-	if n := s.items[s.cursor].note; n != "" {
+	b.WriteString(s.menu().view())
+	if n := s.items[s.menu().index()].note; n != "" {
 		b.WriteString("\n" + st.SRUNote.Render(wrap(n, min(s.c.width-4, 76))) + "\n")
 	}
 	if s.status != "" {
@@ -164,7 +144,38 @@ func (s *listScreen) View() string {
 	if s.below != nil {
 		b.WriteString("\n" + s.below())
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
+}
+
+// menu is the list of the items.
+func (s *listScreen) menu() *choiceList {
+	if s.list == nil {
+		l := newChoiceList(s.c.keys, len(s.items), s.drawItem)
+		s.list = &l
+	} else if s.list.len() != len(s.items) {
+		s.list.setLen(len(s.items))
+	}
+	return s.list
+}
+
+// drawItem is item i's row: the label, the value of a setting, an arrow for
+// a submenu.
+func (s *listScreen) drawItem(i int, selected bool) string {
+	st, it := s.c.st, s.items[i]
+	label := it.label
+	if it.value != nil {
+		label = ansi.Truncate(padRight(label, s.labelW)+"  "+it.value(), max(20, s.c.width-8), "…")
+	}
+	if it.sub {
+		label += " ›"
+	}
+	if !selected {
+		return st.SRUItem.Render(label)
+	}
+	if s.look == lookPortal {
+		return st.PortalSelected.Render("▸ " + label)
+	}
+	return st.SRUSelected.Render("▸ " + label)
 }
 
 func (s *listScreen) Title() string { return s.title }

@@ -11,10 +11,10 @@ type offScreen struct{ c *common }
 
 func newOffScreen(c *common) *offScreen { return &offScreen{c: c} }
 
-func (s *offScreen) Init() tea.Cmd                    { return nil }
-func (s *offScreen) Update(tea.Msg) (screen, tea.Cmd) { return s, nil }
-func (s *offScreen) Title() string                    { return "Power off" }
-func (s *offScreen) Keys() []key.Binding              { return nil }
+func (s *offScreen) Init() tea.Cmd                 { return nil }
+func (s *offScreen) Update(tea.Msg) (tea.Cmd, nav) { return nil, nav{} }
+func (s *offScreen) Title() string                 { return "Power off" }
+func (s *offScreen) Keys() []key.Binding           { return nil }
 
 func (s *offScreen) View() string {
 	st := s.c.st

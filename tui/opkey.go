@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -45,7 +46,9 @@ type opKeyScreen struct {
 	keys   []device.StickKey
 	loaded bool
 	err    error
-	cursor int
+	list   choiceList
+	wide   int // the width of the file names
+	rowW   int // the width of a row
 
 	asking bool // the question before the install is on screen
 	busy   bool
@@ -56,7 +59,15 @@ type opKeyScreen struct {
 }
 
 func newOpKeyScreen(c *common, fl flavor) *opKeyScreen {
-	return &opKeyScreen{c: c, id: c.newID(), fl: fl}
+	s := &opKeyScreen{c: c, id: c.newID(), fl: fl}
+	s.list = newChoiceList(c.keys, 0, s.drawKey)
+	return s
+}
+
+// drawKey is key file i's row: its name and what it holds.
+func (s *opKeyScreen) drawKey(i int, selected bool) string {
+	k := s.keys[i]
+	return factRow(s.c.st, safetext.Escape(k.Name), safetext.Escape(k.Description), s.wide, s.rowW, selected)
 }
 
 func (s *opKeyScreen) Init() tea.Cmd {
@@ -79,22 +90,25 @@ func (s *opKeyScreen) installed() *device.KeyRef {
 }
 
 func (s *opKeyScreen) install() tea.Cmd {
-	c, k := s.c, s.keys[s.cursor]
+	c, k := s.c, s.keys[s.list.index()]
 	s.busy, s.chosen, s.before = true, k, s.installed()
-	box, id := c.env.Box, s.id
+	box, id, power := c.env.Box, s.id, c.power
 	return func() tea.Msg {
 		var r device.Result
-		c.lock(func() { r = installStickKey(box, k) })
+		if !power.run(func(context.Context) { r = installStickKey(box, k) }) {
+			return nil // the power was cut first
+		}
 		return keyInstalledMsg{id: id, source: "USB " + k.Name, res: r}
 	}
 }
 
-func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *opKeyScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case stickKeysMsg:
 		if msg.id == s.id {
 			s.keys, s.err, s.loaded = msg.keys, msg.err, true
+			s.list.setLen(len(s.keys))
 		}
 	case keyInstalledMsg:
 		if msg.id == s.id {
@@ -110,7 +124,7 @@ func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			switch {
 			case key.Matches(msg, k.OK), msg.String() == "y":
 				s.asking = false
-				return s, s.install()
+				return s.install(), nav{}
 			case key.Matches(msg, k.No), key.Matches(msg, k.Left):
 				s.asking = false
 			}
@@ -119,19 +133,16 @@ func (s *opKeyScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case s.res != nil && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down) || key.Matches(msg, k.Scroll)):
 			var cmd tea.Cmd
 			s.vp, cmd = s.vp.Update(msg)
-			return s, cmd
+			return cmd, nav{}
 		case s.res != nil:
-		case key.Matches(msg, k.Up) && len(s.keys) > 0:
-			s.cursor = (s.cursor + len(s.keys) - 1) % len(s.keys)
-		case key.Matches(msg, k.Down) && len(s.keys) > 0:
-			s.cursor = (s.cursor + 1) % len(s.keys)
+		case s.list.move(msg):
 		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.keys) > 0:
-			s.asking, s.chosen = true, s.keys[s.cursor]
+			s.asking, s.chosen = true, s.keys[s.list.index()]
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
-			return s, s.c.pop()
+			return nil, pop()
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *opKeyScreen) heading() string {
@@ -167,7 +178,7 @@ func (s *opKeyScreen) View() string {
 	default:
 		b.WriteString(s.listView(w, c.height-2-strings.Count(b.String(), "\n")))
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 // listView is the list of key files in room lines: as many rows as fit
@@ -190,7 +201,7 @@ func (s *opKeyScreen) listView(w, room int) string {
 		return b.String()
 	}
 	var under string
-	switch sel := s.keys[s.cursor]; {
+	switch sel := s.keys[s.list.index()]; {
 	case sel.Certified:
 		under = "\n" + wrap("It carries a certification block (the stb_pub_sign.key form): the box checks who made it.", w-2) + "\n"
 	case sel.ID != "":
@@ -199,29 +210,12 @@ func (s *opKeyScreen) listView(w, room int) string {
 	under += "\n" + st.Muted.Render(wrap("OK installs the selected key if MANUFACTURER certified it (R7). "+
 		"From then on the box accepts only images signed by that key, and no menu can remove it.", w-2))
 	b.WriteString(st.Label.Render("Key files on the USB drive ("+folders+"):") + "\n")
-	wide := 0
+	s.wide, s.rowW = 0, w
 	for _, k := range s.keys {
-		wide = max(wide, lipgloss.Width(safetext.Escape(k.Name)))
+		s.wide = max(s.wide, lipgloss.Width(safetext.Escape(k.Name)))
 	}
 	// the label, the ↑/↓ more lines and what goes under the list
-	rows := max(3, room-1-2-lipgloss.Height(under))
-	first, last := scrollWindow(s.cursor, len(s.keys), rows)
-	if first > 0 {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("  ↑ %d more", first)) + "\n")
-	}
-	for i := first; i < last; i++ {
-		k := s.keys[i]
-		name := padRight(safetext.Escape(k.Name), wide)
-		desc := safetext.Escape(k.Description)
-		line := "  " + name + "  " + st.Muted.Render(desc)
-		if i == s.cursor {
-			line = st.SRUSelected.Render("▸ "+name) + "  " + desc
-		}
-		b.WriteString(truncate(line, w) + "\n")
-	}
-	if last < len(s.keys) {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("  ↓ %d more", len(s.keys)-last)) + "\n")
-	}
+	b.WriteString(s.list.window(max(3, room-1-2-lipgloss.Height(under)), st.Muted))
 	b.WriteString(under)
 	return b.String()
 }

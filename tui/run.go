@@ -15,7 +15,6 @@ type updateRun struct {
 	source  string
 	gen     int
 	events  chan tea.Msg
-	done    chan struct{} // closed when Box.Update has returned
 	cancel  context.CancelFunc
 	started time.Time
 }
@@ -41,15 +40,16 @@ type updateDoneMsg struct {
 	res device.Result
 }
 
-// startUpdate runs Box.Update in a command. A power cut cancels the power
+// startUpdate runs Box.Update in a command. The root learns of the run when
+// the screen that started it goes on the stack. A power cut cancels the power
 // session's context, which the device treats as power lost mid-write.
 func (c *common) startUpdate(label string, src device.Source, opts device.UpdateOptions) (*updateRun, tea.Cmd) {
-	ctx, cancel := context.WithCancel(c.ctx)
-	run := &updateRun{label: label, gen: c.gen, events: make(chan tea.Msg, 256), done: make(chan struct{}), cancel: cancel, started: c.clock()}
+	power := c.power
+	ctx, cancel := context.WithCancel(power.ctx)
+	run := &updateRun{label: label, gen: c.gen, events: make(chan tea.Msg, 256), cancel: cancel, started: c.clock()}
 	if src != nil {
 		run.source = src.String()
 	}
-	c.run, c.runProgress = run, device.Progress{}
 	clock := c.clock
 	send := func(m tea.Msg) bool {
 		select {
@@ -80,11 +80,12 @@ func (c *common) startUpdate(label string, src device.Source, opts device.Update
 			res = device.Result{Status: device.StatusInternal, Text: device.StatusInternal.Text(),
 				Explain: "This source is not available in this build of the simulator."}
 		} else {
-			// the box is not safe for several goroutines: hold it for the whole write
-			c.lock(func() { res = box.Update(ctx, src, opts) })
+			if !power.run(func(context.Context) { res = box.Update(ctx, src, opts) }) {
+				res = device.Result{Status: device.StatusInternal, Text: device.StatusInternal.Text(),
+					Explain: "The power was cut before the update began.", Path: opts.Path}
+			}
 		}
 		close(run.events)
-		close(run.done)
 		return updateDoneMsg{run: run, res: res}
 	}
 	return run, tea.Batch(work, listen(run))

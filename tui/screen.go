@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -10,11 +9,11 @@ import (
 	"github.com/stbrecovery/stbrecovery/device"
 )
 
-// screen is one page on the stack. Update mutates the screen in place and
-// returns it, so that the root can keep a stack of pointers.
+// screen is one page on the stack. Update changes the screen in place (the
+// root keeps a stack of pointers) and says what the stack is to do next.
 type screen interface {
 	Init() tea.Cmd
-	Update(msg tea.Msg) (screen, tea.Cmd)
+	Update(msg tea.Msg) (tea.Cmd, nav)
 	View() string
 	// Title names the screen in the header ("Bootloader › Image Info").
 	Title() string
@@ -35,7 +34,10 @@ type noter interface {
 }
 
 // common is what every screen shares with the root: options, styles, keys,
-// the environment, the live snapshot of the box and the power session.
+// the environment, the live snapshot of the box, the power session and the
+// space the screens get. What one flow needs (the Bootloader's unsaved
+// values, the update being written) stays with the screen or the root that
+// owns it, and a screen moves the stack by what its Update returns.
 type common struct {
 	opts   Options
 	timing Timing
@@ -52,53 +54,41 @@ type common struct {
 	state    device.State
 	printenv []string
 
-	// power session: a power cut cancels ctx; messages of an older gen are dropped
-	gen    int
-	ctx    context.Context
-	cancel context.CancelFunc
+	// power session: a power cut closes it; messages of an older gen are dropped
+	gen   int
+	power *span
 
-	// pending holds the Bootloader's changed values until Exit & Save
-	pending map[string]string
-
-	// run is the update being written, nil when none
-	run *updateRun
-	// runProgress is the latest event of run, for the inspector
-	runProgress device.Progress
-
-	// mu serialises the calls into the box made by concurrent commands
-	mu *sync.Mutex
+	train *inOrder // Training's calls, one at a time
 
 	width, height int
 	seq           int
-	nav           []navOp
 }
 
 // genMsg is a message that belongs to one power session.
 type genMsg interface{ generation() int }
 
-// Navigation messages, handled by the root.
-type (
-	pushMsg   struct{ s screen }
-	popMsg    struct{}
-	resetMsg  struct{ s screen } // replace the whole stack
-	rebootMsg struct{}           // restart the box without a power cut
-	powerMsg  struct{}           // the power switch
-)
-
-// reboot is the message form, for commands that end in a reboot.
-func reboot() tea.Msg { return rebootMsg{} }
-
-// Screens navigate through the queue below, which the root applies right
-// after the screen's Update returns: the next key already goes to the new
-// screen, however fast the keys come.
-type navOp struct {
-	msg tea.Msg // pushMsg, popMsg, resetMsg or rebootMsg
+// nav is what a screen's Update asks of the screen stack. The root applies
+// it as soon as Update returns, so the next key already goes to the new
+// screen, however fast the keys come. The zero value leaves the stack as it is.
+type nav struct {
+	op navOp
+	to screen // the screen pushed, or the one the stack is reset to
 }
 
-func (c *common) push(s screen) tea.Cmd  { c.nav = append(c.nav, navOp{pushMsg{s}}); return nil }
-func (c *common) pop() tea.Cmd           { c.nav = append(c.nav, navOp{popMsg{}}); return nil }
-func (c *common) reset(s screen) tea.Cmd { c.nav = append(c.nav, navOp{resetMsg{s}}); return nil }
-func (c *common) reboot() tea.Cmd        { c.nav = append(c.nav, navOp{rebootMsg{}}); return nil }
+type navOp int
+
+const (
+	navStay   navOp = iota
+	navPush         // to goes on top
+	navPop          // the screen on top leaves
+	navReset        // to replaces the whole stack
+	navReboot       // the box restarts, without a power cut
+)
+
+func push(s screen) nav  { return nav{op: navPush, to: s} }
+func pop() nav           { return nav{op: navPop} }
+func reset(s screen) nav { return nav{op: navReset, to: s} }
+func reboot() nav        { return nav{op: navReboot} }
 
 // Device messages.
 type (
@@ -133,13 +123,6 @@ func (m bootReportMsg) generation() int { return m.gen }
 func (m opDoneMsg) generation() int     { return m.gen }
 func (m tickMsg) generation() int       { return m.gen }
 
-// lock runs f with the box to itself.
-func (c *common) lock(f func()) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	f()
-}
-
 // stateCmd reads a fresh snapshot of the box for the inspector and info pages.
 func (c *common) stateCmd() tea.Cmd {
 	box := c.env.Box
@@ -147,12 +130,7 @@ func (c *common) stateCmd() tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		var m stateMsg
-		c.lock(func() {
-			m.state = box.State()
-			m.printenv = box.Printenv()
-		})
-		return m
+		return stateMsg{state: box.State(), printenv: box.Printenv()}
 	}
 }
 
@@ -167,10 +145,12 @@ func (c *common) saveCmd(changed map[string]string) tea.Cmd {
 }
 
 func (c *common) opCmdSaving(op string, settings map[string]string, f func(b *device.Box) error) tea.Cmd {
-	box, gen := c.env.Box, c.gen
+	box, gen, power := c.env.Box, c.gen, c.power
 	return tea.Sequence(func() tea.Msg {
 		var err error
-		c.lock(func() { err = f(box) })
+		if !power.run(func(context.Context) { err = f(box) }) {
+			return nil // the power was cut first
+		}
 		return opDoneMsg{gen: gen, op: op, settings: settings, err: err}
 	}, c.stateCmd())
 }
@@ -184,17 +164,13 @@ func (c *common) tick(d time.Duration, id, tag int) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{gen: gen, id: id, tag: tag} })
 }
 
-// bootCmd powers the box on: it waits for an interrupted update to settle
-// (a cut write must land before the box reads its banks), then boots.
+// bootCmd powers the box on: it waits for the work of the sessions before
+// to settle (a cut write must land before the box reads its banks), then boots.
 func (c *common) bootCmd() tea.Cmd {
-	box, gen, run := c.env.Box, c.gen, c.run
+	box, gen, power := c.env.Box, c.gen, c.power
 	return func() tea.Msg {
-		if run != nil {
-			<-run.done
-		}
-		var r device.BootReport
-		c.lock(func() { r = box.Boot() })
-		return bootReportMsg{gen: gen, report: r}
+		power.waitPrev()
+		return bootReportMsg{gen: gen, report: box.Boot()}
 	}
 }
 

@@ -10,29 +10,29 @@ import (
 func newServiceScreen(c *common) *listScreen {
 	s := &listScreen{c: c, title: "Service button", heading: "Service button: choose the start-up", look: lookSRU, root: true}
 	s.items = []listItem{
-		{label: "Alternative NAND", note: "Boot the image in the other bank.", run: func() tea.Cmd {
+		{label: "Alternative NAND", note: "Boot the image in the other bank.", run: func() (tea.Cmd, nav) {
 			return c.backupBank("Alternative NAND", false)
 		}},
-		{label: "Factory reset", note: "Restore the factory settings, then boot. Images and keys stay.", run: func() tea.Cmd {
-			return c.opCmd(opFactoryReset, (*device.Box).FactoryReset)
+		{label: "Factory reset", note: "Restore the factory settings, then boot. Images and keys stay.", run: func() (tea.Cmd, nav) {
+			return c.opCmd(opFactoryReset, (*device.Box).FactoryReset), nav{}
 		}},
-		{label: "Emergency startup", note: "Load the Bootstrap with the recovery utility from the USB drive.", run: func() tea.Cmd {
+		{label: "Emergency startup", note: "Load the Bootstrap with the recovery utility from the USB drive.", run: func() (tea.Cmd, nav) {
 			if c.env.USBDir == "" {
-				return c.push(newMessageScreen(c, "Emergency startup", device.StatusUSBNotFound.String()+": plug in a USB drive holding the Bootstrap (start the program with --usb DIR).", nil))
+				return nil, push(newMessageScreen(c, "Emergency startup", device.StatusUSBNotFound.String()+": plug in a USB drive holding the Bootstrap (start the program with --usb DIR).", pop()))
 			}
-			return tea.Batch(c.reset(newSRUScreen(c, true)), c.trainStep(OpStep{Op: "emergency"}))
+			return c.trainStep(OpStep{Op: "emergency"}), reset(newSRUScreen(c, true))
 		}},
-		{label: "Normal start-up", run: func() tea.Cmd { return c.reboot() }},
+		{label: "Normal start-up", run: func() (tea.Cmd, nav) { return nil, reboot() }},
 	}
-	s.onOp = func(m opDoneMsg) tea.Cmd {
+	s.onOp = func(m opDoneMsg) (tea.Cmd, nav) {
 		switch {
 		case m.err != nil:
-			return nil
+			return nil, nav{}
 		case m.op == opFactoryReset:
 			// say what was done before the box starts
-			return c.push(newMessageScreen(c, "Factory reset", opText(opFactoryReset)+" Press OK to start the box.", reboot))
+			return nil, push(newMessageScreen(c, "Factory reset", opText(opFactoryReset)+" Press OK to start the box.", reboot()))
 		}
-		return reboot
+		return nil, reboot()
 	}
 	s.note = "Reconstruction: the manuals name these three choices of the service button; the layout is the simulator's."
 	return s

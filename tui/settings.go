@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -8,7 +9,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
 )
 
@@ -50,10 +50,12 @@ func yesNo(v string) string {
 
 // setCmd saves one setting and reports what was saved on the menu's status line.
 func (c *common) setCmd(name, value, saying string) tea.Cmd {
-	box, gen := c.env.Box, c.gen
+	box, gen, power := c.env.Box, c.gen, c.power
 	return tea.Sequence(func() tea.Msg {
 		var err error
-		c.lock(func() { err = box.Set(map[string]string{name: value}) })
+		if !power.run(func(context.Context) { err = box.Set(map[string]string{name: value}) }) {
+			return nil // the power was cut first
+		}
 		return opDoneMsg{gen: gen, op: opSetting, settings: map[string]string{name: value}, err: err, detail: saying}
 	}, c.stateCmd())
 }
@@ -64,28 +66,28 @@ func softwareUpdateSettings(c *common, s *listScreen) []listItem {
 	return []listItem{
 		{label: "Autoupdate", value: func() string { return autoupdateModeLabel(setting("autoupdate_cond")) },
 			note: "autoupdate_cond: On (0) installs a newer release by itself, Ask first (1) asks, Off (2) never looks. →/OK changes it.",
-			run: func() tea.Cmd {
+			run: func() (tea.Cmd, nav) {
 				v := nextAutoupdateMode(setting("autoupdate_cond"))
-				return c.setCmd("autoupdate_cond", v, "Saved: Autoupdate "+autoupdateModeLabel(v)+" (autoupdate_cond="+v+").")
+				return c.setCmd("autoupdate_cond", v, "Saved: Autoupdate "+autoupdateModeLabel(v)+" (autoupdate_cond="+v+")."), nav{}
 			}},
 		{label: "Update to beta versions", value: func() string { return yesNo(setting("betaupdate_cond")) },
 			note: "betaupdate_cond: Yes (1) lets Autoupdate install beta versions; alpha versions never. →/OK changes it.",
-			run: func() tea.Cmd {
+			run: func() (tea.Cmd, nav) {
 				v := "1"
 				if setting("betaupdate_cond") == "1" {
 					v = "0"
 				}
-				return c.setCmd("betaupdate_cond", v, "Saved: Update to beta versions "+yesNo(v)+" (betaupdate_cond="+v+").")
+				return c.setCmd("betaupdate_cond", v, "Saved: Update to beta versions "+yesNo(v)+" (betaupdate_cond="+v+")."), nav{}
 			}},
 		{label: "Autoupdate URL", sub: true, value: func() string { return orDefault(setting("autoupdateURL"), "(manufacturer's)") },
 			note: "autoupdateURL: where Check now reads update_list.txt. Empty: the manufacturer's server.",
-			run: func() tea.Cmd {
-				return c.push(newSettingEditScreen(c, "autoupdateURL", "Autoupdate URL", s))
+			run: func() (tea.Cmd, nav) {
+				return nil, push(newSettingEditScreen(c, "autoupdateURL", "Autoupdate URL", s))
 			}},
 		{label: "Update URL", sub: true, value: func() string { return orDefault(setting("update_url"), "(none)") },
 			note: "update_url: the image Update from URL offers first.",
-			run: func() tea.Cmd {
-				return c.push(newSettingEditScreen(c, "update_url", "Update URL", s))
+			run: func() (tea.Cmd, nav) {
+				return nil, push(newSettingEditScreen(c, "update_url", "Update URL", s))
 			}},
 	}
 }
@@ -124,37 +126,37 @@ func (s *settingEditScreen) Init() tea.Cmd { return s.input.Cursor.SetMode(curso
 // TakesText lets every printable key into the field.
 func (s *settingEditScreen) TakesText() bool { return true }
 
-func (s *settingEditScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *settingEditScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	switch msg := msg.(type) {
 	case opDoneMsg:
 		if msg.op != opSetting {
-			return s, nil
+			return nil, nav{}
 		}
 		if msg.err != nil {
 			s.err = msg.err.Error()
-			return s, nil
+			return nil, nav{}
 		}
 		if s.parent != nil {
 			s.parent.status, s.parent.statusE = msg.detail, false
 		}
-		return s, s.c.pop()
+		return nil, pop()
 	case tea.WindowSizeMsg:
 		s.input.Width = max(20, min(msg.Width-len(s.input.Prompt)-6, 90))
 	case tea.KeyMsg:
 		switch {
 		case msg.Type == tea.KeyEsc:
-			return s, s.c.pop()
+			return nil, pop()
 		case key.Matches(msg, s.c.keys.OK):
 			v := strings.TrimSpace(s.input.Value())
 			s.err = ""
 			saying := "Saved: " + s.label + " " + orDefault(v, "(empty)") + "."
-			return s, s.c.setCmd(s.name, v, saying)
+			return s.c.setCmd(s.name, v, saying), nav{}
 		}
 		s.err = ""
 	}
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
-	return s, cmd
+	return cmd, nav{}
 }
 
 func (s *settingEditScreen) View() string {
@@ -172,7 +174,7 @@ func (s *settingEditScreen) View() string {
 		}
 	}
 	b.WriteString(st.Muted.Render(wrap(about+" OK saves it at once; an empty field means the default. EXIT (esc) leaves it as it was; keys type into the field.", min(c.width-4, 96))))
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 func (s *settingEditScreen) Title() string { return s.label }

@@ -24,13 +24,13 @@ func (s *setupScreen) Init() tea.Cmd {
 	return s.spin.Tick
 }
 
-func (s *setupScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *setupScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	if t, ok := msg.(spinner.TickMsg); ok {
 		var cmd tea.Cmd
 		s.spin, cmd = s.spin.Update(t)
-		return s, cmd
+		return cmd, nav{}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *setupScreen) View() string {

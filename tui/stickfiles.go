@@ -15,7 +15,6 @@ import (
 	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 )
@@ -58,7 +57,7 @@ type filesScreen struct {
 	loaded    bool
 	err       error
 	cursor    int
-	downCur   int
+	down      choiceList // the Downloads folder's files, to copy in
 	mode      filesMode
 	input     textinput.Model
 	status    string
@@ -70,7 +69,19 @@ func newFilesScreen(c *common) *filesScreen {
 	in := textinput.New()
 	in.CharLimit = 240
 	in.Prompt = "USB:/"
-	return &filesScreen{c: c, id: c.newID(), dir: c.plug.dir, downDir: c.env.DownloadsDir, input: in}
+	s := &filesScreen{c: c, id: c.newID(), dir: c.plug.dir, downDir: c.env.DownloadsDir, input: in}
+	s.down = newChoiceList(c.keys, 0, s.drawDownload)
+	return s
+}
+
+// drawDownload is the row of file i in the Downloads folder.
+func (s *filesScreen) drawDownload(i int, selected bool) string {
+	d := s.downloads[i]
+	line := fmt.Sprintf("%-30s %s", safetext.Escape(d.Path), humanBytes(d.Size))
+	if selected {
+		return s.c.st.SRUSelected.Render("▸ " + line)
+	}
+	return s.c.st.SRUItem.Render(line)
 }
 
 func (s *filesScreen) Init() tea.Cmd {
@@ -97,14 +108,15 @@ func (s *filesScreen) selected() (device.StickEntry, bool) {
 	return device.StickEntry{}, false
 }
 
-func (s *filesScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *filesScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case filesListMsg:
 		if msg.id != s.id {
-			return s, nil
+			return nil, nav{}
 		}
 		s.entries, s.downloads, s.err, s.loaded = msg.entries, msg.downloads, msg.err, true
+		s.down.setLen(len(s.downloads))
 		s.cursor = min(s.cursor, max(0, len(s.entries)-1))
 		for i, e := range s.entries {
 			if e.Path == s.want {
@@ -114,7 +126,7 @@ func (s *filesScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.want = ""
 	case filesDoneMsg:
 		if msg.id != s.id {
-			return s, nil
+			return nil, nav{}
 		}
 		s.statusE = msg.err != nil
 		if msg.err != nil {
@@ -124,47 +136,44 @@ func (s *filesScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.want = msg.focus
 		}
 		step := OpStep{Op: msg.op, Detail: msg.detail, Err: msg.err}
-		return s, tea.Batch(s.load(), s.c.trainStep(step))
+		return tea.Batch(s.load(), s.c.trainStep(step)), nav{}
 	case tea.KeyMsg:
-		return s, s.key(msg, k)
+		return s.key(msg, k)
 	}
-	return s, nil
+	return nil, nav{}
 }
 
-func (s *filesScreen) key(msg tea.KeyMsg, k KeyMap) tea.Cmd {
+func (s *filesScreen) key(msg tea.KeyMsg, k KeyMap) (tea.Cmd, nav) {
 	switch s.mode {
 	case filesRename, filesMkdir, filesCopyTo:
 		switch {
 		case msg.Type == tea.KeyEnter:
-			return s.apply()
+			return s.apply(), nav{}
 		case msg.Type == tea.KeyEsc:
 			s.mode = filesBrowse
-			return nil
+			return nil, nav{}
 		}
 		var cmd tea.Cmd
 		s.input, cmd = s.input.Update(msg)
-		return cmd
+		return cmd, nav{}
 	case filesDelete:
 		switch {
 		case msg.String() == "y":
-			return s.apply()
+			return s.apply(), nav{}
 		case key.Matches(msg, k.No), key.Matches(msg, k.OK):
 			s.mode = filesBrowse // only y deletes
 		}
-		return nil
+		return nil, nav{}
 	case filesDownloads:
 		switch {
-		case key.Matches(msg, k.Up) && len(s.downloads) > 0:
-			s.downCur = (s.downCur + len(s.downloads) - 1) % len(s.downloads)
-		case key.Matches(msg, k.Down) && len(s.downloads) > 0:
-			s.downCur = (s.downCur + 1) % len(s.downloads)
+		case s.down.move(msg):
 		case key.Matches(msg, k.OK) && len(s.downloads) > 0:
-			name := s.downloads[s.downCur].Path
+			name := s.downloads[s.down.index()].Path
 			s.edit(filesCopyTo, s.c.model.USBFolder()+"/"+name)
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
 			s.mode = filesBrowse
 		}
-		return nil
+		return nil, nav{}
 	}
 	e, ok := s.selected()
 	switch {
@@ -182,13 +191,13 @@ func (s *filesScreen) key(msg tea.KeyMsg, k KeyMap) tea.Cmd {
 		s.status = ""
 		if len(s.downloads) == 0 {
 			s.status, s.statusE = "The Downloads folder is empty: there is nothing to copy.", true
-			return nil
+			return nil, nav{}
 		}
 		s.mode = filesDownloads
 	case key.Matches(msg, k.Exit), key.Matches(msg, k.Left), key.Matches(msg, k.Files):
-		s.c.nav = append(s.c.nav, navOp{closeFilesMsg{}})
+		return nil, pop()
 	}
-	return nil
+	return nil, nav{}
 }
 
 // edit opens the name field with a value to change.
@@ -209,7 +218,7 @@ func (s *filesScreen) apply() tea.Cmd {
 	e, _ := s.selected()
 	var name string
 	if len(s.downloads) > 0 {
-		name = s.downloads[s.downCur].Path
+		name = s.downloads[s.down.index()].Path
 	}
 	return func() tea.Msg {
 		done := filesDoneMsg{id: id}
@@ -259,7 +268,7 @@ func (s *filesScreen) View() string {
 	case filesMkdir:
 		b.WriteString("\n" + st.Label.Render("New folder:") + "\n" + s.input.View() + "\n")
 	case filesCopyTo:
-		b.WriteString("\n" + st.Label.Render("Copy Downloads/"+safetext.Escape(s.downloads[s.downCur].Path)+" to:") + "\n" + s.input.View() + "\n")
+		b.WriteString("\n" + st.Label.Render("Copy Downloads/"+safetext.Escape(s.downloads[s.down.index()].Path)+" to:") + "\n" + s.input.View() + "\n")
 	case filesDelete:
 		what := "the file"
 		if e.Dir {
@@ -267,15 +276,7 @@ func (s *filesScreen) View() string {
 		}
 		b.WriteString("\n" + st.Warn.Render(wrap(fmt.Sprintf("Delete %s %s? A PC does not undo this. (y/n)", what, safetext.Escape(device.StickPath(e.Path))), w)) + "\n")
 	case filesDownloads:
-		b.WriteString("\n" + st.Label.Render("Downloads (the PC):") + "\n")
-		for i, d := range s.downloads {
-			line := fmt.Sprintf("%-30s %s", safetext.Escape(d.Path), humanBytes(d.Size))
-			if i == s.downCur {
-				b.WriteString(st.SRUSelected.Render("▸ "+line) + "\n")
-			} else {
-				b.WriteString(st.SRUItem.Render(line) + "\n")
-			}
-		}
+		b.WriteString("\n" + st.Label.Render("Downloads (the PC):") + "\n" + s.down.view())
 	default:
 		if ok {
 			b.WriteString(st.Muted.Render(truncate(safetext.Escape(device.StickPath(e.Path)), w)) + "\n")
@@ -288,7 +289,7 @@ func (s *filesScreen) View() string {
 		}
 		b.WriteString("\n" + sty.Render(wrap(safetext.Lines(s.status), w)) + "\n")
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 // table is the stick's listing: a folder's entries indented under it.
@@ -308,11 +309,7 @@ func (s *filesScreen) table(w int) string {
 		}
 		rows[i] = table.Row{mark + strings.Repeat("  ", depth) + safetext.Escape(name), size}
 	}
-	styles := table.DefaultStyles()
-	styles.Header = s.c.st.Label.Padding(0, 1)
-	styles.Cell = lipgloss.NewStyle().Padding(0, 1)
-	styles.Selected = s.c.st.SRUSelected
-	t := table.New(table.WithColumns(cols), table.WithRows(rows), table.WithStyles(styles),
+	t := table.New(table.WithColumns(cols), table.WithRows(rows), table.WithStyles(s.c.st.Table),
 		table.WithHeight(min(len(rows), max(3, s.c.height-14))+1), table.WithFocused(true))
 	t.SetCursor(s.cursor)
 	return t.View()

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -17,7 +18,9 @@ type Styles struct {
 	HeaderPower lipgloss.Style
 	HeaderOff   lipgloss.Style
 	Body        lipgloss.Style
+	Page        lipgloss.Style // a screen's text, one cell in from the edge
 	Help        help.Styles
+	Table       table.Styles // the lists drawn as tables (update list, stick files)
 
 	// Power-on
 	Logo       lipgloss.Style
@@ -103,6 +106,7 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	s.HeaderPower = n().Foreground(green)
 	s.HeaderOff = n().Foreground(dim)
 	s.Body = n()
+	s.Page = n().PaddingLeft(1)
 	s.Help = help.Styles{
 		Ellipsis:       n().Foreground(dim),
 		ShortKey:       n().Foreground(accent),
@@ -160,6 +164,8 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	s.ExplainBox = n().Border(lipgloss.RoundedBorder()).BorderForeground(dim).Padding(0, 1)
 	s.ExplainHead = n().Bold(true)
 	s.HintLine = n().Foreground(amber)
+
+	s.Table = table.Styles{Header: s.Label.Padding(0, 1), Cell: n().Padding(0, 1), Selected: s.SRUSelected}
 
 	s.Inspector = n().Border(lipgloss.NormalBorder(), false, false, false, true).BorderForeground(dim).PaddingLeft(1)
 	s.InspectorTitle = n().Bold(true).Foreground(accent)

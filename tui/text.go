@@ -82,12 +82,3 @@ func sentence(s string) string {
 func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }
-
-// scrollWindow is the part [first, last) of an n-line list that shows in rows
-// lines while keeping the cursor line in view.
-func scrollWindow(cursor, n, rows int) (first, last int) {
-	if cursor >= rows {
-		first = cursor - rows + 1
-	}
-	return first, min(n, first+rows)
-}

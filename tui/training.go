@@ -9,7 +9,8 @@ import (
 
 // Training follows a training scenario while the screens run: the root tells
 // it every step the trainee takes and asks it, after each, whether the goal
-// holds. Its functions run inside commands with the box to themselves.
+// holds. Its functions run inside commands, one at a time, in the order of
+// the steps.
 type Training struct {
 	// Panel shows the story, the goal and the hints revealed.
 	Panel *ScenarioPanel
@@ -70,18 +71,16 @@ func (c *common) trainStep(step any) tea.Cmd {
 	if tr == nil || box == nil {
 		return nil
 	}
-	return func() tea.Msg {
+	return c.train.then(func() tea.Msg {
 		var m trainCheckMsg
-		c.lock(func() {
-			if step != nil && tr.Record != nil {
-				tr.Record(step)
-			}
-			if tr.Check != nil {
-				m.met, m.took, m.steps = tr.Check(box)
-			}
-		})
+		if step != nil && tr.Record != nil {
+			tr.Record(step)
+		}
+		if tr.Check != nil {
+			m.met, m.took, m.steps = tr.Check(box)
+		}
 		return m
-	}
+	})
 }
 
 func (c *common) trainHint() tea.Cmd {
@@ -89,9 +88,9 @@ func (c *common) trainHint() tea.Cmd {
 	if tr == nil || tr.Hint == nil {
 		return nil
 	}
-	return func() tea.Msg {
+	return c.train.then(func() tea.Msg {
 		var m trainHintMsg
-		c.lock(func() { m.text, m.ok = tr.Hint() })
+		m.text, m.ok = tr.Hint()
 		return m
-	}
+	})
 }

@@ -76,16 +76,16 @@ func (s *updateScreen) Init() tea.Cmd {
 	return tea.Batch(cmd, s.spin.Tick)
 }
 
-func (s *updateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *updateScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	c := s.c
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
 		if s.res != nil {
-			return s, nil
+			return nil, nav{}
 		}
 		var cmd tea.Cmd
 		s.spin, cmd = s.spin.Update(msg)
-		return s, cmd
+		return cmd, nav{}
 	case progressMsg:
 		if !s.seen || msg.p.Total > 0 && s.last.Total <= 0 {
 			s.firstAt = msg.at
@@ -100,11 +100,11 @@ func (s *updateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.res = &r
 		if r.Installed && c.timing.Reboot > 0 && !c.opts.Static {
 			s.rebootIn = true
-			return s, c.tick(c.timing.Reboot, s.id, tagReboot)
+			return c.tick(c.timing.Reboot, s.id, tagReboot), nav{}
 		}
 	case tickMsg:
 		if msg.id == s.id && msg.tag == tagReboot {
-			return s, s.c.reboot()
+			return nil, reboot()
 		}
 	case tea.KeyMsg:
 		k := c.keys
@@ -116,16 +116,16 @@ func (s *updateScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.ask.answer <- false
 			s.ask = nil
 		case s.res != nil && s.res.Installed && (key.Matches(msg, k.OK) || key.Matches(msg, k.Exit)):
-			return s, s.c.reboot()
+			return nil, reboot()
 		case s.res != nil && (key.Matches(msg, k.OK) || key.Matches(msg, k.Exit) || key.Matches(msg, k.Left)):
-			return s, s.c.pop()
+			return nil, pop()
 		case s.res != nil && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down) || key.Matches(msg, k.Scroll)):
 			var cmd tea.Cmd
 			s.vp, cmd = s.vp.Update(msg)
-			return s, cmd
+			return cmd, nav{}
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 // Flashing stages: the bar is shown for these.
@@ -149,12 +149,11 @@ func (s *updateScreen) View() string {
 	case s.res != nil:
 		b.WriteString(s.resultView(w, c.height-2-strings.Count(b.String(), "\n")))
 	case s.ask != nil:
-		b.WriteString(st.Dialog.Render(st.Message.Render("Confirm")+"\n\n"+wrap(s.ask.question, w-6)+"\n\n"+
-			st.Muted.Render("OK (enter) installs it · EXIT (esc) keeps the running image")) + "\n")
+		b.WriteString(dialogBox(st, "Confirm", s.ask.question, "OK (enter) installs it · EXIT (esc) keeps the running image", w-6) + "\n")
 	default:
 		b.WriteString(s.progressView(w))
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 func (s *updateScreen) heading() string {

@@ -57,7 +57,7 @@ func (s *urlScreen) Init() tea.Cmd {
 		s.loaded = true
 		return tea.Batch(cmds...)
 	}
-	u, id, ctx, demo, opts := s.listURL, s.id, s.c.ctx, demoVariantsListURL(s.c), s.c.env.HTTP
+	u, id, ctx, demo, opts := s.listURL, s.id, s.c.power.ctx, demoVariantsListURL(s.c), s.c.env.HTTP
 	cmds = append(cmds, func() tea.Msg {
 		es, err := fetchList(ctx, u, opts...)
 		if demo != "" && demo != u {
@@ -74,42 +74,42 @@ func (s *urlScreen) Init() tea.Cmd {
 // TakesText lets every printable key into the URL field.
 func (s *urlScreen) TakesText() bool { return true }
 
-func (s *urlScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *urlScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case listMsg:
 		if msg.id == s.id {
 			s.entries, s.err, s.loaded = msg.entries, msg.err, true
 		}
-		return s, nil
+		return nil, nav{}
 	case tea.WindowSizeMsg:
 		s.input.Width = min(msg.Width-10, 70)
 	case tea.KeyMsg:
 		switch {
 		case msg.Type == tea.KeyEsc:
-			return s, s.c.pop()
+			return nil, pop()
 		case key.Matches(msg, k.Up) && len(s.entries) > 0:
 			s.cursor--
 			if s.cursor < -1 {
 				s.cursor = len(s.entries) - 1
 			}
 			s.follow()
-			return s, nil
+			return nil, nav{}
 		case key.Matches(msg, k.Down) && len(s.entries) > 0:
 			s.cursor++
 			if s.cursor >= len(s.entries) {
 				s.cursor = -1
 			}
 			s.follow()
-			return s, nil
+			return nil, nav{}
 		case key.Matches(msg, k.OK):
 			u := strings.TrimSpace(s.input.Value())
-			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u, s.c.env.HTTP...), s.fl != flavorPortal && s.c.forced()))
+			return nil, push(newUpdateScreen(s.c, s.fl, s.title(), httpSource(u, s.c.env.HTTP...), s.fl != flavorPortal && forced(s.c.state, nil)))
 		}
 	}
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
-	return s, cmd
+	return cmd, nav{}
 }
 
 // listTable lays the update list out as a table (bubbles/table), the picked
@@ -134,12 +134,9 @@ func (s *urlScreen) listTable(w int) string {
 		}
 		rows[i] = table.Row{mark + safetext.Escape(e.name), safetext.Escape(e.typ), safetext.Escape(e.date), safetext.Escape(e.descr)}
 	}
-	styles := table.DefaultStyles()
-	styles.Header = s.c.st.Label.Padding(0, 1)
-	styles.Cell = lipgloss.NewStyle().Padding(0, 1)
-	styles.Selected = s.c.st.SRUSelected
+	styles := s.c.st.Table
 	if s.cursor < 0 {
-		styles.Selected = lipgloss.NewStyle()
+		styles.Selected = s.c.st.Body // the field has the focus
 	}
 	t := table.New(table.WithColumns(cols), table.WithRows(rows), table.WithStyles(styles),
 		table.WithHeight(min(len(rows), max(3, s.c.height-16))+1), table.WithFocused(s.cursor >= 0))
@@ -190,7 +187,7 @@ func (s *urlScreen) View() string {
 		}
 	}
 	b.WriteString("\n" + st.Muted.Render(wrap("OK downloads and installs through the "+pathName(s.fl.path())+". EXIT (esc) goes back; keys type into the field.", c.width-4)))
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 func (s *urlScreen) Title() string { return s.title() }

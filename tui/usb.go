@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -34,10 +33,25 @@ type usbScreen struct {
 	boot    []string // Bootstrap files in the model's folder
 	loaded  bool
 	err     error
-	cursor  int
+	list    choiceList
+	wide    int // the width of the names
+	// pending are the Bootloader's unsaved values (nil elsewhere): a
+	// pending Forced counts
+	pending map[string]string
 }
 
-func newUSBScreen(c *common, fl flavor) *usbScreen { return &usbScreen{c: c, id: c.newID(), fl: fl} }
+func newUSBScreen(c *common, fl flavor) *usbScreen {
+	s := &usbScreen{c: c, id: c.newID(), fl: fl}
+	s.list = newChoiceList(c.keys, 0, s.drawEntry)
+	return s
+}
+
+// drawEntry is image i's row: its name and its header facts.
+func (s *usbScreen) drawEntry(i int, selected bool) string {
+	e := s.entries[i]
+	facts, _ := splitDesc(safetext.Escape(e.desc))
+	return factRow(s.c.st, safetext.Escape(e.label), facts, s.wide, s.c.width-2, selected)
+}
 
 func (s *usbScreen) Init() tea.Cmd {
 	dir, m, id := s.c.env.USBDir, s.c.model, s.id
@@ -51,33 +65,31 @@ func (s *usbScreen) Init() tea.Cmd {
 	}
 }
 
-func (s *usbScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+func (s *usbScreen) Update(msg tea.Msg) (tea.Cmd, nav) {
 	k := s.c.keys
 	switch msg := msg.(type) {
 	case usbChangedMsg:
 		s.loaded = false
-		return s, s.Init()
+		return s.Init(), nav{}
 	case stickMsg:
 		if msg.id == s.id {
 			s.entries, s.err, s.loaded = msg.entries, msg.err, true
+			s.list.setLen(len(s.entries))
 			if s.fl == flavorBootloader {
 				s.boot = msg.bootstrap
 			}
 		}
 	case tea.KeyMsg:
 		switch {
-		case key.Matches(msg, k.Up) && len(s.entries) > 0:
-			s.cursor = (s.cursor + len(s.entries) - 1) % len(s.entries)
-		case key.Matches(msg, k.Down) && len(s.entries) > 0:
-			s.cursor = (s.cursor + 1) % len(s.entries)
+		case s.list.move(msg):
 		case (key.Matches(msg, k.OK) || key.Matches(msg, k.Right)) && len(s.entries) > 0:
-			e := s.entries[s.cursor]
-			return s, s.c.push(newUpdateScreen(s.c, s.fl, s.updateTitle(), s.c.plugged(e.src), s.fl != flavorPortal && s.c.forced()))
+			e := s.entries[s.list.index()]
+			return nil, push(newUpdateScreen(s.c, s.fl, s.updateTitle(), s.c.plugged(e.src), s.fl != flavorPortal && forced(s.c.state, s.pending)))
 		case key.Matches(msg, k.Exit), key.Matches(msg, k.Left):
-			return s, s.c.pop()
+			return nil, pop()
 		}
 	}
-	return s, nil
+	return nil, nav{}
 }
 
 func (s *usbScreen) updateTitle() string {
@@ -117,46 +129,28 @@ func (s *usbScreen) View() string {
 		b.WriteString(st.Error.Render(wrap(safetext.Lines(s.err.Error()), c.width-4)) + "\n")
 	}
 	// rows: name and header facts; the selected image's line goes under the list
-	wide := 0
+	s.wide = 0
 	for _, e := range s.entries {
-		wide = max(wide, lipgloss.Width(safetext.Escape(e.label)))
+		s.wide = max(s.wide, lipgloss.Width(safetext.Escape(e.label)))
 	}
 	top := lipgloss.Height(b.String())
-	rows := max(3, c.height-2-top-7)
-	first, last := scrollWindow(s.cursor, len(s.entries), rows)
-	if first > 0 {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("  ↑ %d more", first)) + "\n")
-	}
-	for i := first; i < last; i++ {
-		e := s.entries[i]
-		facts, _ := splitDesc(safetext.Escape(e.desc))
-		label := safetext.Escape(e.label)
-		row := label + strings.Repeat(" ", wide-lipgloss.Width(label))
-		line := "  " + row + "  " + st.Muted.Render(facts)
-		if i == s.cursor {
-			line = st.SRUSelected.Render("▸ "+row) + "  " + facts
-		}
-		b.WriteString(truncate(line, c.width-2) + "\n")
-	}
-	if last < len(s.entries) {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("  ↓ %d more", len(s.entries)-last)) + "\n")
-	}
+	b.WriteString(s.list.window(max(3, c.height-2-top-7), st.Muted))
 	if len(s.entries) > 0 {
-		if _, what := splitDesc(s.entries[s.cursor].desc); what != "" {
+		if _, what := splitDesc(s.entries[s.list.index()].desc); what != "" {
 			b.WriteString("\n" + wrap(safetext.Escape(what), c.width-4) + "\n")
 		}
 	}
 	if s.loaded && len(s.entries) > 0 {
 		b.WriteString("\n" + st.Muted.Render("OK installs the selected image through the "+pathName(s.fl.path())+"."))
 		if s.fl != flavorPortal {
-			if c.forced() {
+			if forced(c.state, s.pending) {
 				b.WriteString("\n" + st.Muted.Render("Forced: Yes — the same version may be installed again."))
 			} else {
 				b.WriteString("\n" + st.Muted.Render("Forced: No — only a newer version is installed."))
 			}
 		}
 	}
-	return lipgloss.NewStyle().PaddingLeft(1).Render(b.String())
+	return s.c.st.Page.Render(b.String())
 }
 
 func (s *usbScreen) Title() string { return s.updateTitle() }
@@ -175,13 +169,11 @@ func splitDesc(d string) (facts, what string) {
 	return d, ""
 }
 
-// forced is Ver_Forced as the Bootloader shows it (a pending change counts).
-func (c *common) forced() bool {
-	v := c.state.Settings["Ver_Forced"]
-	if c.pending != nil {
-		if p, ok := c.pending["Ver_Forced"]; ok {
-			v = p
-		}
+// forced is Ver_Forced as the Bootloader shows it: a pending change counts.
+func forced(st device.State, pending map[string]string) bool {
+	v := st.Settings["Ver_Forced"]
+	if p, ok := pending["Ver_Forced"]; ok {
+		v = p
 	}
 	switch strings.ToLower(v) {
 	case "yes", "1", "true", "on":

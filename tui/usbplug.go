@@ -83,40 +83,10 @@ func (c *common) plugged(src device.Source) device.Source {
 	return pluggedSource{Source: src, plug: c.plug}
 }
 
-// closeFilesMsg closes the stick screen.
-type closeFilesMsg struct{}
-
-// navUnderPC keeps the stick screen on top while the box's screens beneath
-// it go on (a boot that ends, a message that times out): their navigation
-// happens under it, and only closeFilesMsg (or the power) closes it.
-func (m *Model) navUnderPC(msg tea.Msg) (tea.Cmd, bool) {
-	n := len(m.stack)
-	pc, ok := m.stack[n-1].(*filesScreen)
-	if !ok || n < 2 {
-		return nil, false
-	}
-	switch msg := msg.(type) {
-	case closeFilesMsg:
-		m.stack = m.stack[:n-1]
-		return m.c.stateCmd(), true
-	case pushMsg:
-		m.stack = append(m.stack[:n-1:n-1], msg.s, pc)
-		return msg.s.Init(), true
-	case popMsg:
-		if n > 2 {
-			m.stack = append(m.stack[:n-2:n-2], pc)
-		}
-		return m.c.stateCmd(), true
-	case resetMsg:
-		m.stack = []screen{msg.s, pc}
-		return msg.s.Init(), true
-	}
-	return nil, false
-}
-
-// forwardUnderPC gives the box's screen beneath the stick screen what is not
-// the trainee's keys or the stick screen's own: the box goes on meanwhile.
-func (m *Model) forwardUnderPC(msg tea.Msg) tea.Cmd {
+// underPC is the box's screen beneath the stick screen, which gets what is
+// not the trainee's keys or the stick screen's own: the box goes on
+// meanwhile. nil when the stick screen is not on top.
+func (m *Model) underPC(msg tea.Msg) screen {
 	n := len(m.stack)
 	if _, ok := m.stack[n-1].(*filesScreen); !ok || n < 2 {
 		return nil
@@ -125,9 +95,7 @@ func (m *Model) forwardUnderPC(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg, filesListMsg, filesDoneMsg:
 		return nil
 	}
-	s, cmd := m.stack[n-2].Update(msg)
-	m.stack[n-2] = s
-	return cmd
+	return m.stack[n-2]
 }
 
 // openFiles shows the stick as the trainee's PC sees it, in or out of the
