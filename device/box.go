@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,11 +33,14 @@ type InitOptions struct {
 
 // Box is a simulated set-top box whose state lives in a home folder.
 // A Box may be used from several goroutines: each change takes the box's
-// lock, and readers see the last state written, never a half-made one.
+// lock (a change waits for the one another goroutine is making, and is
+// refused while another program makes one), and readers see the last state
+// written, never a half-made one.
 type Box struct {
-	home  string
-	model Model
-	st    atomic.Pointer[stateFile] // replaced whole on every write, never changed in place
+	home     string
+	model    Model
+	changing sync.Mutex                // held by the change of this program in progress
+	st       atomic.Pointer[stateFile] // replaced whole on every write, never changed in place
 	// faults, set only by tests, fails, cancels or cuts power at an install's
 	// disk and source operations.
 	faults faultHook

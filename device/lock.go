@@ -11,8 +11,21 @@ const lockName = ".lock"
 var errBusy = errors.New("busy")
 
 // lock takes the box's lock and reloads the state from disk, so that a change
-// starts from what another program may have written meanwhile.
+// starts from what another program may have written meanwhile. A change made
+// by another goroutine of this program is waited for; one made by another
+// program is refused at once.
 func (b *Box) lock() (func(), error) {
+	b.changing.Lock()
+	unlock, err := b.lockHome()
+	if err != nil {
+		b.changing.Unlock()
+		return nil, err
+	}
+	return func() { unlock(); b.changing.Unlock() }, nil
+}
+
+// lockHome takes the lock file of the box's home and reloads the state.
+func (b *Box) lockHome() (func(), error) {
 	h, err := openHome(b.home)
 	if err != nil {
 		return nil, err
