@@ -101,7 +101,7 @@ type AutoupdateImageHeader struct {
 // loop, and the report's last step says so.
 func (b *Box) Autoupdate(ctx context.Context, opts AutoupdateOptions) AutoupdateReport {
 	st := b.State()
-	manufacturer := fmt.Sprintf(choiceManufacturerURL, b.Model().Number()) + UpdateListName
+	manufacturer := b.Model().ManufacturerURL() + UpdateListName
 	for _, h := range PortalHeaders(st) {
 		opts.HTTP = append([]HTTPOption{WithRequestHeader(h[0], h[1])}, opts.HTTP...)
 	}

@@ -2,11 +2,8 @@ package device
 
 import (
 	"bytes"
-	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 )
@@ -55,49 +52,4 @@ func WriteDemoServer(dir string, m Model) error {
 		}
 	}
 	return nil
-}
-
-// UpdateServerURLs are the autoupdateURL and update_url a box of model m
-// has when it takes its updates from the update server at base
-// ("http://127.0.0.1:8080"): the manufacturer's paths on that server,
-// base/mag/254/update_list.txt and base/mag/254/imageupdate.
-func UpdateServerURLs(base string, m Model) (autoupdateURL, updateURL string) {
-	dir := strings.TrimSuffix(base, "/") + manufacturerPath(m.Number())
-	return dir + UpdateListName, dir + "imageupdate"
-}
-
-// manufacturerPath is the folder of the manufacturer's server for a model
-// number, "/mag/254/".
-func manufacturerPath(number string) string {
-	u, err := url.Parse(fmt.Sprintf(choiceManufacturerURL, number))
-	if err != nil || !strings.HasSuffix(u.Path, "/") {
-		return "/mag" + number + "/"
-	}
-	return u.Path
-}
-
-// serverFolderFor maps a request path in the manufacturer's form
-// ("mag/254/imageupdate", no leading slash) to the folder a server keeps
-// that model's files in ("mag254/imageupdate"); ok is false for any other path.
-func serverFolderFor(p string) (string, bool) {
-	const mark = "9999999" // a number no model has, to find where the number goes
-	prefix := strings.TrimPrefix(manufacturerPath(mark), "/")
-	head, tail, found := strings.Cut(prefix, mark)
-	if !found {
-		return "", false
-	}
-	rest, ok := strings.CutPrefix(p, head)
-	if !ok {
-		return "", false
-	}
-	number, name, ok := strings.Cut(rest, tail)
-	if !ok || number == "" || strings.Contains(name, "/") {
-		return "", false
-	}
-	for _, m := range catalogue {
-		if m.Number() == number {
-			return m.USBFolder() + "/" + name, true
-		}
-	}
-	return "", false
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
 // TestDefaultRunDemoKit: the default run's stick and server hold what the
@@ -34,7 +35,7 @@ func TestDefaultRunDemoKit(t *testing.T) {
 	if err := device.WriteDemoServer(srvDir, m); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := device.StartUpdateServer(srvDir, nil)
+	srv, err := updateserver.Start(srvDir, "127.0.0.1:0", updateserver.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

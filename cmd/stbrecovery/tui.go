@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 	"github.com/stbrecovery/stbrecovery/scenario"
 	"github.com/stbrecovery/stbrecovery/tui"
 )
@@ -55,7 +56,7 @@ func addTUIFlags(root *cobra.Command) {
 // tuiEnv is what the program set up and must tidy up on exit.
 type tuiEnv struct {
 	temp   string
-	server *device.RunningServer
+	server *updateserver.Running
 }
 
 func (e *tuiEnv) close() {
@@ -137,7 +138,7 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 	if err := ctx.Err(); err != nil {
 		return out, err
 	}
-	srv, err := device.StartUpdateServer(srvDir, nil)
+	srv, err := updateserver.Start(srvDir, "127.0.0.1:0", updateserver.Options{})
 	if err != nil {
 		return out, err
 	}
@@ -149,7 +150,7 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 			// the temporary box leaves the factory looking for updates on the
 			// demo server, where a box pointed at it would (the manufacturer's
 			// paths on that server): a factory reset keeps it there
-			list, image := device.UpdateServerURLs(srv.URL, m)
+			list, image := updateserver.URLs(srv.URL, m)
 			opts.Settings = map[string]string{"autoupdateURL": list, "update_url": image}
 		}
 		if box, err = device.Init(boxHome, opts); err != nil {
