@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/assets"
-	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -406,70 +405,10 @@ type StickImage struct {
 	File        string // the imageupdate file
 }
 
-// stickVariantsDir is the stick's folder of variants, each a stick layout of its own.
-const stickVariantsDir = "variants"
-
-// WriteDemoStick writes a demo USB stick for model m into dir: the model's
-// folder with a good Public image newer than the factory one, a folder of
-// variants (variants/NAME/mag254/imageupdate, one per demo image), the
-// certified demo operator keys under keys/, and a README.txt that lists them.
-func WriteDemoStick(dir string, m Model) error {
-	keys, err := LoadDemoKeys()
-	if err != nil {
-		return err
-	}
-	write := func(root, name string) error {
-		folder := filepath.Join(root, m.USBFolder())
-		if err := os.MkdirAll(folder, 0o755); err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		if err := BuildDemoImage(&buf, keys, m, name); err != nil {
-			return err
-		}
-		return atomicfile.WriteFile(filepath.Join(folder, "imageupdate"), buf.Bytes(), 0o644)
-	}
-	if err := write(dir, "public"); err != nil {
-		return err
-	}
-	if m.Menu == MenuBootloader {
-		boot := []byte("Bootstrap for " + m.Base + " (recovery loader; not needed to install the imageupdate)\n")
-		if err := atomicfile.WriteFile(filepath.Join(dir, m.USBFolder(), "Bootstrap_"+m.Number()), boot, 0o644); err != nil {
-			return err
-		}
-	}
-	var readme strings.Builder
-	fmt.Fprintf(&readme, "Demo USB stick for %s\n\n", m.Base)
-	fmt.Fprintf(&readme, "%s/imageupdate is the image the %s finds: a Public image newer than the factory one.\n", m.USBFolder(), toolName(m))
-	fmt.Fprintf(&readme, "To try another one, copy %s/NAME/%s/imageupdate over it:\n\n", stickVariantsDir, m.USBFolder())
-	for _, d := range DemoImages(m) {
-		if err := write(filepath.Join(dir, stickVariantsDir, d.Name), d.Name); err != nil {
-			return err
-		}
-		fmt.Fprintf(&readme, "  %-18s %s\n", d.Name, d.Description)
-	}
-	kdir := filepath.Join(dir, "keys")
-	if err := os.MkdirAll(kdir, 0o755); err != nil {
-		return err
-	}
-	for _, n := range []string{"operator_one", "operator_two"} {
-		cert, _ := keys.Cert(n)
-		if err := atomicfile.WriteFile(filepath.Join(kdir, n+".key"), cert, 0o644); err != nil {
-			return err
-		}
-	}
-	// a plain public key, not certified by MANUFACTURER: Install Op.KEY refuses it (1)
-	plain, err := fs.ReadFile(assets.Keys(), "custom_beta.pub.asc")
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.WriteFile(filepath.Join(kdir, "uncertified.key"), plain, 0o644); err != nil {
-		return err
-	}
-	readme.WriteString("\nkeys/operator_one.key and keys/operator_two.key are operator keys certified by the demo\nMANUFACTURER key; installing one locks the box to that operator.\n")
-	readme.WriteString("keys/uncertified.key is a plain public key that no MANUFACTURER certified: the box refuses it\n(1 Signature init error).\n")
-	return atomicfile.WriteFile(filepath.Join(dir, "README.txt"), []byte(readme.String()), 0o644)
-}
+// StickVariants is the folder of a USB stick that holds other images, each
+// a stick layout of its own (variants/NAME/mag254/imageupdate), which
+// ListStick lists after the one in place.
+const StickVariants = "variants"
 
 // ListStick lists the images on a USB stick for model m: the one in place,
 // then each variant, with a one-line description each.
@@ -482,7 +421,7 @@ func ListStick(dir string, m Model) ([]StickImage, error) {
 	if _, err := os.Stat(main); err == nil {
 		out = append(out, StickImage{Name: "imageupdate", Description: describeFile(main, m, ""), Root: dir, File: main})
 	}
-	entries, _ := os.ReadDir(filepath.Join(dir, stickVariantsDir))
+	entries, _ := os.ReadDir(filepath.Join(dir, StickVariants))
 	known := map[string]string{}
 	order := map[string]int{}
 	for i, d := range DemoImages(m) {
@@ -494,7 +433,7 @@ func ListStick(dir string, m Model) ([]StickImage, error) {
 		if !e.IsDir() {
 			continue
 		}
-		root := filepath.Join(dir, stickVariantsDir, e.Name())
+		root := filepath.Join(dir, StickVariants, e.Name())
 		file := filepath.Join(root, m.USBFolder(), "imageupdate")
 		if _, err := os.Stat(file); err != nil {
 			continue

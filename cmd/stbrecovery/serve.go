@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
@@ -65,11 +66,11 @@ func fillDemoServer(dir, model string, out io.Writer) error {
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	if err := device.WriteDemoServer(dir, m); err != nil {
+	if err := demokit.WriteServer(dir, m); err != nil {
 		return withCode(exitError, fmt.Errorf("cannot write the demo images into %s: %v", dir, err))
 	}
 	fmt.Fprintf(out, "Wrote the demo images of %s into %s: %s/imageupdate for Autoupdate, %s/ for the others.\n",
-		m.Base, dir, m.USBFolder(), device.DemoServerVariants)
+		m.Base, dir, m.USBFolder(), demokit.ServerVariants)
 	return nil
 }
 

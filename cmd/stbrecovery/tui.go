@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 	"github.com/stbrecovery/stbrecovery/scenario"
@@ -132,7 +133,7 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 		m = box.Model()
 	}
 	srvDir := filepath.Join(e.temp, "server")
-	if err := device.WriteDemoServer(srvDir, m); err != nil {
+	if err := demokit.WriteServer(srvDir, m); err != nil {
 		return out, fmt.Errorf("cannot write the demo update server's images: %v", err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -163,7 +164,7 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 	}
 	if usb == "" {
 		usb = filepath.Join(e.temp, "usb")
-		if err := device.WriteDemoStick(usb, m); err != nil {
+		if err := demokit.WriteStick(usb, m); err != nil {
 			return out, fmt.Errorf("cannot write the demo USB stick: %v", err)
 		}
 		out.Notes = append(out.Notes, "demo USB stick: "+usb)

@@ -1,4 +1,4 @@
-package updateserver_test
+package demokit_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
@@ -24,7 +25,7 @@ func TestBoxFindsDemoServerWhereItsSettingsSay(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()
-			if err := device.WriteDemoServer(dir, m); err != nil {
+			if err := demokit.WriteServer(dir, m); err != nil {
 				t.Fatal(err)
 			}
 			rs, err := updateserver.Start(dir, "127.0.0.1:0", updateserver.Options{})
@@ -66,13 +67,13 @@ func TestBoxFindsDemoServerWhereItsSettingsSay(t *testing.T) {
 			if res := fresh.Update(ctx, device.HTTPSource(imageURL), device.UpdateOptions{Path: device.PathBoot}); !res.Installed {
 				t.Fatalf("update_url at the boot stage: %d %s", res.Status, res.Explain)
 			}
-			for _, u := range []string{rs.URL + "/" + m.USBFolder() + "/" + device.UpdateListName, rs.URL + "/" + device.DemoServerVariants + "/" + device.UpdateListName} {
+			for _, u := range []string{rs.URL + "/" + m.USBFolder() + "/" + device.UpdateListName, rs.URL + "/" + demokit.ServerVariants + "/" + device.UpdateListName} {
 				l, err := device.FetchUpdateList(ctx, u)
 				if err != nil || len(l) == 0 {
 					t.Errorf("%s: %d entries, %v", u, len(l), err)
 				}
 			}
-			variants, _ := device.FetchUpdateList(ctx, rs.URL+"/"+device.DemoServerVariants+"/"+device.UpdateListName)
+			variants, _ := device.FetchUpdateList(ctx, rs.URL+"/"+demokit.ServerVariants+"/"+device.UpdateListName)
 			if len(variants) != len(device.DemoImages(m)) {
 				t.Errorf("variants list has %d entries, %d demo images", len(variants), len(device.DemoImages(m)))
 			}

@@ -1,10 +1,15 @@
-package device
+// Package demokit writes what a demonstration of the box needs besides the
+// box itself: a demo USB stick and the folder of a demo update server, both
+// filled with the demo images (see device.DemoImages), signed with the demo
+// keys. The program's default run and `serve --demo` use the same layout.
+package demokit
 
 import (
 	"bytes"
 	"os"
 	"path/filepath"
 
+	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/atomicfile"
 )
 
@@ -15,21 +20,21 @@ import (
 //	DIR/variants/NAME        the other demo images, for a manual update by URL
 //
 // and a box finds them where its settings say, under the manufacturer's
-// paths (choiceManufacturerURL): BASE/mag/254/update_list.txt and
+// paths (updateserver.URLs): BASE/mag/254/update_list.txt and
 // BASE/mag/254/imageupdate answer as BASE/mag254/… does.
 
-// DemoServerVariants is the folder of a demo server that holds one file per
+// ServerVariants is the folder of a demo server that holds one file per
 // demo image, named after it.
-const DemoServerVariants = "variants"
+const ServerVariants = "variants"
 
-// WriteDemoServer fills dir with the demo update server of model m: the
+// WriteServer fills dir with the demo update server of model m: the
 // model's folder (mag254/imageupdate) holds the next Factory image, which a
 // new box's Autoupdate installs; variants/ holds every demo image of the
 // model under its name (public, tampered, operator-one, …), for a manual
 // update by URL. /mag254/update_list.txt (also /mag/254/update_list.txt)
 // lists the first, /variants/update_list.txt the others.
-func WriteDemoServer(dir string, m Model) error {
-	keys, err := LoadDemoKeys()
+func WriteServer(dir string, m device.Model) error {
+	keys, err := device.LoadDemoKeys()
 	if err != nil {
 		return err
 	}
@@ -38,7 +43,7 @@ func WriteDemoServer(dir string, m Model) error {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := BuildDemoImage(&buf, keys, m, name); err != nil {
+		if err := device.BuildDemoImage(&buf, keys, m, name); err != nil {
 			return err
 		}
 		return atomicfile.WriteFile(filepath.Join(folder, file), buf.Bytes(), 0o644)
@@ -46,8 +51,8 @@ func WriteDemoServer(dir string, m Model) error {
 	if err := write(filepath.Join(dir, m.USBFolder()), "imageupdate", "factory-next"); err != nil {
 		return err
 	}
-	for _, d := range DemoImages(m) {
-		if err := write(filepath.Join(dir, DemoServerVariants), d.Name, d.Name); err != nil {
+	for _, d := range device.DemoImages(m) {
+		if err := write(filepath.Join(dir, ServerVariants), d.Name, d.Name); err != nil {
 			return err
 		}
 	}

@@ -1,4 +1,4 @@
-package updateserver_test
+package demokit_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
@@ -19,7 +20,7 @@ func TestWriteDemoServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := device.WriteDemoServer(dir, b.Model()); err != nil {
+	if err := demokit.WriteServer(dir, b.Model()); err != nil {
 		t.Fatal(err)
 	}
 	rs, err := updateserver.Start(dir, "127.0.0.1:0", updateserver.Options{})
@@ -28,7 +29,7 @@ func TestWriteDemoServer(t *testing.T) {
 	}
 	defer rs.Close()
 	ctx := context.Background()
-	variants, err := device.FetchUpdateList(ctx, rs.URL+"/"+device.DemoServerVariants+"/update_list.txt")
+	variants, err := device.FetchUpdateList(ctx, rs.URL+"/"+demokit.ServerVariants+"/update_list.txt")
 	if err != nil || len(variants) != len(device.DemoImages(b.Model())) {
 		t.Fatalf("variants list: %d entries, %v", len(variants), err)
 	}
