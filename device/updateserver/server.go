@@ -284,6 +284,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		// A client must keep taking the image: idle for the idle timeout, or
 		// slower on the whole than the minimum rate, and it is dropped.
 		pw := &pacedWriter{ResponseWriter: w, rc: http.NewResponseController(w), idle: s.idle,
+			chunk:    min(max(int64(float64(s.rate)*s.idle.Seconds()/4), 32<<10), 1<<20),
 			deadline: time.Now().Add(s.idle + time.Duration(float64(img.Size)/float64(s.rate)*float64(time.Second)))}
 		http.ServeContent(pw, r, name, modTime(f), f)
 		return
@@ -292,30 +293,76 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // pacedWriter moves the connection's write deadline on as the client takes
-// bytes, up to an overall deadline.
+// bytes, up to an overall deadline. It moves it at least every chunk bytes:
+// a client that keeps to the minimum rate takes a chunk within a quarter of
+// the idle timeout.
 type pacedWriter struct {
 	http.ResponseWriter
 	rc       *http.ResponseController
 	idle     time.Duration
+	chunk    int64
 	deadline time.Time
 }
 
+// next moves the write deadline on by the idle timeout, at most to the
+// overall deadline.
+func (w *pacedWriter) next() {
+	d := time.Now().Add(w.idle)
+	if d.After(w.deadline) {
+		d = w.deadline
+	}
+	_ = w.rc.SetWriteDeadline(d) // a writer without deadlines keeps the server's WriteTimeout
+}
+
 func (w *pacedWriter) Write(p []byte) (int, error) {
-	const chunk = 32 << 10 // the deadline moves on at least this often
 	n := 0
 	for len(p) > 0 {
-		d := time.Now().Add(w.idle)
-		if d.After(w.deadline) {
-			d = w.deadline
-		}
-		_ = w.rc.SetWriteDeadline(d) // a writer without deadlines keeps the server's WriteTimeout
-		part := p[:min(len(p), chunk)]
+		w.next()
+		part := p[:min(len(p), int(w.chunk))]
 		m, err := w.ResponseWriter.Write(part)
 		n += m
 		if err != nil {
 			return n, err
 		}
 		p = p[m:]
+	}
+	return n, nil
+}
+
+// ReadFrom sends r a chunk at a time through the connection's own
+// ReadFrom, so that an image file goes out by sendfile, straight from the
+// file to the socket. r is what http.ServeContent passes: the file, or the
+// file limited to the bytes asked for.
+func (w *pacedWriter) ReadFrom(r io.Reader) (int64, error) {
+	rf, ok := w.ResponseWriter.(io.ReaderFrom)
+	if !ok {
+		return io.Copy(struct{ io.Writer }{w}, r)
+	}
+	src, left := r, int64(-1)
+	if lr, ok := r.(*io.LimitedReader); ok {
+		src, left = lr.R, lr.N
+	}
+	var n int64
+	for left != 0 {
+		w.next()
+		part := w.chunk
+		if left > 0 {
+			part = min(part, left)
+		}
+		m, err := rf.ReadFrom(&io.LimitedReader{R: src, N: part})
+		n += m
+		if left > 0 {
+			left -= m
+		}
+		if err != nil {
+			return n, err
+		}
+		if m < part {
+			break // the source ended
+		}
+	}
+	if lr, ok := r.(*io.LimitedReader); ok {
+		lr.N = left
 	}
 	return n, nil
 }

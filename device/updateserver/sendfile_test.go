@@ -1,0 +1,98 @@
+package updateserver
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// readFromRecorder is a ResponseWriter that, like the server's own, takes
+// a body through ReadFrom, and counts what came that way.
+type readFromRecorder struct {
+	*httptest.ResponseRecorder
+	calls int
+	bytes int64
+}
+
+func (r *readFromRecorder) ReadFrom(src io.Reader) (int64, error) {
+	r.calls++
+	n, err := io.Copy(r.ResponseRecorder.Body, src)
+	r.bytes += n
+	return n, err
+}
+
+// TestImageGoesOutThroughReadFrom: the image is handed to the connection's
+// ReadFrom (sendfile for a file), in chunks that each move the write
+// deadline on, never copied through the handler's own buffers; a range is
+// sent the same way.
+func TestImageGoesOutThroughReadFrom(t *testing.T) {
+	dir := t.TempDir()
+	htWriteImage(t, dir, "mag254/imageupdate", htImageSpec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, eet), Desc: "x", RootFS: 3 << 20, Key: htKey(t, "stb_public")})
+	want, err := os.ReadFile(filepath.Join(dir, "mag254", "imageupdate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	cases := []struct {
+		name, rng string
+		body      []byte
+	}{
+		{"whole image", "", want},
+		{"a range", "bytes=100-2000099", want[100:2000100]},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/mag254/imageupdate", nil)
+			if c.rng != "" {
+				req.Header.Set("Range", c.rng)
+			}
+			rec := &readFromRecorder{ResponseRecorder: httptest.NewRecorder()}
+			h.ServeHTTP(rec, req)
+			if !bytes.Equal(rec.Body.Bytes(), c.body) {
+				t.Fatalf("sent %d bytes, want %d", rec.Body.Len(), len(c.body))
+			}
+			if rec.bytes != int64(len(c.body)) {
+				t.Errorf("%d of %d bytes went through ReadFrom", rec.bytes, len(c.body))
+			}
+			if rec.calls < 2 {
+				t.Errorf("ReadFrom was called %d times: the write deadline never moved on", rec.calls)
+			}
+		})
+	}
+}
+
+// readFromConn is a connection with a ReadFrom of its own, as a TCP one has.
+type readFromConn struct {
+	net.Conn
+	got int64
+}
+
+func (c *readFromConn) ReadFrom(r io.Reader) (int64, error) {
+	n, err := io.Copy(io.Discard, r)
+	c.got += n
+	return n, err
+}
+
+// TestLimitConnKeepsReadFrom: the connection limit does not hide the
+// connection's ReadFrom, which the server needs for sendfile.
+func TestLimitConnKeepsReadFrom(t *testing.T) {
+	inner := &readFromConn{}
+	var c net.Conn = &limitConn{Conn: inner, release: func() {}}
+	rf, ok := c.(io.ReaderFrom)
+	if !ok {
+		t.Fatal("limitConn has no ReadFrom")
+	}
+	if n, err := rf.ReadFrom(bytes.NewReader(make([]byte, 1000))); err != nil || n != 1000 || inner.got != 1000 {
+		t.Fatalf("ReadFrom: %d %v, the connection got %d", n, err, inner.got)
+	}
+}
