@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -395,86 +393,4 @@ func (f *fillReader) next() uint64 {
 	x ^= x >> 27
 	f.state = x
 	return x * 2685821657736338717
-}
-
-// StickImage is one image on a USB stick, as a list of choices shows it.
-type StickImage struct {
-	Name        string // "imageupdate" for the one in place, else the variant's name
-	Description string
-	Root        string // the folder to give USBSource: the stick, or variants/NAME
-	File        string // the imageupdate file
-}
-
-// StickVariants is the folder of a USB stick that holds other images, each
-// a stick layout of its own (variants/NAME/mag254/imageupdate), which
-// ListStick lists after the one in place.
-const StickVariants = "variants"
-
-// ListStick lists the images on a USB stick for model m: the one in place,
-// then each variant, with a one-line description each.
-func ListStick(dir string, m Model) ([]StickImage, error) {
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, &StatusError{Status: StatusUSBNotFound, Detail: fmt.Sprintf("no USB drive at %s", dir)}
-	}
-	var out []StickImage
-	main := filepath.Join(dir, m.USBFolder(), "imageupdate")
-	if _, err := os.Stat(main); err == nil {
-		out = append(out, StickImage{Name: "imageupdate", Description: describeFile(main, m, ""), Root: dir, File: main})
-	}
-	entries, _ := os.ReadDir(filepath.Join(dir, StickVariants))
-	known := map[string]string{}
-	order := map[string]int{}
-	for i, d := range DemoImages(m) {
-		known[d.Name] = d.Description
-		order[d.Name] = i
-	}
-	var vars []StickImage
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		root := filepath.Join(dir, StickVariants, e.Name())
-		file := filepath.Join(root, m.USBFolder(), "imageupdate")
-		if _, err := os.Stat(file); err != nil {
-			continue
-		}
-		vars = append(vars, StickImage{Name: e.Name(), Description: describeFile(file, m, known[e.Name()]), Root: root, File: file})
-	}
-	// Known variants in the demo order, others after them by name (ReadDir sorts by name).
-	for i := 1; i < len(vars); i++ {
-		for j := i; j > 0 && rank(order, vars[j].Name) < rank(order, vars[j-1].Name); j-- {
-			vars[j], vars[j-1] = vars[j-1], vars[j]
-		}
-	}
-	return append(out, vars...), nil
-}
-
-func rank(order map[string]int, name string) int {
-	if i, ok := order[name]; ok {
-		return i
-	}
-	return 1 << 20
-}
-
-// describeFile is a one-line description of an image file: the given text,
-// with the header's version and description.
-func describeFile(path string, m Model, text string) string {
-	f, _, err := openRegular(path)
-	if err != nil {
-		return text
-	}
-	defer f.Close()
-	rd, err := imagefmt.NewReader(f, -1)
-	if err != nil {
-		if text == "" {
-			return "not a readable imageupdate"
-		}
-		return text
-	}
-	h := rd.Header()
-	head := fmt.Sprintf("%s %d %s", h.Model, h.Version, h.Description)
-	if text == "" {
-		return head
-	}
-	return text + " — " + head
 }

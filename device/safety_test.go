@@ -461,16 +461,6 @@ func TestOutsideFilesMustBeRegular(t *testing.T) {
 				return err
 			}
 		}},
-		{"the stick's image list", func(t *testing.T) func() error {
-			stick := f.stick(m, nil)
-			pipe(t, filepath.Join(stick, m.USBFolder(), "imageupdate"))
-			return func() error {
-				if _, err := ListStick(stick, m); err != nil {
-					return err
-				}
-				return errors.New("listed: not a file")
-			}
-		}},
 		{"an image to flash", func(t *testing.T) func() error {
 			b := f.box(m, nil, false)
 			path := pipe(t, filepath.Join(tempDir(t), "image"))

@@ -31,7 +31,7 @@ func stickEntries(dir string, m device.Model) ([]stickEntry, error) {
 	if dir == "" {
 		return []stickEntry{std}, nil
 	}
-	imgs, err := device.ListStick(dir, m)
+	imgs, err := demokit.ListStick(dir, m)
 	if err != nil || len(imgs) == 0 {
 		return []stickEntry{std}, nil
 	}

@@ -11,7 +11,7 @@ import (
 // demo kit's stick ("imageupdate" or a variant's name).
 func stickIndex(t *testing.T, tb *testBox, name string) int {
 	t.Helper()
-	imgs, err := device.ListStick(tb.usb, tb.model)
+	imgs, err := demokit.ListStick(tb.usb, tb.model)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func newDeviceStickCmd() *cobra.Command {
 			if err := demokit.WriteStick(out, m); err != nil {
 				return withCode(exitError, err)
 			}
-			list, err := device.ListStick(out, m)
+			list, err := demokit.ListStick(out, m)
 			if err != nil {
 				return withCode(exitError, err)
 			}

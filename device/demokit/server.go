@@ -1,7 +1,8 @@
 // Package demokit writes what a demonstration of the box needs besides the
 // box itself: a demo USB stick and the folder of a demo update server, both
 // filled with the demo images (see device.DemoImages), signed with the demo
-// keys. The program's default run and `serve --demo` use the same layout.
+// keys, and lists the images on such a stick for the screens to offer. The
+// program's default run and `serve --demo` use the same server layout.
 package demokit
 
 import (
