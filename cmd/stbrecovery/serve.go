@@ -123,7 +123,7 @@ func runServe(ctx context.Context, dir, addr string, opts updateserver.Options, 
 		}
 	}
 	if err := rs.Run(ctx); err != nil {
-		return withCode(exitError, fmt.Errorf("the update server stopped: %v", err))
+		return withCode(exitError, fmt.Errorf("the update server stopped: %v; start it again", err))
 	}
 	fmt.Fprintln(out, "Stopped.")
 	return nil
