@@ -143,26 +143,36 @@ type Result struct {
 
 // Source is where an image comes from: a USB folder or an HTTP URL.
 type Source interface {
-	// Open returns the image stream and its length (-1 when unknown). Errors
-	// carry a status (25 file not found, 28 bad URL, 29 no USB, 27 read error).
-	Open(ctx context.Context) (io.ReadCloser, int64, error)
+	// Open starts reading the image. Errors carry a status (25 file not
+	// found, 28 bad URL, 29 no USB, 27 read error).
+	Open(ctx context.Context) (Opened, error)
 	// String names the source for people ("USB mag254/imageupdate", a URL).
 	String() string
 }
 
-// transferSource is a Source whose length is what a server announced for a
-// transfer, not a file's size: an image shorter than its header says is then a
-// transfer cut short (27 Read error), while a file on a USB drive that is
-// shorter than its header is an invalid header (22), as RULES.md check 1 says.
-type transferSource interface{ transfer() }
+// Opened is an image stream as a Source hands it over, with what its length
+// means. A Source that wraps another changes Body and keeps the rest, so the
+// meaning of the length goes along with the stream.
+type Opened struct {
+	// Body is the image, from its first byte; the caller closes it.
+	Body io.ReadCloser
+	// Size is the length in bytes, -1 when unknown.
+	Size int64
+	// Transfer is true when Size is what a server announced for a transfer
+	// (or unknown), not a file's size. An image shorter than its header
+	// says is then a transfer cut short (27 Read error); a file on a USB
+	// drive that is shorter than its header is an invalid header (22), as
+	// RULES.md check 1 says.
+	Transfer bool
+}
 
-// readerSize is the length to check an image's layout against: the file's
+// LayoutSize is the length to check an image's layout against: the file's
 // size, or -1 for a transfer, whose end is found while reading.
-func readerSize(src Source, size int64) int64 {
-	if _, ok := src.(transferSource); ok {
+func (o Opened) LayoutSize() int64 {
+	if o.Transfer {
 		return -1
 	}
-	return size
+	return o.Size
 }
 
 // UpdateOptions tune one update.

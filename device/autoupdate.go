@@ -101,7 +101,7 @@ type AutoupdateImageHeader struct {
 // loop, and the report's last step says so.
 func (b *Box) Autoupdate(ctx context.Context, opts AutoupdateOptions) AutoupdateReport {
 	st := b.State()
-	manufacturer := fmt.Sprintf(choiceManufacturerURL, b.Model().Number()) + UpdateListName
+	manufacturer := b.Model().ManufacturerURL() + UpdateListName
 	for _, h := range PortalHeaders(st) {
 		opts.HTTP = append([]HTTPOption{WithRequestHeader(h[0], h[1])}, opts.HTTP...)
 	}
@@ -323,12 +323,12 @@ func ListURL(setting string) string {
 // parse fails with status 22 and says which entry and field is wrong.
 func FetchUpdateList(ctx context.Context, rawURL string, opts ...HTTPOption) (imagefmt.UpdateList, error) {
 	src := HTTPSource(rawURL, append([]HTTPOption{WithMaxBodySize(imagefmt.MaxUpdateListSize), withReadAhead(0)}, opts...)...)
-	rc, _, err := src.Open(ctx)
+	op, err := src.Open(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, imagefmt.MaxUpdateListSize+1))
+	defer op.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(op.Body, imagefmt.MaxUpdateListSize+1))
 	if err != nil {
 		return nil, err
 	}
@@ -380,19 +380,19 @@ func unreadableNote(current string, ok bool) string {
 // openHeader starts the download and reads the image header; the returned
 // source hands the same stream, from its first byte, to the install.
 func openHeader(ctx context.Context, src Source) (*openedSource, *imagefmt.Header, error) {
-	rc, size, err := src.Open(ctx)
+	op, err := src.Open(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	var seen bytes.Buffer
-	br := bufio.NewReaderSize(io.TeeReader(rc, &seen), imagefmt.MaxHeaderSize)
+	br := bufio.NewReaderSize(io.TeeReader(op.Body, &seen), imagefmt.MaxHeaderSize)
 	hdr, err := imagefmt.ReadHeader(br)
 	if err != nil {
-		rc.Close()
+		op.Body.Close()
 		return nil, nil, err
 	}
-	o := &openedSource{src: src, size: size, rc: rc}
-	o.r = io.MultiReader(bytes.NewReader(seen.Bytes()), rc)
+	o := &openedSource{src: src, op: op}
+	o.r = io.MultiReader(bytes.NewReader(seen.Bytes()), op.Body)
 	return o, hdr, nil
 }
 
@@ -400,25 +400,24 @@ func openHeader(ctx context.Context, src Source) (*openedSource, *imagefmt.Heade
 // begun; a second Open starts a new one.
 type openedSource struct {
 	src  Source
-	rc   io.ReadCloser
+	op   Opened
 	r    io.Reader
-	size int64
 	used bool
 }
 
 func (o *openedSource) String() string { return o.src.String() }
 
-func (o *openedSource) transfer() {}
-
-func (o *openedSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
+func (o *openedSource) Open(ctx context.Context) (Opened, error) {
 	if o.used {
 		return o.src.Open(ctx)
 	}
 	o.used = true
-	return struct {
+	op := o.op
+	op.Body = struct {
 		io.Reader
 		io.Closer
-	}{o.r, o.rc}, o.size, nil
+	}{o.r, o.op.Body}
+	return op, nil
 }
 
 // Close ends the download if the install did not take it.
@@ -427,5 +426,5 @@ func (o *openedSource) Close() error {
 		return nil
 	}
 	o.used = true
-	return o.rc.Close()
+	return o.op.Body.Close()
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -228,115 +227,6 @@ func TestListURL(t *testing.T) {
 		if got := ListURL(in); got != want {
 			t.Errorf("ListURL(%q) = %q; want %q", in, got, want)
 		}
-	}
-}
-
-// TestBoxAutoupdate runs the Autoupdate module of a real box against the
-// update server on loopback.
-func TestBoxAutoupdate(t *testing.T) {
-	type run struct {
-		image    string            // demo image in mag254/imageupdate; "" for none (no list either)
-		sidecar  string            // mag254/imageupdate.type
-		settings map[string]string // saved before the run
-		confirm  func(string) bool
-		outcome  AutoupdateOutcome
-		status   Status
-	}
-	cases := []struct {
-		name string
-		runs []run
-	}{
-		{"factory box takes the next factory image, then is up to date", []run{
-			{image: "factory-next", outcome: AutoupdateInstalled, status: StatusFinishedOK},
-			{image: "factory-next", outcome: AutoupdateUpToDate, status: StatusIdle},
-		}},
-		{"factory box refuses a public image on the portal", []run{
-			{image: "public", outcome: AutoupdateRefused, status: StatusWrongSignature},
-		}},
-		{"beta refused when betaupdate_cond is 0", []run{
-			{image: "factory-next", sidecar: "beta", settings: map[string]string{"betaupdate_cond": "0"}, outcome: AutoupdateUpToDate, status: StatusIdle},
-			{image: "factory-next", sidecar: "beta", settings: map[string]string{"betaupdate_cond": "1"}, outcome: AutoupdateInstalled, status: StatusFinishedOK},
-		}},
-		{"alpha never", []run{
-			{image: "factory-next", sidecar: "alpha", outcome: AutoupdateUpToDate, status: StatusIdle},
-		}},
-		{"with confirmation", []run{
-			{image: "factory-next", settings: map[string]string{"autoupdate_cond": "1"}, confirm: func(string) bool { return false }, outcome: AutoupdateDeclined, status: StatusIdle},
-			{image: "factory-next", settings: map[string]string{"autoupdate_cond": "1"}, confirm: func(string) bool { return true }, outcome: AutoupdateInstalled, status: StatusFinishedOK},
-		}},
-		{"disabled", []run{
-			{image: "factory-next", settings: map[string]string{"autoupdate_cond": "2"}, outcome: AutoupdateDisabled, status: StatusIdle},
-		}},
-		{"no list on the server", []run{
-			{outcome: AutoupdateFailed, status: StatusFileNotFound},
-		}},
-		{"a cut image in the list", []run{
-			{image: "cut-short", outcome: AutoupdateRefused, status: StatusReadError},
-		}},
-		{"older image in the list", []run{
-			{image: "public-older", outcome: AutoupdateUpToDate, status: StatusIdle},
-		}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			home := filepath.Join(t.TempDir(), "box")
-			b, err := Init(home, InitOptions{Model: "MAG254"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			rs, err := StartUpdateServer(dir, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rs.Close()
-			if err := b.SaveSettings(map[string]string{"autoupdate_cond": "0", "autoupdateURL": rs.URL + "/mag254/"}); err != nil {
-				t.Fatal(err)
-			}
-			for i, r := range c.runs {
-				if r.image != "" {
-					os.MkdirAll(filepath.Join(dir, "mag254"), 0o755)
-					if err := os.WriteFile(filepath.Join(dir, "mag254", "imageupdate"), htDemo(t, b.Model(), r.image), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				os.Remove(filepath.Join(dir, "mag254", "imageupdate.type"))
-				if r.sidecar != "" {
-					os.WriteFile(filepath.Join(dir, "mag254", "imageupdate.type"), []byte(r.sidecar), 0o644)
-				}
-				if r.settings != nil {
-					if err := b.SaveSettings(r.settings); err != nil {
-						t.Fatal(err)
-					}
-				}
-				before := htSnapshot(t, home)
-				cond := b.State().Settings["autoupdate_cond"]
-				rep := b.Autoupdate(context.Background(), AutoupdateOptions{Confirm: r.confirm})
-				if rep.Outcome != r.outcome || rep.Status != r.status {
-					t.Fatalf("run %d: %s %v; want %s %v\n%+v", i+1, rep.Outcome, rep.Status, r.outcome, r.status, rep.Steps)
-				}
-				if rep.Outcome == AutoupdateInstalled {
-					st := b.State()
-					if st.Settings["Image_Date"] != rep.Header.Date || rep.Result == nil || !rep.Result.Installed {
-						t.Errorf("run %d: Image_Date %q after installing %q", i+1, st.Settings["Image_Date"], rep.Header.Date)
-					}
-					continue
-				}
-				if rep.Outcome == AutoupdateFailed || rep.Outcome == AutoupdateRefused {
-					// the box turns Autoupdate off after a failure, and changes nothing else
-					last := rep.Steps[len(rep.Steps)-1]
-					if !rep.TurnedOff || b.State().Settings["autoupdate_cond"] != "2" || last.Name != "autoupdate_cond" || last.Value != "2" {
-						t.Fatalf("run %d: %s, but Autoupdate was not turned off: %+v", i+1, rep.Outcome, last)
-					}
-					if err := b.Set(map[string]string{"autoupdate_cond": cond}); err != nil {
-						t.Fatal(err)
-					}
-				} else if rep.TurnedOff {
-					t.Errorf("run %d: %s turned Autoupdate off", i+1, rep.Outcome)
-				}
-				htSameSnapshot(t, before, htSnapshot(t, home))
-			}
-		})
 	}
 }
 

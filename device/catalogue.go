@@ -191,6 +191,11 @@ func LookupModel(name string) (Model, error) {
 // Number is the model number the front panel shows at power-on ("254").
 func (m Model) Number() string { return strings.TrimPrefix(m.Base, "MAG") }
 
+// ManufacturerURL is the folder of the manufacturer's update server where
+// a box of model m looks for updates from the factory,
+// "http://update.infomir.com/mag/254/".
+func (m Model) ManufacturerURL() string { return fmt.Sprintf(choiceManufacturerURL, m.Number()) }
+
 // Generation names the block hash the model's recovery tool accepts ("SHA-1", "SHA-256").
 func (m Model) Generation() string {
 	if m.Hash == crypto.SHA1 {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -33,39 +32,6 @@ func TestDemoImagesAreReproducible(t *testing.T) {
 	got, _ := os.ReadFile(b.BankFile(0))
 	if sha256.Sum256(got) != sha256.Sum256(img) {
 		t.Error("Init's factory image differs from the demo factory image")
-	}
-}
-
-func TestDemoStick(t *testing.T) {
-	for _, name := range []string{"MAG254", "MAG322"} {
-		m, _ := LookupModel(name)
-		dir := tempDir(t)
-		if err := WriteDemoStick(dir, m); err != nil {
-			t.Fatal(err)
-		}
-		list, err := ListStick(dir, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(list) != len(DemoImages(m))+1 || list[0].Name != "imageupdate" || list[1].Name != "factory" {
-			t.Fatalf("%s: %d images, first %+v", name, len(list), list[0])
-		}
-		for _, s := range list {
-			if s.Description == "" || !strings.Contains(s.Description, m.Base[:3]) {
-				t.Errorf("%s: %+v", name, s)
-			}
-		}
-		readme, _ := os.ReadFile(filepath.Join(dir, "README.txt"))
-		if !strings.Contains(string(readme), "tampered") {
-			t.Error("README.txt does not list the variants")
-		}
-		boot := USBBootstrap(dir, m)
-		if (m.Menu == MenuBootloader) != (len(boot) == 1) {
-			t.Errorf("%s: Bootstrap files %v", name, boot)
-		}
-	}
-	if _, err := ListStick(filepath.Join(tempDir(t), "none"), Model{Base: "MAG254"}); StatusOf(err) != StatusUSBNotFound {
-		t.Errorf("missing stick: %v", err)
 	}
 }
 

@@ -230,19 +230,17 @@ func (c httpConfig) client() *http.Client {
 	}}
 }
 
-func (s *httpSource) transfer() {}
-
 // Open sends the request and returns the body once the server has answered 200.
-func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
+func (s *httpSource) Open(ctx context.Context) (Opened, error) {
 	u, err := CheckURL(s.url)
 	if err != nil {
-		return nil, 0, err
+		return Opened{}, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		cancel()
-		return nil, 0, &StatusError{Status: StatusIncorrectURL, Detail: fmt.Sprintf("%q: %v", s.String(), err), Err: err}
+		return Opened{}, &StatusError{Status: StatusIncorrectURL, Detail: fmt.Sprintf("%q: %v", s.String(), err), Err: err}
 	}
 	req.Header.Set("User-Agent", "stbrecovery-update-engine")
 	for _, h := range s.cfg.headers {
@@ -251,27 +249,27 @@ func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 	resp, err := s.cfg.client().Do(req)
 	if err != nil {
 		cancel()
-		return nil, 0, s.transferError(ctx, err)
+		return Opened{}, s.transferError(ctx, err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusOK:
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
 		drainClose(resp.Body)
 		cancel()
-		return nil, 0, &StatusError{Status: StatusFileNotFound,
+		return Opened{}, &StatusError{Status: StatusFileNotFound,
 			Detail:  fmt.Sprintf("the server has no %s (HTTP %s)", resp.Request.URL.Redacted(), resp.Status),
 			Explain: "Check the address: the folder and the file name (imageupdate, update_list.txt) must be exactly as on the server."}
 	default:
 		drainClose(resp.Body)
 		cancel()
-		return nil, 0, &StatusError{Status: StatusReadError,
+		return Opened{}, &StatusError{Status: StatusReadError,
 			Detail:  fmt.Sprintf("the server answered HTTP %s for %s", resp.Status, s.String()),
 			Explain: "The server did not send the file; try again later or ask whoever runs the server."}
 	}
 	if resp.ContentLength > s.cfg.body {
 		drainClose(resp.Body)
 		cancel()
-		return nil, 0, &StatusError{Status: StatusReadError,
+		return Opened{}, &StatusError{Status: StatusReadError,
 			Detail: fmt.Sprintf("%s is %d bytes, more than the %d this box reads", s.String(), resp.ContentLength, s.cfg.body)}
 	}
 	b := &httpBody{rc: resp.Body, cancel: cancel, want: resp.ContentLength, max: s.cfg.body, idle: s.cfg.idle, name: s.String(),
@@ -283,9 +281,9 @@ func (s *httpSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 	b.deadline = s.cfg.deadline(resp.ContentLength)
 	b.watch()
 	if s.cfg.ahead <= 0 {
-		return b, resp.ContentLength, nil
+		return Opened{Body: b, Size: resp.ContentLength, Transfer: true}, nil
 	}
-	return newReadAhead(b, s.cfg.ahead, readAheadSize), resp.ContentLength, nil
+	return Opened{Body: newReadAhead(b, s.cfg.ahead, readAheadSize), Size: resp.ContentLength, Transfer: true}, nil
 }
 
 // The body is read ahead of the install by this much (4 MiB), so the network

@@ -1,4 +1,4 @@
-package device
+package device_test
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
 // BenchmarkUpdate256MiB installs the same 256 MiB image from a USB folder and
@@ -17,11 +20,11 @@ import (
 //
 //	go test -run '^$' -bench Update256MiB -benchtime 3x ./device/
 func BenchmarkUpdate256MiB(b *testing.B) {
-	m, err := LookupModel("MAG254")
+	m, err := device.LookupModel("MAG254")
 	if err != nil {
 		b.Fatal(err)
 	}
-	keys, err := LoadDemoKeys()
+	keys, err := device.LoadDemoKeys()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -32,26 +35,26 @@ func BenchmarkUpdate256MiB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	spec := DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}
-	if err := BuildDemo(f, keys, m, spec); err != nil {
+	spec := device.DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}
+	if err := device.BuildDemo(f, keys, m, spec); err != nil {
 		b.Fatal(err)
 	}
 	f.Close()
 	fi, _ := os.Stat(file)
-	rs, err := StartUpdateServer(stick, nil)
+	rs, err := updateserver.Start(stick, "127.0.0.1:0", updateserver.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer rs.Close()
 	sources := []struct {
 		name string
-		src  Source
+		src  device.Source
 	}{
-		{"usb", USBSource(stick, m)},
-		{"http", HTTPSource(rs.URL + "/" + m.USBFolder() + "/imageupdate")},
+		{"usb", device.USBSource(stick, m)},
+		{"http", device.HTTPSource(rs.URL + "/" + m.USBFolder() + "/imageupdate")},
 	}
 	b.Run("http-vs-usb", func(b *testing.B) {
-		box, err := Init(filepath.Join(b.TempDir(), "box"), InitOptions{Model: "MAG254"})
+		box, err := device.Init(filepath.Join(b.TempDir(), "box"), device.InitOptions{Model: "MAG254"})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -59,10 +62,10 @@ func BenchmarkUpdate256MiB(b *testing.B) {
 		for b.Loop() {
 			for i, s := range sources {
 				c0, t0 := cpuTime(), time.Now()
-				r := box.Update(context.Background(), s.src, UpdateOptions{Path: PathBoot, Force: true})
+				r := box.Update(context.Background(), s.src, device.UpdateOptions{Path: device.PathBoot, Force: true})
 				wall[i] += time.Since(t0)
 				cpu[i] += cpuTime() - c0
-				if r.Status != StatusFinishedOK {
+				if r.Status != device.StatusFinishedOK {
 					b.Fatalf("%s: %v: %s", s.name, r.Status, r.Explain)
 				}
 			}
@@ -75,15 +78,15 @@ func BenchmarkUpdate256MiB(b *testing.B) {
 	})
 	for _, s := range sources {
 		b.Run(s.name, func(b *testing.B) {
-			box, err := Init(filepath.Join(b.TempDir(), "box"), InitOptions{Model: "MAG254"})
+			box, err := device.Init(filepath.Join(b.TempDir(), "box"), device.InitOptions{Model: "MAG254"})
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.SetBytes(fi.Size())
 			b.ResetTimer()
 			for range b.N {
-				r := box.Update(context.Background(), s.src, UpdateOptions{Path: PathBoot, Force: true})
-				if r.Status != StatusFinishedOK {
+				r := box.Update(context.Background(), s.src, device.UpdateOptions{Path: device.PathBoot, Force: true})
+				if r.Status != device.StatusFinishedOK {
 					b.Fatalf("%v: %s", r.Status, r.Explain)
 				}
 			}
@@ -101,8 +104,8 @@ func TestHTTPvsUSBSpeed(t *testing.T) {
 	if os.Getenv("STB_SPEED") == "" {
 		t.Skip("set STB_SPEED=1 to measure")
 	}
-	m, _ := LookupModel("MAG254")
-	keys, err := LoadDemoKeys()
+	m, _ := device.LookupModel("MAG254")
+	keys, err := device.LoadDemoKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,12 +126,12 @@ func TestHTTPvsUSBSpeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := BuildDemo(f, keys, m, DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}); err != nil {
+	if err := device.BuildDemo(f, keys, m, device.DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
 	fi, _ := os.Stat(file)
-	rs, err := StartUpdateServer(stick, nil)
+	rs, err := updateserver.Start(stick, "127.0.0.1:0", updateserver.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,13 +139,13 @@ func TestHTTPvsUSBSpeed(t *testing.T) {
 	url := rs.URL + "/" + m.USBFolder() + "/imageupdate"
 	sources := []struct {
 		name string
-		src  Source
+		src  device.Source
 	}{
-		{"usb", USBSource(stick, m)},
-		{"http", HTTPSource(url)},
-		{"http (no read-ahead)", HTTPSource(url, withReadAhead(0))},
+		{"usb", device.USBSource(stick, m)},
+		{"http", device.HTTPSource(url)},
+		{"http (no read-ahead)", device.HTTPSource(url, device.WithReadAheadForTest(0))},
 	}
-	box, err := Init(filepath.Join(base, "box"), InitOptions{Model: "MAG254"})
+	box, err := device.Init(filepath.Join(base, "box"), device.InitOptions{Model: "MAG254"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,10 +155,10 @@ func TestHTTPvsUSBSpeed(t *testing.T) {
 		for i, s := range sources {
 			cpu0 := cpuTime()
 			start := time.Now()
-			r := box.Update(context.Background(), s.src, UpdateOptions{Path: PathBoot, Force: true})
+			r := box.Update(context.Background(), s.src, device.UpdateOptions{Path: device.PathBoot, Force: true})
 			d := time.Since(start)
 			c := cpuTime() - cpu0
-			if r.Status != StatusFinishedOK {
+			if r.Status != device.StatusFinishedOK {
 				t.Fatalf("%s: %v %s", s.name, r.Status, r.Explain)
 			}
 			if round == 0 || d < best[i] {

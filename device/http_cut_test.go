@@ -3,6 +3,7 @@ package device
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -74,5 +75,88 @@ func TestHTTPBodyCutAtTwentyOffsets(t *testing.T) {
 				t.Errorf("the box no longer boots its image from bank 0: %+v", boot)
 			}
 		})
+	}
+}
+
+// namedSource wraps a source to give it another name, as the screens do.
+type namedSource struct{ Source }
+
+func (namedSource) String() string { return "renamed source" }
+
+// countedSource wraps a source's body, as a stick that can be pulled out or
+// a scenario's power cut does.
+type countedSource struct {
+	Source
+	n *int64
+}
+
+func (s countedSource) Open(ctx context.Context) (Opened, error) {
+	op, err := s.Source.Open(ctx)
+	if err != nil {
+		return op, err
+	}
+	op.Body = countedBody{ReadCloser: op.Body, n: s.n}
+	return op, nil
+}
+
+type countedBody struct {
+	io.ReadCloser
+	n *int64
+}
+
+func (b countedBody) Read(p []byte) (int, error) {
+	k, err := b.ReadCloser.Read(p)
+	*b.n += int64(k)
+	return k, err
+}
+
+// TestCutTransferThroughAWrappingSource: a transfer cut short is a Read
+// error (27) however the source is wrapped, never the invalid header (22)
+// of a short file on a stick: whether the connection drops before the
+// announced length or the server announces and sends a file cut short.
+func TestCutTransferThroughAWrappingSource(t *testing.T) {
+	f := newFixture(t)
+	m := f.model("MAG254")
+	img := htDemo(t, m, "public")
+	cut := strconv.Itoa(len(img) / 2) // a file cut short, as a weak download leaves it
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(cut)
+		if r.URL.Path != "/dropped/imageupdate" {
+			w.Header().Set("Content-Length", cut)
+			w.Write(img[:n])
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(img)))
+		w.Write(img[:n])
+		w.(http.Flusher).Flush()
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	var n int64
+	wraps := []struct {
+		name string
+		wrap func(Source) Source
+	}{
+		{"plain", func(s Source) Source { return s }},
+		{"renamed", func(s Source) Source { return namedSource{s} }},
+		{"body wrapped", func(s Source) Source { return countedSource{Source: s, n: &n} }},
+		{"wrapped twice", func(s Source) Source { return namedSource{countedSource{Source: s, n: &n}} }},
+	}
+	for _, server := range []string{"dropped", "short-file"} {
+		for _, c := range wraps {
+			t.Run(server+"/"+c.name, func(t *testing.T) {
+				b := f.box(m, nil, false)
+				src := c.wrap(HTTPSource(srv.URL+"/"+server+"/imageupdate", WithIdleTimeout(2*time.Second)))
+				r := b.Update(context.Background(), src, UpdateOptions{Path: PathBoot})
+				if r.Status != StatusReadError || r.Installed {
+					t.Fatalf("status %d installed %v, want 27: %s", r.Status, r.Installed, r.Explain)
+				}
+			})
+		}
+	}
+	if n == 0 {
+		t.Error("the wrapped bodies were never read")
 	}
 }

@@ -86,7 +86,8 @@ func TestSlowInstallIsNotASlowServer(t *testing.T) {
 	body := make([]byte, 1<<20)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
 	defer srv.Close()
-	rc, _, err := HTTPSource(srv.URL, WithMinRate(2<<20, 200*time.Millisecond), WithDeadline(100*time.Millisecond, 100<<20), withReadAhead(0)).Open(context.Background())
+	op, err := HTTPSource(srv.URL, WithMinRate(2<<20, 200*time.Millisecond), WithDeadline(100*time.Millisecond, 100<<20), withReadAhead(0)).Open(context.Background())
+	rc := op.Body
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,12 +83,12 @@ var eet = time.FixedZone("EET", 2*3600)
 // section, the global block) and returns the status it ends with: 16 when the
 // whole image arrived and its layout is right.
 func htConsume(ctx context.Context, src Source) (Status, error) {
-	rc, size, err := src.Open(ctx)
+	op, err := src.Open(ctx)
 	if err != nil {
 		return StatusOf(err), err
 	}
-	defer rc.Close()
-	rd, err := imagefmt.NewReader(rc, readerSize(src, size))
+	defer op.Body.Close()
+	rd, err := imagefmt.NewReader(op.Body, op.LayoutSize())
 	if err == nil {
 		err = rd.ReadAll()
 	}
@@ -222,7 +222,8 @@ func TestHTTPSourceBodyBound(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	rc, size, err := HTTPSource(srv.URL, WithMaxBodySize(5000)).Open(context.Background())
+	op, err := HTTPSource(srv.URL, WithMaxBodySize(5000)).Open(context.Background())
+	rc, size := op.Body, op.Size
 	if err != nil || size != -1 {
 		t.Fatalf("open: %d %v", size, err)
 	}
@@ -241,7 +242,8 @@ func TestHTTPSourceCancel(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	rc, _, err := HTTPSource(srv.URL).Open(ctx)
+	op, err := HTTPSource(srv.URL).Open(ctx)
+	rc := op.Body
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,11 +325,12 @@ func TestHTTPSourceTLS(t *testing.T) {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("image")) }))
 	defer srv.Close()
 	// A certificate the system does not trust: the box cannot read the file.
-	_, _, err := HTTPSource(srv.URL).Open(context.Background())
+	_, err := HTTPSource(srv.URL).Open(context.Background())
 	if StatusOf(err) != StatusReadError || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("untrusted certificate: %v", err)
 	}
-	rc, size, err := HTTPSource(srv.URL, WithTransport(srv.Client().Transport)).Open(context.Background())
+	op, err := HTTPSource(srv.URL, WithTransport(srv.Client().Transport)).Open(context.Background())
+	rc, size := op.Body, op.Size
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,15 +118,15 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	if err := tx.enter(stepReading); err != nil {
 		return failResult(res, StatusOf(err), RuleInstall, err.Error(), "")
 	}
-	rc, size, err := src.Open(ctx)
+	op, err := src.Open(ctx)
 	if err != nil {
 		in.HeaderStatus, in.HeaderDetail, in.HeaderHint = statusDetail(err)
 		return b.finish(res, Decide(in), 0)
 	}
-	defer rc.Close()
-	cr := &countingReader{r: rc, ctx: ctx, tx: tx}
-	progress(Progress{Stage: StatusInspectingFile, Total: size})
-	rd, err := imagefmt.NewReader(cr, readerSize(src, size), b.model.Hash)
+	defer op.Body.Close()
+	cr := &countingReader{r: op.Body, ctx: ctx, tx: tx}
+	progress(Progress{Stage: StatusInspectingFile, Total: op.Size})
+	rd, err := imagefmt.NewReader(cr, op.LayoutSize(), b.model.Hash)
 	if err != nil {
 		in.HeaderStatus, in.HeaderDetail, in.HeaderHint = statusDetail(err)
 		return b.finish(res, Decide(in), cr.n)
@@ -156,8 +156,8 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	if err := tx.markInvalid(); err != nil {
 		return b.installFailed(tx, res, err, cr.n)
 	}
-	progress(Progress{Stage: StatusErasing, Total: size})
-	extra, err := b.writeBank(tx, rd, cr, size, progress, opts.Pace)
+	progress(Progress{Stage: StatusErasing, Total: op.Size})
+	extra, err := b.writeBank(tx, rd, cr, op.Size, progress, opts.Pace)
 	if err != nil {
 		return b.installFailed(tx, res, err, cr.n)
 	}
@@ -166,7 +166,7 @@ func (b *Box) Update(ctx context.Context, src Source, opts UpdateOptions) Result
 	if err := tx.enter(stepVerifying); err != nil {
 		return b.installFailed(tx, res, err, cr.n)
 	}
-	progress(Progress{Stage: StatusInspecting, Done: cr.n, Total: size})
+	progress(Progress{Stage: StatusInspecting, Done: cr.n, Total: op.Size})
 	custom := loadCustom(extra.custom)
 	if custom != nil {
 		ref := kr.add(custom, RoleCustom)

@@ -19,8 +19,8 @@ type cutSource struct {
 
 func (s *cutSource) String() string { return "test source" }
 
-func (s *cutSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
-	return io.NopCloser(&cutReader{s: s, r: bytes.NewReader(s.data)}), int64(len(s.data)), nil
+func (s *cutSource) Open(ctx context.Context) (Opened, error) {
+	return Opened{Body: io.NopCloser(&cutReader{s: s, r: bytes.NewReader(s.data)}), Size: int64(len(s.data))}, nil
 }
 
 type cutReader struct {

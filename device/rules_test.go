@@ -53,7 +53,7 @@ func TestUSBSourceNamesThePath(t *testing.T) {
 	m, _ := LookupModel("MAG254")
 	dir := tempDir(t)
 	os.MkdirAll(filepath.Join(dir, "MAG254"), 0o755)
-	_, _, err := USBSource(dir, m).Open(context.Background())
+	_, err := USBSource(dir, m).Open(context.Background())
 	var se *StatusError
 	if !errors.As(err, &se) || se.Status != StatusFileNotFound {
 		t.Fatalf("got %v", err)
@@ -69,7 +69,7 @@ func TestUSBSourceNamesThePath(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "mag254"), 0o755)
 	os.WriteFile(filepath.Join(dir, "mag254", "imageupdate.bin"), []byte("x"), 0o644)
 	os.WriteFile(filepath.Join(dir, "mag254", "Bootstrap_254"), []byte("x"), 0o644)
-	_, _, err = USBSource(dir, m).Open(context.Background())
+	_, err = USBSource(dir, m).Open(context.Background())
 	if !errors.As(err, &se) || !strings.Contains(se.Explain, "imageupdate.bin") {
 		t.Errorf("the message should name the wrongly named file: %v %s", err, se.Explain)
 	}

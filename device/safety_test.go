@@ -155,9 +155,8 @@ func hugeHeader(m Model, rootfs int64) []byte {
 type endlessTransfer struct{ head []byte }
 
 func (s *endlessTransfer) String() string { return "endless test transfer" }
-func (s *endlessTransfer) transfer()      {}
-func (s *endlessTransfer) Open(context.Context) (io.ReadCloser, int64, error) {
-	return io.NopCloser(io.MultiReader(bytes.NewReader(s.head), zeros{})), -1, nil
+func (s *endlessTransfer) Open(context.Context) (Opened, error) {
+	return Opened{Body: io.NopCloser(io.MultiReader(bytes.NewReader(s.head), zeros{})), Size: -1, Transfer: true}, nil
 }
 
 // TestSectionLargerThanPartitionIsRefusedFirst: a RootFS larger than the
@@ -460,16 +459,6 @@ func TestOutsideFilesMustBeRegular(t *testing.T) {
 				}
 				_, err = keys[0].Read()
 				return err
-			}
-		}},
-		{"the stick's image list", func(t *testing.T) func() error {
-			stick := f.stick(m, nil)
-			pipe(t, filepath.Join(stick, m.USBFolder(), "imageupdate"))
-			return func() error {
-				if _, err := ListStick(stick, m); err != nil {
-					return err
-				}
-				return errors.New("listed: not a file")
 			}
 		}},
 		{"an image to flash", func(t *testing.T) func() error {

@@ -232,7 +232,7 @@ func ParseAssignment(s string) (name, value string, err error) {
 func FactorySettings(m Model) map[string]string { return factorySettings(m) }
 
 func factorySettings(m Model) map[string]string {
-	server := fmt.Sprintf(choiceManufacturerURL, m.Number())
+	server := m.ManufacturerURL()
 	tv, res := "720p-50", "1280x720"
 	if m.Base == "MAG250" {
 		tv, res = "PAL", "720x576"

@@ -28,13 +28,13 @@ func (s *usbSource) File() string { return filepath.Join(s.dir, s.m.USBFolder(),
 
 // Open opens the image: 29 when the drive is missing, 25 (naming the exact
 // path, and a wrongly named folder or file when there is one) when the image is.
-func (s *usbSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
+func (s *usbSource) Open(ctx context.Context) (Opened, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, 0, err
+		return Opened{}, err
 	}
 	fi, err := os.Stat(s.dir)
 	if err != nil || !fi.IsDir() {
-		return nil, 0, &StatusError{Status: StatusUSBNotFound, Detail: "no USB drive is plugged in",
+		return Opened{}, &StatusError{Status: StatusUSBNotFound, Detail: "no USB drive is plugged in",
 			Explain: "Plug in a USB drive (FAT32) and try again."}
 	}
 	folder := filepath.Join(s.dir, s.m.USBFolder())
@@ -53,7 +53,7 @@ func (s *usbSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 				se.Explain += fmt.Sprintf(" It has %s: rename it to imageupdate.", quoteList(near))
 			}
 		}
-		return nil, 0, se
+		return Opened{}, se
 	}
 	// Opened without waiting (a pipe swapped in meanwhile would otherwise
 	// block here for ever), then looked at again: only a regular file is read.
@@ -65,11 +65,11 @@ func (s *usbSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
 			if !nf.mode.IsDir() {
 				se.Explain = "The box reads an image only from a plain file on the drive: copy the image there as a file named imageupdate."
 			}
-			return nil, 0, se
+			return Opened{}, se
 		}
-		return nil, 0, &StatusError{Status: StatusReadError, Detail: fmt.Sprintf("cannot open %s: %v", onStick, pathCause(err)), Err: pathCause(err)}
+		return Opened{}, &StatusError{Status: StatusReadError, Detail: fmt.Sprintf("cannot open %s: %v", onStick, pathCause(err)), Err: pathCause(err)}
 	}
-	return readErrorCloser{f}, info.Size(), nil
+	return Opened{Body: readErrorCloser{f}, Size: info.Size()}, nil
 }
 
 // readErrorCloser reports read failures of the drive as 27 "Read error".

@@ -54,16 +54,17 @@ type cutSource struct {
 	cut  context.CancelFunc
 }
 
-func (c *cutSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
-	rc, size, err := c.Source.Open(ctx)
+func (c *cutSource) Open(ctx context.Context) (device.Opened, error) {
+	op, err := c.Source.Open(ctx)
 	if err != nil {
-		return rc, size, err
+		return op, err
 	}
 	limit := int64(64 << 10)
-	if size > 0 {
-		limit = int64(float64(size) * c.frac)
+	if op.Size > 0 {
+		limit = int64(float64(op.Size) * c.frac)
 	}
-	return &cutReader{rc: rc, left: limit, cut: c.cut}, size, nil
+	op.Body = &cutReader{rc: op.Body, left: limit, cut: c.cut}
+	return op, nil
 }
 
 type cutReader struct {

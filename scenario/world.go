@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
 // World is a scenario set up on disk: the box, the USB stick and the update
@@ -26,7 +27,7 @@ type World struct {
 	ServerDir    string // the update server's folder
 	ServerURL    string // the server's base URL once started, else ""
 
-	server  *device.RunningServer
+	server  *updateserver.Running
 	pending map[string]string // settings that name the server, applied once it runs
 	keys    *device.DemoKeys
 	images  string // folder of the images built for the box's banks
@@ -166,7 +167,7 @@ func (w *World) writeFile(root string, f FileSpec) error {
 			return err
 		}
 		if f.Image.Type != "" {
-			return writeIn(root, rel+device.TypeSidecarSuffix, []byte(f.Image.Type+"\n"))
+			return writeIn(root, rel+updateserver.TypeSidecarSuffix, []byte(f.Image.Type+"\n"))
 		}
 		return nil
 	case f.Key != "":
@@ -197,7 +198,7 @@ func (w *World) StartServer() error {
 	if w.server != nil {
 		return nil
 	}
-	srv, err := device.StartUpdateServer(w.ServerDir, nil)
+	srv, err := updateserver.Start(w.ServerDir, "127.0.0.1:0", updateserver.Options{})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 )
 
 // This file holds the calls into the device package that the screens'
@@ -30,7 +31,7 @@ func stickEntries(dir string, m device.Model) ([]stickEntry, error) {
 	if dir == "" {
 		return []stickEntry{std}, nil
 	}
-	imgs, err := device.ListStick(dir, m)
+	imgs, err := demokit.ListStick(dir, m)
 	if err != nil || len(imgs) == 0 {
 		return []stickEntry{std}, nil
 	}
@@ -86,7 +87,7 @@ func demoVariantsListURL(c *common) string {
 	if c.env.ServerURL == "" {
 		return ""
 	}
-	return strings.TrimSuffix(c.env.ServerURL, "/") + "/" + device.DemoServerVariants + "/" + device.UpdateListName
+	return strings.TrimSuffix(c.env.ServerURL, "/") + "/" + demokit.ServerVariants + "/" + device.UpdateListName
 }
 
 // fetchList reads update_list.txt at u, with entry URLs made absolute.

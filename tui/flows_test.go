@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
 // Flows whose end state is checked on the box as well as on screen.
@@ -64,7 +65,7 @@ func updateServer(t *testing.T, tb *testBox, names ...string) string {
 		}
 		os.WriteFile(filepath.Join(folder, n), buf.Bytes(), 0o644)
 	}
-	srv, err := device.StartUpdateServer(dir, nil)
+	srv, err := updateserver.Start(dir, "127.0.0.1:0", updateserver.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

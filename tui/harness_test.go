@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 )
 
 // loopback matches the address of a test server, whose port changes every run.
@@ -276,7 +277,7 @@ func runScreenCases(t *testing.T, cases []screenCase) {
 				tb.stick(t, c.raw)
 			case c.kit:
 				tb.usb = t.TempDir()
-				if err := device.WriteDemoStick(tb.usb, tb.model); err != nil {
+				if err := demokit.WriteStick(tb.usb, tb.model); err != nil {
 					t.Fatal(err)
 				}
 			}

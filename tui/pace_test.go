@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 )
 
 // TestFlowPacedPowerCut: at a paced write the demo stick's image takes
@@ -12,7 +13,7 @@ import (
 func TestFlowPacedPowerCut(t *testing.T) {
 	tb := newTestBox(t, "MAG254", deviceInit())
 	tb.usb = t.TempDir()
-	if err := device.WriteDemoStick(tb.usb, tb.model); err != nil {
+	if err := demokit.WriteStick(tb.usb, tb.model); err != nil {
 		t.Fatal(err)
 	}
 	opts := testOptions(Env{Box: tb.box, USBDir: tb.usb}, true)

@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 )
 
 // stickIndex is the row of the named image in the USB screen's list of the
 // demo kit's stick ("imageupdate" or a variant's name).
 func stickIndex(t *testing.T, tb *testBox, name string) int {
 	t.Helper()
-	imgs, err := device.ListStick(tb.usb, tb.model)
+	imgs, err := demokit.ListStick(tb.usb, tb.model)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestStatusesFromTheDemoKit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tb := newTestBox(t, "MAG254", deviceInit())
 			tb.usb = t.TempDir()
-			if err := device.WriteDemoStick(tb.usb, tb.model); err != nil {
+			if err := demokit.WriteStick(tb.usb, tb.model); err != nil {
 				t.Fatal(err)
 			}
 			var got []device.Status
@@ -106,7 +107,7 @@ func TestStatusesFromTheDemoKit(t *testing.T) {
 func TestFlowUSBPulledMidWrite(t *testing.T) {
 	tb := newTestBox(t, "MAG254", deviceInit())
 	tb.usb = t.TempDir()
-	if err := device.WriteDemoStick(tb.usb, tb.model); err != nil {
+	if err := demokit.WriteStick(tb.usb, tb.model); err != nil {
 		t.Fatal(err)
 	}
 	opts := testOptions(Env{Box: tb.box, USBDir: tb.usb}, true)

@@ -51,15 +51,16 @@ func errUSBOut() error {
 	return &device.StatusError{Status: device.StatusUSBNotFound, Detail: "the USB drive was pulled out: plug it in again (u)"}
 }
 
-func (s pluggedSource) Open(ctx context.Context) (io.ReadCloser, int64, error) {
+func (s pluggedSource) Open(ctx context.Context) (device.Opened, error) {
 	if s.plug.out.Load() {
-		return nil, 0, errUSBOut()
+		return device.Opened{}, errUSBOut()
 	}
-	rc, n, err := s.Source.Open(ctx)
+	op, err := s.Source.Open(ctx)
 	if err != nil {
-		return rc, n, err
+		return op, err
 	}
-	return pluggedReader{ReadCloser: rc, plug: s.plug}, n, nil
+	op.Body = pluggedReader{ReadCloser: op.Body, plug: s.plug}
+	return op, nil
 }
 
 // pluggedReader reads the stick until it is pulled out.

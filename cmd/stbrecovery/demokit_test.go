@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
 // TestDefaultRunDemoKit: the default run's stick and server hold what the
@@ -20,7 +22,7 @@ func TestDefaultRunDemoKit(t *testing.T) {
 		t.Fatal(err)
 	}
 	stick := filepath.Join(dir, "usb")
-	if err := device.WriteDemoStick(stick, m); err != nil {
+	if err := demokit.WriteStick(stick, m); err != nil {
 		t.Fatal(err)
 	}
 	key, err := os.ReadFile(filepath.Join(stick, "keys", "uncertified.key"))
@@ -31,15 +33,15 @@ func TestDefaultRunDemoKit(t *testing.T) {
 		t.Errorf("keys/uncertified.key: %d %s, want 1", res.Status, res.Text)
 	}
 	srvDir := filepath.Join(dir, "server")
-	if err := device.WriteDemoServer(srvDir, m); err != nil {
+	if err := demokit.WriteServer(srvDir, m); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := device.StartUpdateServer(srvDir, nil)
+	srv, err := updateserver.Start(srvDir, "127.0.0.1:0", updateserver.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	res := box.Update(context.Background(), device.HTTPSource(srv.URL+"/"+device.DemoServerVariants+"/cut-short"), device.UpdateOptions{Path: device.PathPortal})
+	res := box.Update(context.Background(), device.HTTPSource(srv.URL+"/"+demokit.ServerVariants+"/cut-short"), device.UpdateOptions{Path: device.PathPortal})
 	if res.Status != device.StatusReadError {
 		t.Errorf("the server's cut-short: %d %s, want 27", res.Status, res.Text)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
 // TestDefaultRunFindsItsDemoServer protects the default run's journeys over
@@ -30,7 +31,7 @@ func TestDefaultRunFindsItsDemoServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			set := out.Box.State().Settings
-			wantList, wantImage := device.UpdateServerURLs(out.ServerURL, m)
+			wantList, wantImage := updateserver.URLs(out.ServerURL, m)
 			if set["autoupdateURL"] != wantList || set["update_url"] != wantImage {
 				t.Fatalf("autoupdateURL %q update_url %q; want %q %q", set["autoupdateURL"], set["update_url"], wantList, wantImage)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 )
 
 func newDeviceCmd() *cobra.Command {
@@ -94,10 +95,10 @@ func newDeviceStickCmd() *cobra.Command {
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return withCode(exitError, fmt.Errorf("cannot make %s: %v", out, errors.Unwrap(err)))
 			}
-			if err := device.WriteDemoStick(out, m); err != nil {
+			if err := demokit.WriteStick(out, m); err != nil {
 				return withCode(exitError, err)
 			}
-			list, err := device.ListStick(out, m)
+			list, err := demokit.ListStick(out, m)
 			if err != nil {
 				return withCode(exitError, err)
 			}

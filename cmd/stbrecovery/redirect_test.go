@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -28,7 +29,7 @@ func TestServeBaseURL(t *testing.T) {
 	var out, logw syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- runServe(ctx, dir, "127.0.0.1:0", device.ServerOptions{BaseURL: "http://updates.example.test/stb", MaxConns: 4}, &out, &logw)
+		done <- runServe(ctx, dir, "127.0.0.1:0", updateserver.Options{BaseURL: "http://updates.example.test/stb", MaxConns: 4}, &out, &logw)
 	}()
 	var url string
 	for i := 0; i < 500 && url == ""; i++ {
@@ -82,12 +83,12 @@ func TestDeviceUpdateFollowRedirects(t *testing.T) {
 	if err := fillDemoServer(srvDir, "MAG254", io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	other, err := device.ListenUpdateServer(srvDir, "127.0.0.2:0", device.ServerOptions{})
+	other, err := updateserver.Start(srvDir, "127.0.0.2:0", updateserver.Options{})
 	if err != nil {
 		t.Skipf("no second loopback address here: %v", err)
 	}
 	defer other.Close()
-	_, image := device.UpdateServerURLs(other.URL, m)
+	_, image := updateserver.URLs(other.URL, m)
 	redirector := httptest.NewServer(http.RedirectHandler(image, http.StatusFound))
 	defer redirector.Close()
 	home := filepath.Join(dir, "box")

@@ -14,11 +14,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
 func newServeCmd() *cobra.Command {
 	var dir, addr, demo string
-	var opts device.ServerOptions
+	var opts updateserver.Options
 	cmd := &cobra.Command{
 		Use:   "serve --dir DIR [--addr 127.0.0.1:8080] [--base-url URL]",
 		Short: "Serve the imageupdate files in a folder, with a generated update_list.txt",
@@ -54,7 +56,7 @@ X-ModelNameEx); Ctrl+C stops the server. A client that stays silent or takes not
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "the address to listen on (host:port; port 0 picks a free one)")
 	f.StringVar(&demo, "demo", "", "first fill DIR with the demo images of this model (e.g. MAG254)")
 	f.StringVar(&opts.BaseURL, "base-url", "", "what the URLs in update_list.txt start with, e.g. http://updates.example.com (default: the address the box reached)")
-	f.IntVar(&opts.MaxConns, "max-connections", device.DefaultServerMaxConns, "how many connections are served at once; others wait")
+	f.IntVar(&opts.MaxConns, "max-connections", updateserver.DefaultMaxConns, "how many connections are served at once; others wait")
 	return cmd
 }
 
@@ -64,17 +66,17 @@ func fillDemoServer(dir, model string, out io.Writer) error {
 	if err != nil {
 		return withCode(exitError, err)
 	}
-	if err := device.WriteDemoServer(dir, m); err != nil {
+	if err := demokit.WriteServer(dir, m); err != nil {
 		return withCode(exitError, fmt.Errorf("cannot write the demo images into %s: %v", dir, err))
 	}
 	fmt.Fprintf(out, "Wrote the demo images of %s into %s: %s/imageupdate for Autoupdate, %s/ for the others.\n",
-		m.Base, dir, m.USBFolder(), device.DemoServerVariants)
+		m.Base, dir, m.USBFolder(), demokit.ServerVariants)
 	return nil
 }
 
 // runServe serves dir on addr until ctx ends: the address goes to out, the
 // request log to logw.
-func runServe(ctx context.Context, dir, addr string, opts device.ServerOptions, out, logw io.Writer) error {
+func runServe(ctx context.Context, dir, addr string, opts updateserver.Options, out, logw io.Writer) error {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return usageErr("%s is not a folder; give the folder of imageupdate files with --dir", dir)
 	}
@@ -84,45 +86,44 @@ func runServe(ctx context.Context, dir, addr string, opts device.ServerOptions, 
 	opts.Logf = func(format string, args ...any) {
 		fmt.Fprintf(logw, "%s %s\n", time.Now().Format("2006-01-02 15:04:05"), fmt.Sprintf(format, args...))
 	}
-	ready := func(rs *device.RunningServer) {
-		url := rs.Base
-		fmt.Fprintf(out, "Serving %s at %s/ (list: %s/update_list.txt). Press Ctrl+C to stop.\n", dir, rs.URL, url)
-		if opts.BaseURL == "" {
-			if host, _, err := net.SplitHostPort(strings.TrimPrefix(rs.URL, "http://")); err == nil {
-				if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-					fmt.Fprintf(out, "  listening on every address: the lists name the address each box reached; give --base-url to name one\n")
-				}
-			}
-		}
-		if h, err := device.NewUpdateServer(dir, device.ServerOptions{}); err == nil {
-			if imgs, err := h.Images(); err == nil {
-				for _, img := range imgs {
-					fmt.Fprintf(out, "  %s%s  %s %d %s (%s)\n", url, img.Path, img.Header.Model, img.Header.Version, img.Header.Description, img.Type)
-				}
-				if len(imgs) == 0 {
-					fmt.Fprintf(out, "  no imageupdate files yet; add them to %s or a model folder such as %s/mag254\n", dir, dir)
-				}
-				seen := map[string]bool{}
-				for _, img := range imgs {
-					m, err := device.LookupModel(img.Folder)
-					if img.Folder == "" || seen[img.Folder] || err != nil || m.USBFolder() != img.Folder {
-						continue
-					}
-					seen[img.Folder] = true
-					list, image := device.UpdateServerURLs(url, m)
-					fmt.Fprintf(out, "  a %s box takes its updates from here with autoupdateURL=%s update_url=%s\n", m.Base, list, image)
-				}
-			}
-			h.Close()
-		}
-	}
-	h, err := device.NewUpdateServer(dir, opts)
+	h, err := updateserver.New(dir, opts)
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	h.Close()
-	if err := device.ServeUpdates(ctx, dir, addr, opts, ready); err != nil {
+	rs, err := updateserver.Start(dir, addr, opts)
+	if err != nil {
 		return withCode(exitError, fmt.Errorf("%v; pick another --addr or stop what uses it", err))
+	}
+	url := rs.Base
+	fmt.Fprintf(out, "Serving %s at %s/ (list: %s/update_list.txt). Press Ctrl+C to stop.\n", dir, rs.URL, url)
+	if opts.BaseURL == "" {
+		if host, _, err := net.SplitHostPort(strings.TrimPrefix(rs.URL, "http://")); err == nil {
+			if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+				fmt.Fprintf(out, "  listening on every address: the lists name the address each box reached; give --base-url to name one\n")
+			}
+		}
+	}
+	if imgs, err := rs.Images(); err == nil {
+		for _, img := range imgs {
+			fmt.Fprintf(out, "  %s%s  %s %d %s (%s)\n", url, img.Path, img.Header.Model, img.Header.Version, img.Header.Description, img.Type)
+		}
+		if len(imgs) == 0 {
+			fmt.Fprintf(out, "  no imageupdate files yet; add them to %s or a model folder such as %s/mag254\n", dir, dir)
+		}
+		seen := map[string]bool{}
+		for _, img := range imgs {
+			m, err := device.LookupModel(img.Folder)
+			if img.Folder == "" || seen[img.Folder] || err != nil || m.USBFolder() != img.Folder {
+				continue
+			}
+			seen[img.Folder] = true
+			list, image := updateserver.URLs(url, m)
+			fmt.Fprintf(out, "  a %s box takes its updates from here with autoupdateURL=%s update_url=%s\n", m.Base, list, image)
+		}
+	}
+	if err := rs.Run(ctx); err != nil {
+		return withCode(exitError, fmt.Errorf("the update server stopped: %v; start it again", err))
 	}
 	fmt.Fprintln(out, "Stopped.")
 	return nil

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
@@ -39,7 +39,7 @@ func TestServeArgs(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, []byte("x"), 0o644)
 	for _, dir := range []string{"", filepath.Join(t.TempDir(), "missing"), file} {
-		err := runServe(context.Background(), dir, "127.0.0.1:0", device.ServerOptions{MaxConns: 4}, io.Discard, io.Discard)
+		err := runServe(context.Background(), dir, "127.0.0.1:0", updateserver.Options{MaxConns: 4}, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "--dir") {
 			t.Errorf("dir %q: %v", dir, err)
 		}
@@ -54,7 +54,7 @@ func TestServeRunsAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, logw syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, dir, "127.0.0.1:0", device.ServerOptions{MaxConns: 4}, &out, &logw) }()
+	go func() { done <- runServe(ctx, dir, "127.0.0.1:0", updateserver.Options{MaxConns: 4}, &out, &logw) }()
 	re := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 	var url string
 	for deadline := time.Now().Add(5 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
@@ -91,7 +91,7 @@ func TestServeBusyAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	err = runServe(context.Background(), t.TempDir(), ln.Addr().String(), device.ServerOptions{MaxConns: 4}, io.Discard, io.Discard)
+	err = runServe(context.Background(), t.TempDir(), ln.Addr().String(), updateserver.Options{MaxConns: 4}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--addr") {
 		t.Errorf("busy address: %v", err)
 	}

@@ -13,7 +13,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demokit"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
+	"github.com/stbrecovery/stbrecovery/device/updateserver"
 	"github.com/stbrecovery/stbrecovery/scenario"
 	"github.com/stbrecovery/stbrecovery/tui"
 )
@@ -55,7 +57,7 @@ func addTUIFlags(root *cobra.Command) {
 // tuiEnv is what the program set up and must tidy up on exit.
 type tuiEnv struct {
 	temp   string
-	server *device.RunningServer
+	server *updateserver.Running
 }
 
 func (e *tuiEnv) close() {
@@ -131,13 +133,13 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 		m = box.Model()
 	}
 	srvDir := filepath.Join(e.temp, "server")
-	if err := device.WriteDemoServer(srvDir, m); err != nil {
+	if err := demokit.WriteServer(srvDir, m); err != nil {
 		return out, fmt.Errorf("cannot write the demo update server's images: %v", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return out, err
 	}
-	srv, err := device.StartUpdateServer(srvDir, nil)
+	srv, err := updateserver.Start(srvDir, "127.0.0.1:0", updateserver.Options{})
 	if err != nil {
 		return out, err
 	}
@@ -149,7 +151,7 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 			// the temporary box leaves the factory looking for updates on the
 			// demo server, where a box pointed at it would (the manufacturer's
 			// paths on that server): a factory reset keeps it there
-			list, image := device.UpdateServerURLs(srv.URL, m)
+			list, image := updateserver.URLs(srv.URL, m)
 			opts.Settings = map[string]string{"autoupdateURL": list, "update_url": image}
 		}
 		if box, err = device.Init(boxHome, opts); err != nil {
@@ -162,7 +164,7 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 	}
 	if usb == "" {
 		usb = filepath.Join(e.temp, "usb")
-		if err := device.WriteDemoStick(usb, m); err != nil {
+		if err := demokit.WriteStick(usb, m); err != nil {
 			return out, fmt.Errorf("cannot write the demo USB stick: %v", err)
 		}
 		out.Notes = append(out.Notes, "demo USB stick: "+usb)

@@ -1,4 +1,4 @@
-package device
+package updateserver
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -42,14 +43,14 @@ func TestUpdateListURLsNeverFromHostHeader(t *testing.T) {
 	htWriteImage(t, dir, "mag254/imageupdate", htImageSpec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, eet), Desc: "0.2.19-r1-pub-254", Key: htKey(t, "stb_public")})
 	cases := []struct {
 		name, base string
-		want       func(rs *RunningServer) string
+		want       func(rs *Running) string
 	}{
-		{"default: the address reached", "", func(rs *RunningServer) string { return rs.URL + "/mag254/imageupdate" }},
-		{"--base-url", "https://updates.example.com/stb/", func(*RunningServer) string { return "https://updates.example.com/stb/mag254/imageupdate" }},
+		{"default: the address reached", "", func(rs *Running) string { return rs.URL + "/mag254/imageupdate" }},
+		{"--base-url", "https://updates.example.com/stb/", func(*Running) string { return "https://updates.example.com/stb/mag254/imageupdate" }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rs, err := ListenUpdateServer(dir, "127.0.0.1:0", ServerOptions{BaseURL: c.base})
+			rs, err := Start(dir, "127.0.0.1:0", Options{BaseURL: c.base})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +61,7 @@ func TestUpdateListURLsNeverFromHostHeader(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ListenUpdateServer(dir, "127.0.0.1:0", ServerOptions{BaseURL: "ftp://x"}); err == nil {
+	if _, err := Start(dir, "127.0.0.1:0", Options{BaseURL: "ftp://x"}); err == nil {
 		t.Error("an ftp base URL was taken")
 	}
 }
@@ -72,7 +73,7 @@ func TestServerDropsClientThatTakesNothing(t *testing.T) {
 	dir := t.TempDir()
 	htWriteImage(t, dir, "imageupdate", htImageSpec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, eet), Desc: "big", RootFS: 32 << 20, Key: htKey(t, "stb_public")})
 	var log htLog
-	rs, err := ListenUpdateServer(dir, "127.0.0.1:0", ServerOptions{IdleTimeout: 300 * time.Millisecond, MaxConns: 2, Logf: log.logf})
+	rs, err := Start(dir, "127.0.0.1:0", Options{IdleTimeout: 300 * time.Millisecond, MaxConns: 2, Logf: log.logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestServerDropsClientThatTakesNothing(t *testing.T) {
 	// Both slots are free again: a client that reads gets the list.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := FetchUpdateList(ctx, rs.URL+"/update_list.txt"); err != nil {
+	if _, err := device.FetchUpdateList(ctx, rs.URL+"/update_list.txt"); err != nil {
 		t.Fatalf("after the drops: %v", err)
 	}
 }
@@ -111,7 +112,7 @@ func TestServerDropsClientThatTakesNothing(t *testing.T) {
 // TestServerConnectionLimit protects the server's descriptors: beyond the
 // limit, clients wait to be accepted, and are served once a slot is free.
 func TestServerConnectionLimit(t *testing.T) {
-	rs, err := ListenUpdateServer(t.TempDir(), "127.0.0.1:0", ServerOptions{MaxConns: 2, IdleTimeout: 5 * time.Second})
+	rs, err := Start(t.TempDir(), "127.0.0.1:0", Options{MaxConns: 2, IdleTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func TestServerConnectionLimit(t *testing.T) {
 // log: the headers a box sends with its requests, escaped.
 func TestServerLogsBoxHeaders(t *testing.T) {
 	var log htLog
-	rs, err := ListenUpdateServer(t.TempDir(), "127.0.0.1:0", ServerOptions{Logf: log.logf})
+	rs, err := Start(t.TempDir(), "127.0.0.1:0", Options{Logf: log.logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestServerDropsClientSlowerThanMinRate(t *testing.T) {
 	var log htLog
 	// 32 MiB at 32 MiB/s: the image must be taken within 3 + 1 s. The client
 	// below takes about 4 MiB/s: never idle for 3 s, but it would need 8 s.
-	rs, err := ListenUpdateServer(dir, "127.0.0.1:0", ServerOptions{IdleTimeout: 3 * time.Second, MinRate: 32 << 20, Logf: log.logf})
+	rs, err := Start(dir, "127.0.0.1:0", Options{IdleTimeout: 3 * time.Second, MinRate: 32 << 20, Logf: log.logf})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,4 @@
-package device
-
-// An update server: what a manufacturer's or operator's web server offers a
+// Package updateserver is an update server: what a manufacturer's or operator's web server offers a
 // box. It serves the imageupdate files found in a folder and in its model
 // subfolders, and an update_list.txt made from their headers:
 //
@@ -22,10 +20,11 @@ package device
 // images and lists are served at all.
 //
 // A box asks under the manufacturer's paths (/mag/254/update_list.txt,
-// /mag/254/imageupdate; see UpdateServerURLs): they answer as /mag254/…
+// /mag/254/imageupdate; see URLs): they answer as /mag254/…
 // does, and a list asked for there names its images there too. The URLs of
 // a list start with the BaseURL option, else the address the client reached
 // the server at, never the Host header the client sent.
+package updateserver
 
 import (
 	"bufio"
@@ -43,6 +42,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/safetext"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
@@ -51,8 +51,9 @@ import (
 // release type: "imageupdate.type" for "imageupdate".
 const TypeSidecarSuffix = ".type"
 
-// UpdateServer serves a folder of images and their update lists.
-type UpdateServer struct {
+// Server serves a folder of images and their update lists; it is the
+// handler Start listens with, and can be mounted on any http.Server.
+type Server struct {
 	dir  string
 	root *os.Root
 	logf func(format string, args ...any)
@@ -61,8 +62,8 @@ type UpdateServer struct {
 	rate int64 // bytes per second
 }
 
-// NewUpdateServer makes the handler of an update server for dir.
-func NewUpdateServer(dir string, opts ServerOptions) (*UpdateServer, error) {
+// New makes the handler of an update server for dir; Close releases it.
+func New(dir string, opts Options) (*Server, error) {
 	base := strings.TrimSuffix(strings.TrimSpace(opts.BaseURL), "/")
 	if base != "" {
 		u, err := url.Parse(base)
@@ -74,14 +75,14 @@ func NewUpdateServer(dir string, opts ServerOptions) (*UpdateServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot serve %s: %w", dir, err)
 	}
-	return &UpdateServer{dir: dir, root: root, logf: opts.Logf, base: base, idle: opts.idle(), rate: opts.minRate()}, nil
+	return &Server{dir: dir, root: root, logf: opts.Logf, base: base, idle: opts.idle(), rate: opts.minRate()}, nil
 }
 
 // Close releases the folder.
-func (s *UpdateServer) Close() error { return s.root.Close() }
+func (s *Server) Close() error { return s.root.Close() }
 
-// ServedImage is an image the server offers.
-type ServedImage struct {
+// Image is an image the server offers.
+type Image struct {
 	Path   string               // URL path, e.g. "/mag254/imageupdate"
 	Folder string               // "" for the top folder, else the model subfolder
 	Header *imagefmt.Header     // its text header
@@ -90,8 +91,8 @@ type ServedImage struct {
 }
 
 // Images lists the images in the folder and its subfolders, oldest first.
-func (s *UpdateServer) Images() ([]ServedImage, error) {
-	var out []ServedImage
+func (s *Server) Images() ([]Image, error) {
+	var out []Image
 	top, err := fs.ReadDir(s.root.FS(), ".")
 	if err != nil {
 		return nil, err
@@ -134,28 +135,28 @@ func (s *UpdateServer) Images() ([]ServedImage, error) {
 }
 
 // image reads the header of folder/name; ok is false when it is no image.
-func (s *UpdateServer) image(folder, name string) (ServedImage, bool) {
-	if name == UpdateListName || strings.HasSuffix(name, TypeSidecarSuffix) {
-		return ServedImage{}, false
+func (s *Server) image(folder, name string) (Image, bool) {
+	if name == device.UpdateListName || strings.HasSuffix(name, TypeSidecarSuffix) {
+		return Image{}, false
 	}
 	rel := path.Join(folder, name)
 	f, err := s.root.Open(rel)
 	if err != nil {
-		return ServedImage{}, false
+		return Image{}, false
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
-		return ServedImage{}, false
+		return Image{}, false
 	}
 	hdr, err := imagefmt.ReadHeader(bufio.NewReaderSize(io.LimitReader(f, imagefmt.MaxHeaderSize+1), imagefmt.MaxHeaderSize))
 	if err != nil {
-		return ServedImage{}, false
+		return Image{}, false
 	}
-	return ServedImage{Path: "/" + rel, Folder: folder, Header: hdr, Type: s.releaseType(rel, hdr), Size: fi.Size()}, true
+	return Image{Path: "/" + rel, Folder: folder, Header: hdr, Type: s.releaseType(rel, hdr), Size: fi.Size()}, true
 }
 
-func (s *UpdateServer) releaseType(rel string, hdr *imagefmt.Header) imagefmt.ReleaseType {
+func (s *Server) releaseType(rel string, hdr *imagefmt.Header) imagefmt.ReleaseType {
 	if f, err := s.root.Open(rel + TypeSidecarSuffix); err == nil {
 		data, _ := io.ReadAll(io.LimitReader(f, 64))
 		f.Close()
@@ -185,7 +186,7 @@ func typeFromDescription(desc string) imagefmt.ReleaseType {
 
 // List makes the update list of folder ("" for all images) with URLs under base
 // ("http://host:port"). Images whose header Date does not read are left out.
-func (s *UpdateServer) List(folder, base string) (imagefmt.UpdateList, error) {
+func (s *Server) List(folder, base string) (imagefmt.UpdateList, error) {
 	imgs, err := s.Images()
 	if err != nil {
 		return nil, err
@@ -230,7 +231,7 @@ func (s *UpdateServer) List(folder, base string) (imagefmt.UpdateList, error) {
 }
 
 // ServeHTTP serves the images and the lists; every request is logged on one line.
-func (s *UpdateServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	lw := &loggingWriter{ResponseWriter: w, status: http.StatusOK}
 	s.serve(lw, r)
@@ -255,7 +256,7 @@ func boxHeaders(h http.Header) string {
 	return b.String()
 }
 
-func (s *UpdateServer) serve(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "only GET and HEAD", http.StatusMethodNotAllowed)
@@ -268,7 +269,7 @@ func (s *UpdateServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	folder, name := path.Split(rel)
 	folder = strings.TrimSuffix(folder, "/")
-	if rel == "" || name == UpdateListName {
+	if rel == "" || name == device.UpdateListName {
 		s.serveList(w, r, folder, manufacturer)
 		return
 	}
@@ -283,6 +284,7 @@ func (s *UpdateServer) serve(w http.ResponseWriter, r *http.Request) {
 		// A client must keep taking the image: idle for the idle timeout, or
 		// slower on the whole than the minimum rate, and it is dropped.
 		pw := &pacedWriter{ResponseWriter: w, rc: http.NewResponseController(w), idle: s.idle,
+			chunk:    min(max(int64(float64(s.rate)*s.idle.Seconds()/4), 32<<10), maxChunk),
 			deadline: time.Now().Add(s.idle + time.Duration(float64(img.Size)/float64(s.rate)*float64(time.Second)))}
 		http.ServeContent(pw, r, name, modTime(f), f)
 		return
@@ -291,24 +293,32 @@ func (s *UpdateServer) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // pacedWriter moves the connection's write deadline on as the client takes
-// bytes, up to an overall deadline.
+// bytes, up to an overall deadline. It moves it at least every chunk bytes:
+// a client that keeps to the minimum rate takes a chunk within a quarter of
+// the idle timeout.
 type pacedWriter struct {
 	http.ResponseWriter
 	rc       *http.ResponseController
 	idle     time.Duration
+	chunk    int64
 	deadline time.Time
 }
 
+// next moves the write deadline on by the idle timeout, at most to the
+// overall deadline.
+func (w *pacedWriter) next() {
+	d := time.Now().Add(w.idle)
+	if d.After(w.deadline) {
+		d = w.deadline
+	}
+	_ = w.rc.SetWriteDeadline(d) // a writer without deadlines keeps the server's WriteTimeout
+}
+
 func (w *pacedWriter) Write(p []byte) (int, error) {
-	const chunk = 32 << 10 // the deadline moves on at least this often
 	n := 0
 	for len(p) > 0 {
-		d := time.Now().Add(w.idle)
-		if d.After(w.deadline) {
-			d = w.deadline
-		}
-		_ = w.rc.SetWriteDeadline(d) // a writer without deadlines keeps the server's WriteTimeout
-		part := p[:min(len(p), chunk)]
+		w.next()
+		part := p[:min(len(p), int(w.chunk))]
 		m, err := w.ResponseWriter.Write(part)
 		n += m
 		if err != nil {
@@ -319,21 +329,36 @@ func (w *pacedWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// maxChunk bounds the pieces an image is written in (256 KiB): few system
+// calls, and a piece small enough to stay in the processor's cache between
+// the file and the socket. Sending the file by sendfile instead, or in
+// larger pieces, measured slower on the whole: the receiving side then does
+// more work per byte.
+const maxChunk = 256 << 10
+
+// ReadFrom copies r, the image http.ServeContent hands over, a chunk at a
+// time (io.Copy's own 32 KiB pieces would cost more calls).
+func (w *pacedWriter) ReadFrom(r io.Reader) (int64, error) {
+	buf := make([]byte, w.chunk)
+	// Wrapped, neither side offers io.Copy a shortcut that leads back here.
+	return io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{r}, buf)
+}
+
 func (w *pacedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-func (s *UpdateServer) serveList(w http.ResponseWriter, r *http.Request, folder string, manufacturer bool) {
+func (s *Server) serveList(w http.ResponseWriter, r *http.Request, folder string, manufacturer bool) {
 	if folder != "" {
 		if fi, err := s.root.Stat(folder); err != nil || !fi.IsDir() {
 			http.NotFound(w, r)
 			return
 		}
 	}
-	listPath := path.Join(folder, UpdateListName)
+	listPath := path.Join(folder, device.UpdateListName)
 	if f, err := s.root.Open(listPath); err == nil {
 		defer f.Close()
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			http.ServeContent(w, r, UpdateListName, fi.ModTime(), f)
+			http.ServeContent(w, r, device.UpdateListName, fi.ModTime(), f)
 			return
 		}
 	}
@@ -358,7 +383,7 @@ func (s *UpdateServer) serveList(w http.ResponseWriter, r *http.Request, folder 
 // baseFor is what the URLs of a list start with: the BaseURL option, else
 // the address the client reached this server at, never the Host header the
 // client sent.
-func (s *UpdateServer) baseFor(r *http.Request) string {
+func (s *Server) baseFor(r *http.Request) string {
 	if s.base != "" {
 		return s.base
 	}
@@ -381,9 +406,9 @@ func manufacturerURL(u string) string {
 		return u
 	}
 	folder := u[j+1 : i]
-	for _, m := range catalogue {
+	for _, m := range device.Catalogue() {
 		if m.USBFolder() == folder {
-			return u[:j] + strings.TrimSuffix(manufacturerPath(m.Number()), "/") + u[i:]
+			return u[:j] + strings.TrimSuffix(manufacturerPath(m), "/") + u[i:]
 		}
 	}
 	return u
@@ -414,7 +439,7 @@ func cleanRequestPath(p string) (rel string, manufacturer, ok bool) {
 		}
 	}
 	if len(parts) == 2 && parts[1] == "" {
-		return parts[0] + "/" + UpdateListName, false, true
+		return parts[0] + "/" + device.UpdateListName, false, true
 	}
 	return p, false, true
 }

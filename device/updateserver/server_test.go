@@ -1,4 +1,4 @@
-package device
+package updateserver
 
 import (
 	"context"
@@ -7,56 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
-
-// htWriteImage builds an image into dir/rel.
-func htWriteImage(t testing.TB, dir, rel string, s htImageSpec) {
-	t.Helper()
-	p := filepath.Join(dir, rel)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, htImage(t, s), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-type htLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *htLog) logf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(format, args...))
-}
-
-func (l *htLog) all() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.lines...)
-}
-
-func htGet(t testing.TB, url string) (int, []byte) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, body
-}
 
 func TestUpdateServer(t *testing.T) {
 	key := htKey(t, "stb_public")
@@ -76,7 +34,7 @@ func TestUpdateServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log htLog
-	h, err := NewUpdateServer(dir, ServerOptions{Logf: log.logf})
+	h, err := New(dir, Options{Logf: log.logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,8 +82,8 @@ func TestUpdateServer(t *testing.T) {
 	}
 	// Every listed image is served whole.
 	for _, e := range list {
-		st, err := htConsume(context.Background(), HTTPSource(e.URL))
-		if st != StatusFinishedOK {
+		st, err := htConsume(context.Background(), device.HTTPSource(e.URL))
+		if st != device.StatusFinishedOK {
 			t.Errorf("%s: %v %v", e.URL, st, err)
 		}
 	}
@@ -144,7 +102,7 @@ func TestUpdateServer(t *testing.T) {
 	}
 	resp.Body.Close()
 	// A list written by hand is served as it stands.
-	os.WriteFile(filepath.Join(dir, "mag322", UpdateListName), []byte("[]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "mag322", device.UpdateListName), []byte("[]\n"), 0o644)
 	if code, body := htGet(t, srv.URL+"/mag322/update_list.txt"); code != 200 || string(body) != "[]\n" {
 		t.Errorf("hand-written list: %d %q", code, body)
 	}
@@ -163,7 +121,7 @@ func TestUpdateServerRange(t *testing.T) {
 	key := htKey(t, "stb_public")
 	dir := t.TempDir()
 	htWriteImage(t, dir, "imageupdate", htImageSpec{Version: 1, Date: time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC), Desc: "x", Key: key})
-	h, err := NewUpdateServer(dir, ServerOptions{})
+	h, err := New(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,20 +141,16 @@ func TestUpdateServerRange(t *testing.T) {
 	}
 }
 
-func TestServeUpdatesStops(t *testing.T) {
+func TestRunStops(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	urls := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- ServeUpdates(ctx, dir, "127.0.0.1:0", ServerOptions{}, func(rs *RunningServer) { urls <- rs.URL })
-	}()
-	var url string
-	select {
-	case url = <-urls:
-	case err := <-done:
+	rs, err := Start(dir, "127.0.0.1:0", Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
+	url := rs.URL
+	done := make(chan error, 1)
+	go func() { done <- rs.Run(ctx) }()
 	if code, body := htGet(t, url+"/update_list.txt"); code != 200 || strings.TrimSpace(string(body)) != "[\n]" {
 		t.Errorf("empty folder list: %d %q", code, body)
 	}
@@ -212,13 +166,13 @@ func TestServeUpdatesStops(t *testing.T) {
 	if _, err := http.Get(url); err == nil {
 		t.Error("the server still answers")
 	}
-	if err := ServeUpdates(context.Background(), filepath.Join(dir, "missing"), "127.0.0.1:0", ServerOptions{}, nil); err == nil {
+	if _, err := Start(filepath.Join(dir, "missing"), "127.0.0.1:0", Options{}); err == nil {
 		t.Error("a missing folder was served")
 	}
 }
 
-func TestStartUpdateServer(t *testing.T) {
-	rs, err := StartUpdateServer(t.TempDir(), nil)
+func TestStart(t *testing.T) {
+	rs, err := Start(t.TempDir(), "127.0.0.1:0", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,45 +187,6 @@ func TestStartUpdateServer(t *testing.T) {
 	}
 	if err := rs.Close(); err != nil {
 		t.Error("second Close:", err)
-	}
-}
-
-func TestWriteDemoServer(t *testing.T) {
-	home := filepath.Join(t.TempDir(), "box")
-	b, err := Init(home, InitOptions{Model: "MAG254"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := WriteDemoServer(dir, b.Model()); err != nil {
-		t.Fatal(err)
-	}
-	rs, err := StartUpdateServer(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rs.Close()
-	ctx := context.Background()
-	variants, err := FetchUpdateList(ctx, rs.URL+"/"+DemoServerVariants+"/update_list.txt")
-	if err != nil || len(variants) != len(DemoImages(b.Model())) {
-		t.Fatalf("variants list: %d entries, %v", len(variants), err)
-	}
-	for _, e := range variants {
-		if !strings.HasPrefix(e.Descr, path.Base(e.URL)+":") {
-			t.Errorf("entry %+v does not name its file", e)
-		}
-	}
-	// A new box (autoupdate_cond 1) finds the next Factory image and installs it once asked.
-	if err := b.SaveSettings(map[string]string{"autoupdateURL": rs.URL + "/" + b.Model().USBFolder() + "/"}); err != nil {
-		t.Fatal(err)
-	}
-	asked := ""
-	rep := b.Autoupdate(ctx, AutoupdateOptions{Confirm: func(q string) bool { asked = q; return true }})
-	if rep.Outcome != AutoupdateInstalled || asked == "" {
-		t.Fatalf("%s %v, asked %q\n%+v", rep.Outcome, rep.Status, asked, rep.Steps)
-	}
-	if v := b.State().Settings["Image_Version"]; v != strconv.Itoa(b.Model().FactoryVersion+1) {
-		t.Errorf("Image_Version %s", v)
 	}
 }
 

@@ -1,9 +1,10 @@
-package device
+package updateserver
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -15,81 +16,75 @@ import (
 // dropped, and only so many connections are served at once (the others wait
 // to be accepted).
 const (
-	// DefaultServerMaxConns is how many connections a server serves at once.
-	DefaultServerMaxConns = 64
-	// DefaultServerIdleTimeout is how long a client may take to send its
+	// DefaultMaxConns is how many connections a server serves at once.
+	DefaultMaxConns = 64
+	// DefaultIdleTimeout is how long a client may take to send its
 	// request, or take nothing of the answer, or keep an idle connection.
-	DefaultServerIdleTimeout = 30 * time.Second
-	// ServerMinRate is the slowest a client may take an image on average
+	DefaultIdleTimeout = 30 * time.Second
+	// DefaultMinRate is the slowest a client may take an image on average
 	// (32 KiB/s): an image must be taken within the idle timeout plus its
 	// size at this rate.
-	ServerMinRate = 32 << 10
+	DefaultMinRate = 32 << 10
 	// serverHeaderTimeout bounds the request line and headers.
 	serverHeaderTimeout = 10 * time.Second
 )
 
-// ServerOptions configure an update server.
-type ServerOptions struct {
+// Options configure an update server.
+type Options struct {
 	// BaseURL prefixes every URL written in an update list, e.g.
 	// "http://updates.example.com"; "" means the address the client reached
 	// the server at. The request's Host header is never used.
 	BaseURL string
-	// MaxConns bounds the connections served at once; 0 means DefaultServerMaxConns.
+	// MaxConns bounds the connections served at once; 0 means DefaultMaxConns.
 	MaxConns int
 	// IdleTimeout bounds how long a client may stay silent or take nothing;
-	// 0 means DefaultServerIdleTimeout.
+	// 0 means DefaultIdleTimeout.
 	IdleTimeout time.Duration
 	// MinRate is the slowest, in bytes per second, a client may take an
-	// image on average; 0 means ServerMinRate.
+	// image on average; 0 means DefaultMinRate.
 	MinRate int64
 	// Logf, when not nil, receives one line per request.
 	Logf func(format string, args ...any)
 }
 
-func (o ServerOptions) idle() time.Duration {
+func (o Options) idle() time.Duration {
 	if o.IdleTimeout > 0 {
 		return o.IdleTimeout
 	}
-	return DefaultServerIdleTimeout
+	return DefaultIdleTimeout
 }
 
-func (o ServerOptions) minRate() int64 {
+func (o Options) minRate() int64 {
 	if o.MinRate > 0 {
 		return o.MinRate
 	}
-	return ServerMinRate
+	return DefaultMinRate
 }
 
-func (o ServerOptions) maxConns() int {
+func (o Options) maxConns() int {
 	if o.MaxConns > 0 {
 		return o.MaxConns
 	}
-	return DefaultServerMaxConns
+	return DefaultMaxConns
 }
 
-// RunningServer is an update server listening on a port.
-type RunningServer struct {
+// Running is an update server listening on a port.
+type Running struct {
 	// URL is the address the server listens at, "http://127.0.0.1:PORT".
 	URL string
 	// Base is what the update lists' URLs start with: the BaseURL option, else URL.
 	Base    string
 	srv     *http.Server
-	handler *UpdateServer
+	handler *Server
 	done    chan error
 	once    sync.Once
 	err     error
 }
 
-// StartUpdateServer serves dir on a free loopback port until Close; the
-// screens use it for the demo update server.
-func StartUpdateServer(dir string, logf func(format string, args ...any)) (*RunningServer, error) {
-	return ListenUpdateServer(dir, "127.0.0.1:0", ServerOptions{Logf: logf})
-}
-
-// ListenUpdateServer serves dir on addr ("host:port"; port 0 picks a free
-// one) until Close.
-func ListenUpdateServer(dir, addr string, opts ServerOptions) (*RunningServer, error) {
-	h, err := NewUpdateServer(dir, opts)
+// Start serves dir on addr ("host:port"; "127.0.0.1:0" is a free loopback
+// port) until Close, Shutdown or the end of Run.
+func Start(dir, addr string, opts Options) (*Running, error) {
+	h, err := New(dir, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +96,7 @@ func ListenUpdateServer(dir, addr string, opts ServerOptions) (*RunningServer, e
 	idle := opts.idle()
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: min(serverHeaderTimeout, idle), ReadTimeout: idle,
 		WriteTimeout: idle, IdleTimeout: idle, MaxHeaderBytes: 64 << 10}
-	rs := &RunningServer{URL: "http://" + ln.Addr().String(), srv: srv, handler: h, done: make(chan error, 1)}
+	rs := &Running{URL: "http://" + ln.Addr().String(), srv: srv, handler: h, done: make(chan error, 1)}
 	rs.Base = rs.URL
 	if h.base != "" {
 		rs.Base = h.base
@@ -117,9 +112,25 @@ func ListenUpdateServer(dir, addr string, opts ServerOptions) (*RunningServer, e
 	return rs, nil
 }
 
+// Images lists the images the server offers, as Server.Images does.
+func (s *Running) Images() ([]Image, error) { return s.handler.Images() }
+
+// Run keeps serving until ctx is done or the server fails, then shuts down
+// cleanly, giving the running requests a few seconds to finish.
+func (s *Running) Run(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+	case err := <-s.done:
+		s.done <- err // Shutdown reads it
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.Shutdown(sctx)
+}
+
 // Shutdown stops accepting requests and waits, until ctx ends, for the
 // running ones to finish; then it closes what is left.
-func (s *RunningServer) Shutdown(ctx context.Context) error {
+func (s *Running) Shutdown(ctx context.Context) error {
 	s.once.Do(func() {
 		err := s.srv.Shutdown(ctx)
 		if err != nil {
@@ -135,30 +146,10 @@ func (s *RunningServer) Shutdown(ctx context.Context) error {
 }
 
 // Close stops the server at once.
-func (s *RunningServer) Close() error {
+func (s *Running) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	return s.Shutdown(ctx)
-}
-
-// ServeUpdates serves dir on addr until ctx is done, then shuts down
-// cleanly; ready, when not nil, is called with the server once listening.
-func ServeUpdates(ctx context.Context, dir, addr string, opts ServerOptions, ready func(*RunningServer)) error {
-	rs, err := ListenUpdateServer(dir, addr, opts)
-	if err != nil {
-		return err
-	}
-	if ready != nil {
-		ready(rs)
-	}
-	select {
-	case <-ctx.Done():
-	case err := <-rs.done:
-		rs.done <- err // Shutdown reads it
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return rs.Shutdown(sctx)
 }
 
 // limitListener accepts a connection only while fewer than its limit are
@@ -204,4 +195,13 @@ func (c *limitConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(c.release)
 	return err
+}
+
+// ReadFrom passes the connection's own ReadFrom through, so that the
+// server sends an image file by sendfile, straight from the file.
+func (c *limitConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c.Conn}, r)
 }
