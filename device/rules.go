@@ -191,49 +191,42 @@ func (d *Decision) set(s Status, rule Rule) {
 
 // planFor picks the signature rule for the path and what the box runs.
 func planFor(in DecisionInput) (rulePlan, *Decision) {
-	m, p := in.Manufacturer, in.Public
-	tool := toolName(in.Model)
-	if in.Path == PathBoot {
-		if in.Operator != nil {
-			return rulePlan{id: RuleR2, trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
-				why: fmt.Sprintf("This box is locked to the operator key %s: at the boot stage (%s) it trusts only that key (R2).", keyName(*in.Operator), tool)}, nil
-		}
-		pl := rulePlan{id: RuleR1, trusted: []KeyRef{m, p}, allowed: []Kind{KindFactory, KindPublic, KindCustom},
-			why: fmt.Sprintf("At the boot stage (%s) a box without an operator key trusts MANUFACTURER and STB_PUBLIC, and the custom key a Custom image carries for its own RootFS (R1).", tool)}
-		if choiceCustomKeyFromImageAtBoot {
-			pl.custom = in.ImageCustomKey
-		}
-		return pl, nil
-	}
-	if in.Running == nil {
+	id := ruleFor(in)
+	if id == RulePortal {
 		d := Decision{Rule: RulePortal}
 		d.set(StatusInternal, RulePortal)
 		d.Explain = RulePortal.why()
 		return rulePlan{id: RulePortal}, &d
 	}
-	if in.Operator != nil && choiceOperatorLocksPortal {
-		return rulePlan{id: RuleR6, trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
-			why: fmt.Sprintf("This box is locked to the operator key %s: its portal accepts only images signed by that key (R6).", keyName(*in.Operator))}, nil
+	info, _ := id.Info()
+	pl := info.trust(in)
+	pl.id = id
+	return pl, nil
+}
+
+// ruleFor picks the signature rule that decides in: R1 or R2 at the boot
+// stage, at the portal R6 on a box locked to an operator key, else the rule
+// of the running image's kind (R3–R6), RulePortal with no image to run.
+func ruleFor(in DecisionInput) Rule {
+	switch {
+	case in.Path == PathBoot && in.Operator != nil:
+		return RuleR2
+	case in.Path == PathBoot:
+		return RuleR1
+	case in.Running == nil:
+		return RulePortal
+	case in.Operator != nil && choiceOperatorLocksPortal:
+		return RuleR6
 	}
 	switch in.Running.Kind {
 	case KindFactory:
-		return rulePlan{id: RuleR3, trusted: []KeyRef{m}, allowed: []Kind{KindFactory}, why: RuleR3.why()}, nil
+		return RuleR3
 	case KindCustom:
-		var k KeyRef
-		if in.Running.RootFSBy != nil {
-			k = *in.Running.RootFSBy
-		}
-		return rulePlan{id: RuleR5, trusted: []KeyRef{p}, rootfs: &k, allowed: []Kind{KindCustom},
-			why: fmt.Sprintf("The box runs a Custom image with the custom key %s: its portal accepts only Custom images of the same operator, their RootFS signed by that key (R5).", keyName(k))}, nil
+		return RuleR5
 	case KindOperator:
-		var o KeyRef
-		if in.Running.Signer != nil {
-			o = *in.Running.Signer
-		}
-		return rulePlan{id: RuleR6, trusted: []KeyRef{o}, allowed: []Kind{KindOperator},
-			why: fmt.Sprintf("The box runs an Operator image: its portal accepts only images signed by %s (R6).", keyName(o))}, nil
+		return RuleR6
 	}
-	return rulePlan{id: RuleR4, trusted: []KeyRef{m, p}, allowed: []Kind{KindFactory, KindPublic}, why: RuleR4.why()}, nil
+	return RuleR4
 }
 
 func (pl rulePlan) trustedList() []KeyRef {

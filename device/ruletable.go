@@ -1,5 +1,7 @@
 package device
 
+import "fmt"
+
 // Rule names what decided an update: one of the signature rules R1–R7 of
 // RULES.md, or the check that decided before or after them. Its value is
 // what the JSON says ("R1"…"R7", "header", "model", "version", "install",
@@ -37,28 +39,72 @@ type RuleInfo struct {
 	Refusal bool
 	// Why is the sentence that says why the box trusts what it trusts
 	// under the rule, when it names no key or tool; "" when it is built
-	// from the box (planFor).
+	// from the box (trust).
 	Why string
+	// trust is what a signature rule trusts on a box and an image as in:
+	// the keys for every block, a key for the RootFS block alone, the kinds
+	// of image it lets in, and why, in one sentence; nil for a check.
+	trust func(in DecisionInput) rulePlan
 }
 
-// RuleTable is every rule and check, in the order of RULES.md. Each call
-// returns a new slice.
+// RuleTable is every rule and check, in the order of RULES.md: for each, the
+// path, the screens' rule line, whether it refuses, and for the signature
+// rules what they trust and why (their trust function, which Decide calls).
+// Each call returns a new slice.
 func RuleTable() []RuleInfo {
 	return []RuleInfo{
 		{ID: RuleR1, Path: PathBoot, Refusal: true,
-			Summary: "rule R1 — boot stage, no operator key: MANUFACTURER and STB_PUBLIC are trusted"},
+			Summary: "rule R1 — boot stage, no operator key: MANUFACTURER and STB_PUBLIC are trusted",
+			trust: func(in DecisionInput) rulePlan {
+				pl := rulePlan{trusted: []KeyRef{in.Manufacturer, in.Public}, allowed: []Kind{KindFactory, KindPublic, KindCustom},
+					why: fmt.Sprintf("At the boot stage (%s) a box without an operator key trusts MANUFACTURER and STB_PUBLIC, and the custom key a Custom image carries for its own RootFS (R1).", toolName(in.Model))}
+				if choiceCustomKeyFromImageAtBoot {
+					pl.custom = in.ImageCustomKey
+				}
+				return pl
+			}},
 		{ID: RuleR2, Path: PathBoot, Refusal: true,
-			Summary: "rule R2 — boot stage, operator key installed: only that key is trusted"},
+			Summary: "rule R2 — boot stage, operator key installed: only that key is trusted",
+			trust: func(in DecisionInput) rulePlan {
+				return rulePlan{trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
+					why: fmt.Sprintf("This box is locked to the operator key %s: at the boot stage (%s) it trusts only that key (R2).", keyName(*in.Operator), toolName(in.Model))}
+			}},
 		{ID: RuleR3, Path: PathPortal, Refusal: true,
 			Summary: "rule R3 — portal of a Factory image: only Factory images",
-			Why:     "The box runs a Factory image, whose portal accepts only Factory images, signed by MANUFACTURER (R3)."},
+			Why:     "The box runs a Factory image, whose portal accepts only Factory images, signed by MANUFACTURER (R3).",
+			trust: func(in DecisionInput) rulePlan {
+				return rulePlan{trusted: []KeyRef{in.Manufacturer}, allowed: []Kind{KindFactory}, why: RuleR3.why()}
+			}},
 		{ID: RuleR4, Path: PathPortal, Refusal: true,
 			Summary: "rule R4 — portal of a Public image: Factory and Public images",
-			Why:     "The box runs a Public image, whose portal accepts Factory and Public images, signed by MANUFACTURER or STB_PUBLIC (R4)."},
+			Why:     "The box runs a Public image, whose portal accepts Factory and Public images, signed by MANUFACTURER or STB_PUBLIC (R4).",
+			trust: func(in DecisionInput) rulePlan {
+				return rulePlan{trusted: []KeyRef{in.Manufacturer, in.Public}, allowed: []Kind{KindFactory, KindPublic}, why: RuleR4.why()}
+			}},
 		{ID: RuleR5, Path: PathPortal, Refusal: true,
-			Summary: "rule R5 — portal of a Custom image: only Custom images of the same key"},
+			Summary: "rule R5 — portal of a Custom image: only Custom images of the same key",
+			trust: func(in DecisionInput) rulePlan {
+				var k KeyRef
+				if in.Running.RootFSBy != nil {
+					k = *in.Running.RootFSBy
+				}
+				return rulePlan{trusted: []KeyRef{in.Public}, rootfs: &k, allowed: []Kind{KindCustom},
+					why: fmt.Sprintf("The box runs a Custom image with the custom key %s: its portal accepts only Custom images of the same operator, their RootFS signed by that key (R5).", keyName(k))}
+			}},
 		{ID: RuleR6, Path: PathPortal, Refusal: true,
-			Summary: "rule R6 — portal of an Operator image: only images of that operator key"},
+			Summary: "rule R6 — portal of an Operator image: only images of that operator key",
+			trust: func(in DecisionInput) rulePlan {
+				if in.Operator != nil && choiceOperatorLocksPortal {
+					return rulePlan{trusted: []KeyRef{*in.Operator}, allowed: []Kind{KindOperator},
+						why: fmt.Sprintf("This box is locked to the operator key %s: its portal accepts only images signed by that key (R6).", keyName(*in.Operator))}
+				}
+				var o KeyRef
+				if in.Running.Signer != nil {
+					o = *in.Running.Signer
+				}
+				return rulePlan{trusted: []KeyRef{o}, allowed: []Kind{KindOperator},
+					why: fmt.Sprintf("The box runs an Operator image: its portal accepts only images signed by %s (R6).", keyName(o))}
+			}},
 		{ID: RuleR7, Path: PathBoot, Refusal: true,
 			Summary: "rule R7 — an operator key must be certified by MANUFACTURER"},
 		{ID: RuleHeader,

@@ -1,6 +1,7 @@
 package device
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -130,6 +131,44 @@ func TestRuleTableWhyDecides(t *testing.T) {
 		}
 		if pl.id != c.rule || why == "" || why != c.rule.why() {
 			t.Errorf("running %+v: plan %s says %q, want %s with the table's %q", c.running, pl.id, why, c.rule, c.rule.why())
+		}
+	}
+}
+
+// TestRuleTableTrusts checks that the signature rules R1–R6, and only they,
+// say in the table what they trust, and that the plan Decide follows is the
+// table's: the keys, the kinds of image and the why of each rule's row.
+func TestRuleTableTrusts(t *testing.T) {
+	for _, i := range RuleTable() {
+		signature := strings.HasPrefix(string(i.ID), "R") && i.ID != RuleR7
+		if (i.trust != nil) != signature {
+			t.Errorf("%s: has a trust function %v, want %v", i.ID, i.trust != nil, signature)
+		}
+	}
+	m, p := KeyRef{Role: RoleManufacturer, ID: "M"}, KeyRef{Role: RolePublic, ID: "P"}
+	op, ck := KeyRef{Role: RoleOperator, ID: "O"}, KeyRef{Role: RoleCustom, ID: "C"}
+	for _, c := range []struct {
+		in          DecisionInput
+		rule        Rule
+		trusted     []KeyRef
+		allowed     []Kind
+		whyContains string
+	}{
+		{DecisionInput{Path: PathBoot}, RuleR1, []KeyRef{m, p}, []Kind{KindFactory, KindPublic, KindCustom}, "(R1)"},
+		{DecisionInput{Path: PathBoot, Operator: &op}, RuleR2, []KeyRef{op}, []Kind{KindOperator}, "locked to the operator key"},
+		{DecisionInput{Path: PathPortal, Running: &ImageInfo{Kind: KindFactory}}, RuleR3, []KeyRef{m}, []Kind{KindFactory}, "(R3)"},
+		{DecisionInput{Path: PathPortal, Running: &ImageInfo{Kind: KindPublic}}, RuleR4, []KeyRef{m, p}, []Kind{KindFactory, KindPublic}, "(R4)"},
+		{DecisionInput{Path: PathPortal, Running: &ImageInfo{Kind: KindCustom, RootFSBy: &ck}}, RuleR5, []KeyRef{p}, []Kind{KindCustom}, "(R5)"},
+		{DecisionInput{Path: PathPortal, Running: &ImageInfo{Kind: KindOperator, Signer: &op}}, RuleR6, []KeyRef{op}, []Kind{KindOperator}, "(R6)"},
+	} {
+		c.in.Manufacturer, c.in.Public = m, p
+		pl, bad := planFor(c.in)
+		if bad != nil || pl.id != c.rule {
+			t.Errorf("%s: planFor chose %s (%v)", c.rule, pl.id, bad)
+			continue
+		}
+		if fmt.Sprint(pl.trusted) != fmt.Sprint(c.trusted) || fmt.Sprint(pl.allowed) != fmt.Sprint(c.allowed) || !strings.Contains(pl.why, c.whyContains) {
+			t.Errorf("%s: plan trusts %v for %v, why %q; want %v for %v, why with %q", c.rule, pl.trusted, pl.allowed, pl.why, c.trusted, c.allowed, c.whyContains)
 		}
 	}
 }
