@@ -188,7 +188,7 @@ func runScenarioTUI(name, report, pace string) error {
 	}
 	defer os.RemoveAll(temp)
 	ss := &scenarioScreens{sc: sc, dir: temp, report: report}
-	model := tui.New(tui.Options{Start: ss.start, Training: ss.training(tui.NewStyles(nil)), Pace: pace})
+	model := tui.New(tui.Options{Start: ss.start, Training: ss, Pace: pace})
 	err = runProgram(model)
 	run := ss.ready.Load()
 	if run == nil {
