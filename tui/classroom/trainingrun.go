@@ -86,7 +86,8 @@ func (c *classTraining) HintsShown() int {
 	return r.session.HintsUsed()
 }
 
-// Record adds an update, a power-on or a run of Autoupdate to the session.
+// Record adds a step to the session: an update, a step on the menus, a
+// power-on or a run of Autoupdate.
 func (c *classTraining) Record(step tui.Step) {
 	r := c.ready.Load()
 	if r == nil {
@@ -95,6 +96,12 @@ func (c *classTraining) Record(step tui.Step) {
 	switch s := step.(type) {
 	case tui.UpdateStep:
 		r.record(scenario.UpdateRecord(s.Action, s.Detail, s.Result))
+	case tui.OpStep:
+		rec := scenario.OpRecord(scenario.Action(s.Op), s.Settings, s.Err)
+		if s.Detail != "" {
+			rec.Detail = s.Detail
+		}
+		r.record(rec)
 	case tui.BootStep:
 		r.record(scenario.BootRecord(s.Report))
 	case tui.AutoupdateStep:
