@@ -202,13 +202,17 @@ func TestBuildFromTarFolder(t *testing.T) {
 // the write stops the build instead of writing a wrong size.
 func TestTarFolderChanged(t *testing.T) {
 	signer := demoKey(t, "stb_public.sec.asc")
+	// a file that ends where the write buffer does is read to its end
+	// before it can show that it grew
+	full := readBufferSize - tarBlock
 	for _, tc := range []struct {
-		name string
-		size int
-	}{{"shrunk", 100}, {"grown", 5000}} {
+		name      string
+		was, size int
+	}{{"shrunk", 1000, 100}, {"grown", 1000, 5000}, {"shrunk to nothing", 1000, 0},
+		{"grown past a full buffer", full, full + 1}, {"shrunk from a full buffer", full, full - 1}} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
-			writeTree(t, root, map[string]int{"a": 1000, "b": 10})
+			writeTree(t, root, map[string]int{"a": tc.was, "b": 10})
 			tf, err := NewTarFolder(root, nil, testTime)
 			if err != nil {
 				t.Fatal(err)

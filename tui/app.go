@@ -43,6 +43,9 @@ func New(opts Options) *Model {
 	}
 	c := &common{opts: opts, timing: opts.Timing.withDefaults(), st: st, keys: NewKeyMap(), clock: clock,
 		power: newSpan(nil), train: &inOrder{}, width: 80, height: 24}
+	if opts.Training != nil {
+		c.panel = NewScenarioPanel(opts.Training, st)
+	}
 	h := help.New()
 	h.Styles = st.Help
 	m := &Model{c: c, help: h, insp: newInspector(c), taskVP: viewport.New(40, 10), termW: 80, setup: newSpan(nil)}
@@ -132,21 +135,20 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		}
 		return tea.Batch(c.stateCmd(), m.powerOn(), c.trainStep(nil))
 	case trainCheckMsg:
-		if msg.met && c.opts.Training != nil {
-			c.opts.Training.Panel.SetGoalMet(msg.took, msg.steps)
+		if msg.goal.Met {
+			c.panel.SetGoalMet(msg.goal.Took, msg.goal.Steps)
 		}
 		return nil
 	case trainHintMsg:
 		if msg.ok && c.opts.Training != nil {
-			c.opts.Training.Panel.NextHint()
 			m.task = true
 			m.layout()
 		}
 		return nil
 	case bootReportMsg:
-		return tea.Batch(m.forward(msg), c.trainStep(msg.report))
+		return tea.Batch(m.forward(msg), c.trainStep(BootStep{msg.report}))
 	case autoupdateMsg:
-		return tea.Batch(m.forward(msg), c.trainStep(msg.report))
+		return tea.Batch(m.forward(msg), c.trainStep(AutoupdateStep{msg.report}))
 	case opDoneMsg:
 		return tea.Batch(m.forward(msg), c.trainStep(opStep(msg)))
 	case keyInstalledMsg:
@@ -394,11 +396,11 @@ func (m *Model) View() string {
 	if bodyH < 1 {
 		bodyH = 1
 	}
-	if tr := c.opts.Training; tr != nil && m.task && !m.showIns {
+	if tr := c.panel; tr != nil && m.task && !m.showIns {
 		if w >= inspectorSideBySide {
 			pw := inspectorWidth(w)
 			left := fit(body, w-pw-1, bodyH)
-			body = lipgloss.JoinHorizontal(lipgloss.Top, left, " ", st.Inspector.Render(fit(tr.Panel.View(pw-3), pw-2, bodyH)))
+			body = lipgloss.JoinHorizontal(lipgloss.Top, left, " ", st.Inspector.Render(fit(tr.View(pw-3), pw-2, bodyH)))
 		} else {
 			body = st.Inspector.Render(m.taskView(w-4, bodyH))
 		}

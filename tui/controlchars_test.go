@@ -80,9 +80,10 @@ func TestScreensShowOutsideTextEscaped(t *testing.T) {
 // file (given with --scenario FILE) whose story, goal or hints carry
 // control characters.
 func TestScenarioPanelShowsTextEscaped(t *testing.T) {
-	p := NewScenarioPanel(ScenarioBrief{Name: "x", Title: "Title\x1b]0;owned\x07", Model: "MAG254",
-		Story: "A story\rOVERWRITTEN", Goal: "Goal \x1b[2J", Hints: []string{"hint \x1b[31mred"}}, NewStyles(testRenderer()))
-	p.NextHint()
+	tr := &fakeTraining{brief: ScenarioBrief{Name: "x", Title: "Title\x1b]0;owned\x07", Model: "MAG254",
+		Story: "A story\rOVERWRITTEN", Goal: "Goal \x1b[2J", Hints: []string{"hint \x1b[31mred"}}}
+	p := NewScenarioPanel(tr, NewStyles(testRenderer()))
+	tr.NextHint()
 	v := p.View(60)
 	if rawControl(v) {
 		t.Fatalf("a raw control character reached the panel:\n%q", v)

@@ -148,15 +148,15 @@ func TestFlowOpKeyThenOperatorImage(t *testing.T) {
 	tb.putDemoImage(t, "variants/public", "public")
 	var recorded []string
 	opts := testOptions(Env{Box: tb.box, USBDir: tb.usb}, true)
-	opts.Training = &Training{
-		Panel: NewScenarioPanel(ScenarioBrief{Name: "operator-key-install", Title: "Joining an operator", Model: "MAG254",
-			Goal: "The box holds the operator's key and runs its image."}, NewStyles(testRenderer())),
-		Record: func(step any) {
+	opts.Training = &fakeTraining{
+		brief: ScenarioBrief{Name: "operator-key-install", Title: "Joining an operator", Model: "MAG254",
+			Goal: "The box holds the operator's key and runs its image."},
+		record: func(step Step) {
 			if st, ok := step.(UpdateStep); ok {
 				recorded = append(recorded, st.Action+" "+st.Detail+": "+strconv.Itoa(int(st.Result.Status))+" "+string(st.Result.Rule))
 			}
 		},
-		Check: func(box *device.Box) (bool, time.Duration, int) { return false, 0, len(recorded) },
+		check: func(box *device.Box) GoalState { return GoalState{Steps: len(recorded)} },
 	}
 	s := startWith(t, opts, 80, 24)
 	s.waitFor("Press m (MENU)")

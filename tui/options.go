@@ -61,7 +61,7 @@ type Options struct {
 	// do I/O, the screens never do.
 	Start func(ctx context.Context) (Env, error)
 	// Training, when not nil, follows a training scenario (--scenario).
-	Training *Training
+	Training Training
 	// Renderer renders every style; nil means lipgloss' default renderer.
 	Renderer *lipgloss.Renderer
 	// Timing of boot, messages and reboots.

@@ -99,17 +99,17 @@ func (m *Model) coverFooter(cv cover) string {
 // scrolled where the trainee left it.
 func (m *Model) taskView(w, h int) string {
 	m.taskVP.Width, m.taskVP.Height = w, h
-	m.taskVP.SetContent(m.c.opts.Training.Panel.View(w))
+	m.taskVP.SetContent(m.c.panel.View(w))
 	return m.taskVP.View()
 }
 
 // banner is the line that says the goal is met, shown under the screen from
 // the moment the check holds, whatever panel is open.
 func (m *Model) banner() string {
-	tr := m.c.opts.Training
-	if tr == nil || !tr.Panel.GoalMet() {
+	p := m.c.panel
+	if !p.GoalMet() {
 		return ""
 	}
 	st := m.c.st
-	return truncate(st.OK.Render("★ "+tr.Panel.MetLine())+st.Muted.Render(" · q ends the session, or keep exploring"), m.termW)
+	return truncate(st.OK.Render("★ "+p.MetLine())+st.Muted.Render(" · q ends the session, or keep exploring"), m.termW)
 }

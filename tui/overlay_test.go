@@ -4,30 +4,21 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
 )
 
 // trainingFor is a small training run on tb's box: the goal is a version of
 // at least minVersion; steps counts the steps recorded.
-func trainingFor(tb *testBox, minVersion int, steps *int) *Training {
+func trainingFor(tb *testBox, minVersion int, steps *int) *fakeTraining {
 	hints := []string{"Hold MENU at power-on.", "Upgrade Tools → USB Bootstrap."}
-	shown := 0
-	return &Training{
-		Panel: NewScenarioPanel(ScenarioBrief{Name: "first-update", Title: "A first update", Model: tb.model.Name, Difficulty: "easy",
-			Story: "The box runs its factory image.", Goal: "The box runs a newer version.", Hints: hints}, NewStyles(testRenderer())),
-		Hint: func() (string, bool) {
-			if shown >= len(hints) {
-				return "", false
-			}
-			shown++
-			return hints[shown-1], true
-		},
-		Record: func(any) { *steps++ },
-		Check: func(box *device.Box) (bool, time.Duration, int) {
+	return &fakeTraining{
+		brief: ScenarioBrief{Name: "first-update", Title: "A first update", Model: tb.model.Name, Difficulty: "easy",
+			Story: "The box runs its factory image.", Goal: "The box runs a newer version.", Hints: hints},
+		record: func(Step) { *steps++ },
+		check: func(box *device.Box) GoalState {
 			v, _ := strconv.Atoi(box.State().Settings["Image_Version"])
-			return v >= minVersion, 0, *steps
+			return GoalState{Met: v >= minVersion, Steps: *steps}
 		},
 	}
 }
@@ -90,7 +81,7 @@ func TestFlowGoalMetBanner(t *testing.T) {
 	s.keys("enter")
 	s.waitFor("Update finished OK", "Goal met in")
 	s.golden()
-	if line := opts.Training.Panel.MetLine(); !strings.Contains(line, "2 steps") {
+	if line := s.m.c.panel.MetLine(); !strings.Contains(line, "2 steps") {
 		t.Errorf("met line %q, want the 2 steps taken (boot, update)", line)
 	}
 }

@@ -25,37 +25,33 @@ type ScenarioBrief struct {
 	Hints      []string
 }
 
-// ScenarioPanel shows a scenario beside the screens. The zero value shows nothing.
+// ScenarioPanel shows a scenario beside the screens: the brief of its
+// training, and as many hints as the training counts. The zero value shows
+// nothing.
 type ScenarioPanel struct {
+	tr     Training
 	brief  ScenarioBrief
 	styles Styles
-	shown  int           // hints revealed
 	met    bool          // the goal's check held
 	took   time.Duration // from the start to the check holding
 	steps  int           // steps taken when it held
 }
 
-// NewScenarioPanel makes the panel for b, drawn with st.
-func NewScenarioPanel(b ScenarioBrief, st Styles) *ScenarioPanel {
-	return &ScenarioPanel{brief: b, styles: st}
-}
-
-// NextHint reveals the next hint and returns it; ok is false when every hint
-// is already shown. (Record it in the scenario.Session too, with its NextHint.)
-func (p *ScenarioPanel) NextHint() (hint string, ok bool) {
-	if p == nil || p.shown >= len(p.brief.Hints) {
-		return "", false
+// NewScenarioPanel makes the panel of tr, drawn with st.
+func NewScenarioPanel(tr Training, st Styles) *ScenarioPanel {
+	p := &ScenarioPanel{tr: tr, styles: st}
+	if tr != nil {
+		p.brief = tr.Brief()
 	}
-	p.shown++
-	return p.brief.Hints[p.shown-1], true
+	return p
 }
 
-// HintsShown is how many hints are revealed.
+// HintsShown is how many hints are revealed: the training's count.
 func (p *ScenarioPanel) HintsShown() int {
-	if p == nil {
+	if p == nil || p.tr == nil {
 		return 0
 	}
-	return p.shown
+	return min(max(p.tr.HintsShown(), 0), len(p.brief.Hints))
 }
 
 // HintsLeft is how many hints are still hidden.
@@ -63,7 +59,7 @@ func (p *ScenarioPanel) HintsLeft() int {
 	if p == nil {
 		return 0
 	}
-	return len(p.brief.Hints) - p.shown
+	return len(p.brief.Hints) - p.HintsShown()
 }
 
 // SetGoalMet records that the goal's check held, after took and steps steps.
@@ -135,7 +131,8 @@ func (p *ScenarioPanel) View(width int) string {
 		b.WriteString(wrap(p.brief.Goal))
 		b.WriteByte('\n')
 	}
-	for i := 0; i < p.shown; i++ {
+	shown := p.HintsShown()
+	for i := 0; i < shown; i++ {
 		b.WriteByte('\n')
 		head := fmt.Sprintf("Hint %d of %d", i+1, len(p.brief.Hints))
 		b.WriteString(s.Label.Render(head))
@@ -147,8 +144,8 @@ func (p *ScenarioPanel) View(width int) string {
 	switch {
 	case p.met:
 		b.WriteString(s.OK.Render(p.MetLine()))
-	case p.HintsLeft() > 0:
-		b.WriteString(s.Muted.Render(fmt.Sprintf("h: a hint (%d left)", p.HintsLeft())))
+	case shown < len(p.brief.Hints):
+		b.WriteString(s.Muted.Render(fmt.Sprintf("h: a hint (%d left)", len(p.brief.Hints)-shown)))
 	default:
 		b.WriteString(s.Muted.Render("No hints left."))
 	}

@@ -49,6 +49,7 @@ type common struct {
 	plug  *usbPlug // the stick, in or out (u)
 	model device.Model
 	ready bool
+	panel *ScenarioPanel // the training's panel, nil without one
 
 	// snapshot of the box, refreshed by stateCmd after every device call
 	state    device.State

@@ -83,9 +83,9 @@ func TestStatusesFromTheDemoKit(t *testing.T) {
 			}
 			var got []device.Status
 			opts := testOptions(Env{Box: tb.box, USBDir: tb.usb}, true)
-			opts.Training = &Training{
-				Panel: NewScenarioPanel(ScenarioBrief{Name: "statuses"}, NewStyles(testRenderer())),
-				Record: func(step any) {
+			opts.Training = &fakeTraining{
+				brief: ScenarioBrief{Name: "statuses"},
+				record: func(step Step) {
 					if st, ok := step.(UpdateStep); ok {
 						got = append(got, st.Result.Status)
 					}

@@ -53,8 +53,8 @@ func TestFlowUSBFiles(t *testing.T) {
 		steps []OpStep
 	)
 	opts := testOptions(env, true)
-	opts.Training = &Training{Panel: NewScenarioPanel(ScenarioBrief{Title: "t"}, NewStyles(testRenderer())),
-		Record: func(st any) {
+	opts.Training = &fakeTraining{brief: ScenarioBrief{Title: "t"},
+		record: func(st Step) {
 			if o, ok := st.(OpStep); ok {
 				mu.Lock()
 				steps = append(steps, o)

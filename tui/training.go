@@ -9,39 +9,65 @@ import (
 
 // Training follows a training scenario while the screens run: the root tells
 // it every step the trainee takes and asks it, after each, whether the goal
-// holds. Its functions run inside commands, one at a time, in the order of
-// the steps.
-type Training struct {
-	// Panel shows the story, the goal and the hints revealed.
-	Panel *ScenarioPanel
-	// Hint reveals the next hint (and records that it was asked for).
-	Hint func() (text string, ok bool)
-	// Record is told each step: an UpdateStep, an OpStep, a
-	// device.BootReport or a device.AutoupdateReport.
-	Record func(step any)
-	// Check runs the goal's check on the box: whether it holds, how long it
-	// took the trainee and in how many steps.
-	Check func(box *device.Box) (met bool, took time.Duration, steps int)
+// holds. It counts the hints itself: the scenario panel asks it how many are
+// shown. NextHint, Record and Check run inside commands, one at a time, in
+// the order of the steps; HintsShown is asked while the panel is drawn, at
+// the same time: it must be safe for concurrent use.
+type Training interface {
+	// Brief is what the scenario panel shows.
+	Brief() ScenarioBrief
+	// NextHint reveals the next hint and counts it; ok is false when every
+	// hint is already shown (or none may be shown).
+	NextHint() (text string, ok bool)
+	// HintsShown is how many hints were revealed.
+	HintsShown() int
+	// Record is told each step the trainee takes.
+	Record(step Step)
+	// Check runs the goal's check on the box.
+	Check(box *device.Box) GoalState
 }
 
-// UpdateStep is an update the trainee ran, as Training.Record receives it.
+// GoalState is the goal's check after a step: whether it holds, how long it
+// took the trainee and in how many steps.
+type GoalState struct {
+	Met   bool
+	Took  time.Duration
+	Steps int
+}
+
+// Step is a step the trainee took, as Training.Record receives it: an
+// UpdateStep, an OpStep, a BootStep or an AutoupdateStep.
+type Step interface{ trainingStep() }
+
+// UpdateStep is an update the trainee ran.
 type UpdateStep struct {
 	Action string // "USB Bootstrap", "Using HTTP", "Update from USB", …
 	Detail string // the source
 	Result device.Result
 }
 
-// OpStep is a step on the menus that installs nothing, as Training.Record
-// receives it. Op names it as a scenario's steps do: set (Exit & Save, with
-// the settings saved), factory_reset, reset_operator_key, select_bank,
-// emergency (the service button's Emergency startup); on the USB stick
-// screen rename, delete, mkdir and copy.
+// OpStep is a step on the menus that installs nothing. Op names it as a
+// scenario's steps do: set (Exit & Save, with the settings saved),
+// factory_reset, reset_operator_key, select_bank, emergency (the service
+// button's Emergency startup); on the USB stick screen rename, delete,
+// mkdir and copy.
 type OpStep struct {
 	Op       string
 	Detail   string // what was done, when Op alone does not say it (rename on the stick)
 	Settings map[string]string
 	Err      error // nil: it worked
 }
+
+// BootStep is a power-on of the box.
+type BootStep struct{ Report device.BootReport }
+
+// AutoupdateStep is a run of the Autoupdate module.
+type AutoupdateStep struct{ Report device.AutoupdateReport }
+
+func (UpdateStep) trainingStep()     {}
+func (OpStep) trainingStep()         {}
+func (BootStep) trainingStep()       {}
+func (AutoupdateStep) trainingStep() {}
 
 // opStep is the training record of a device call of the menus.
 func opStep(m opDoneMsg) OpStep {
@@ -54,43 +80,37 @@ func opStep(m opDoneMsg) OpStep {
 }
 
 type (
-	trainCheckMsg struct {
-		met   bool
-		took  time.Duration
-		steps int
-	}
-	trainHintMsg struct {
-		text string
-		ok   bool
-	}
+	trainCheckMsg struct{ goal GoalState }
+	trainHintMsg  struct{ ok bool }
 )
 
 // trainStep records step (nil: none) and checks the goal.
-func (c *common) trainStep(step any) tea.Cmd {
+func (c *common) trainStep(step Step) tea.Cmd {
 	tr, box := c.opts.Training, c.env.Box
 	if tr == nil || box == nil {
 		return nil
 	}
 	return c.train.then(func() tea.Msg {
-		var m trainCheckMsg
-		if step != nil && tr.Record != nil {
+		if step != nil {
 			tr.Record(step)
 		}
-		if tr.Check != nil {
-			m.met, m.took, m.steps = tr.Check(box)
-		}
-		return m
+		return trainCheckMsg{goal: tr.Check(box)}
 	})
 }
 
+// trainHint asks the training for the next hint; the panel shows as many
+// hints as the training counts.
 func (c *common) trainHint() tea.Cmd {
 	tr := c.opts.Training
-	if tr == nil || tr.Hint == nil {
+	if tr == nil {
 		return nil
 	}
 	return c.train.then(func() tea.Msg {
-		var m trainHintMsg
-		m.text, m.ok = tr.Hint()
-		return m
+		_, ok := tr.NextHint()
+		return trainHintMsg{ok: ok}
 	})
 }
+
+// ScenarioPanel is the panel of the training the screens follow, nil
+// without one. Read it once the program ended.
+func (m *Model) ScenarioPanel() *ScenarioPanel { return m.c.panel }

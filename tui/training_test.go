@@ -3,7 +3,6 @@ package tui
 import (
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
 )
@@ -14,30 +13,23 @@ func TestFlowTraining(t *testing.T) {
 	tb := newTestBox(t, "MAG254", deviceInit())
 	tb.demoStick(t, "public")
 	hints := []string{"Hold MENU at power-on.", "Upgrade Tools → USB Bootstrap."}
-	shown, steps := 0, 0
+	steps := 0
 	var recorded []string
-	tr := &Training{
-		Panel: NewScenarioPanel(ScenarioBrief{Name: "first-update", Title: "A first update", Model: "MAG254", Difficulty: "easy",
-			Story: "The box runs its factory image.", Goal: "The box runs version 219 or newer.", Hints: hints}, NewStyles(testRenderer())),
-		Hint: func() (string, bool) {
-			if shown >= len(hints) {
-				return "", false
-			}
-			shown++
-			return hints[shown-1], true
-		},
-		Record: func(step any) {
+	tr := &fakeTraining{
+		brief: ScenarioBrief{Name: "first-update", Title: "A first update", Model: "MAG254", Difficulty: "easy",
+			Story: "The box runs its factory image.", Goal: "The box runs version 219 or newer.", Hints: hints},
+		record: func(step Step) {
 			steps++
 			switch st := step.(type) {
 			case UpdateStep:
 				recorded = append(recorded, st.Action+": "+strconv.Itoa(int(st.Result.Status)))
-			case device.BootReport:
+			case BootStep:
 				recorded = append(recorded, "boot")
 			}
 		},
-		Check: func(box *device.Box) (bool, time.Duration, int) {
+		check: func(box *device.Box) GoalState {
 			v, _ := strconv.Atoi(box.State().Settings["Image_Version"])
-			return v >= 219, 0, steps
+			return GoalState{Met: v >= 219, Steps: steps}
 		},
 	}
 	opts := testOptions(Env{Box: tb.box, USBDir: tb.usb}, true)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -25,7 +26,7 @@ func TestDeviceHelperProcess(t *testing.T) {
 	if os.Getenv("STBRECOVERY_HELPER") != "1" {
 		t.Skip("runs only as a child process of another test")
 	}
-	os.Exit(run(flag.Args()))
+	os.Exit(run(context.Background(), flag.Args(), os.Stdout, os.Stderr))
 }
 
 func helperCmd(args ...string) *exec.Cmd {

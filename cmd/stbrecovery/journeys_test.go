@@ -76,10 +76,9 @@ func playJourney(t *testing.T, j journey) (*scenario.Session, *tui.ScenarioPanel
 			run.World.Close()
 		}
 	})
-	training := ss.training(tui.NewStyles(r))
 	model := tui.New(tui.Options{
 		Start:    ss.start,
-		Training: training,
+		Training: ss,
 		Renderer: r,
 		// MENU is listened for until m (menu), s (service button) or enter (boot)
 		Timing:    tui.Timing{MenuWindow: time.Hour, BootStep: time.Nanosecond, Message: time.Nanosecond, Reboot: -1},
@@ -133,7 +132,7 @@ func playJourney(t *testing.T, j journey) (*scenario.Session, *tui.ScenarioPanel
 	if run == nil {
 		t.Fatal("the scenario was never set up")
 	}
-	return run.Session, training.Panel
+	return run.Session, model.ScenarioPanel()
 }
 
 // Paths through the menus, at 80x24.

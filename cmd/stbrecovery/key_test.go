@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-	"errors"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,25 +15,8 @@ import (
 // runCLI runs the command line as main does, with its output captured.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	cmd := newRootCmd()
 	var out, errb bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&errb)
-	cmd.SetArgs(args)
-	err := execute(cmd)
-	code = exitOK
-	if err != nil {
-		var ec *exitCodeError
-		if errors.As(err, &ec) {
-			code = ec.code
-			if ec.err != nil {
-				errb.WriteString(errorLine(ec.err))
-			}
-		} else {
-			code = exitError
-			errb.WriteString(errorLine(err))
-		}
-	}
+	code = run(context.Background(), args, &out, &errb)
 	if s := errb.String(); strings.Contains(s, "panic") || strings.Contains(s, "goroutine ") {
 		t.Fatalf("%v: stack trace on stderr:\n%s", args, s)
 	}

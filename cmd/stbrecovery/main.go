@@ -2,8 +2,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -61,32 +63,35 @@ func newRootCmd() *cobra.Command {
 
 func main() {
 	colorquery.Restore()
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes the command line and returns the exit code.
-func run(args []string) int {
+// run executes the command line args until it is done or ctx ends, with
+// stdout and stderr as the commands' output, and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := newRootCmd()
 	cmd.SetArgs(args)
-	err := execute(cmd)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	err := execute(ctx, cmd)
 	if err == nil {
 		return exitOK
 	}
 	var ec *exitCodeError
 	if errors.As(err, &ec) {
 		if ec.err != nil {
-			fmt.Fprint(os.Stderr, errorLine(ec.err))
+			fmt.Fprint(stderr, errorLine(ec.err))
 		}
 		return ec.code
 	}
-	fmt.Fprint(os.Stderr, errorLine(err))
+	fmt.Fprint(stderr, errorLine(err))
 	return exitError
 }
 
 // execute runs the command line set on cmd; a mistake in the flags cobra
 // checks is told in the sentences of requireFlag and oneOf.
-func execute(cmd *cobra.Command) error {
-	c, err := cmd.ExecuteC()
+func execute(ctx context.Context, cmd *cobra.Command) error {
+	c, err := cmd.ExecuteContextC(ctx)
 	return explainFlagError(c, err)
 }
 

@@ -205,37 +205,11 @@ type scenarioRun struct {
 	report  string
 }
 
-// startScenario loads nameOrPath, sets it up in dir, starts its update
-// server and begins a session; report, when not "", is where finish writes
-// the trainer's report.
-func startScenario(nameOrPath, dir, report string) (*scenarioRun, error) {
-	sc, err := scenario.Load(nameOrPath)
-	if err != nil {
-		return nil, err
-	}
-	w, err := sc.Setup(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := w.StartServer(); err != nil {
-		w.Close()
-		return nil, err
-	}
-	return &scenarioRun{World: w, Session: scenario.NewSession(sc, nil), report: report}, nil
-}
-
 // env is what the screens drive for this scenario.
 func (r *scenarioRun) env() tui.Env {
 	w := r.World
 	return tui.Env{Box: w.Box, USBDir: w.USBDir, DownloadsDir: w.DownloadsDir, ServerURL: w.ServerURL,
 		Notes: []string{"scenario " + w.Scenario.Name + ": USB stick " + w.USBDir + ", update server " + w.ServerURL}}
-}
-
-// brief is what the scenario panel shows.
-func (r *scenarioRun) brief() tui.ScenarioBrief {
-	sc := r.World.Scenario
-	return tui.ScenarioBrief{Name: sc.Name, Title: sc.Title, Model: sc.Model.Name, Difficulty: string(sc.Difficulty),
-		Story: sc.Story, Goal: sc.Goal.Show(), Hints: append([]string(nil), sc.Hints...)}
 }
 
 // finish checks the goal a last time, writes the report when asked, stops

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/scenario"
 )
 
 func TestScenariosList(t *testing.T) {
@@ -58,17 +61,22 @@ func TestScenariosBadFile(t *testing.T) {
 
 func TestStartScenarioForScreens(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "r.json")
-	run, err := startScenario("dhcp-boot", t.TempDir(), report)
+	sc, err := scenario.Load("dhcp-boot")
 	if err != nil {
 		t.Fatal(err)
 	}
+	ss := &scenarioScreens{sc: sc, dir: t.TempDir(), report: report}
+	if env, err := ss.start(context.Background()); err != nil || env.Box == nil {
+		t.Fatalf("%+v %v", env, err)
+	}
+	run := ss.ready.Load()
 	if run.World.ServerURL == "" || run.World.Box == nil {
 		t.Fatalf("world %+v", run.World)
 	}
 	if env := run.env(); env.Box != run.World.Box || env.USBDir == "" || env.ServerURL == "" {
 		t.Errorf("env %+v", env)
 	}
-	if b := run.brief(); b.Title == "" || b.Goal == "" || len(b.Hints) == 0 {
+	if b := ss.Brief(); b.Title == "" || b.Goal == "" || len(b.Hints) == 0 {
 		t.Errorf("brief %+v", b)
 	}
 	if err := run.World.Box.FactoryReset(); err != nil {

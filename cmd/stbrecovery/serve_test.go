@@ -44,7 +44,7 @@ func TestServeArgs(t *testing.T) {
 			t.Errorf("dir %q: %v", dir, err)
 		}
 	}
-	if code := run([]string{"serve"}); code != exitError {
+	if code := run(context.Background(), []string{"serve"}, io.Discard, io.Discard); code != exitError {
 		t.Errorf("serve without --dir: exit %d", code)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"sync/atomic"
-	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/scenario"
@@ -11,7 +10,8 @@ import (
 )
 
 // scenarioScreens is a scenario played on the screens: its setup in dir,
-// and the session the screens report every step to.
+// and the session the screens report every step to. It is the screens'
+// tui.Training: the session counts the steps and the hints.
 type scenarioScreens struct {
 	sc     *scenario.Scenario
 	dir    string
@@ -42,48 +42,68 @@ func (s *scenarioScreens) start(ctx context.Context) (tui.Env, error) {
 	return run.env(), nil
 }
 
-// training is what the screens tell the session, with the panel drawn in st.
-func (s *scenarioScreens) training(st tui.Styles) *tui.Training {
-	sc := s.sc
-	brief := tui.ScenarioBrief{Name: sc.Name, Title: sc.Title, Model: sc.Model.Name, Difficulty: string(sc.Difficulty),
-		Story: sc.Story, Goal: sc.Goal.Show(), Hints: append([]string(nil), sc.Hints...)}
-	return &tui.Training{
-		Panel: tui.NewScenarioPanel(brief, st),
-		Hint: func() (string, bool) {
-			run := s.ready.Load()
-			if run == nil {
-				return "", false
-			}
-			return run.Session.NextHint()
-		},
-		Record: func(step any) {
-			run := s.ready.Load()
-			if run == nil {
-				return
-			}
-			switch st := step.(type) {
-			case tui.UpdateStep:
-				run.Session.Record(scenario.UpdateRecord(st.Action, st.Detail, st.Result))
-			case tui.OpStep:
-				rec := scenario.OpRecord(scenario.Action(st.Op), st.Settings, st.Err)
-				if st.Detail != "" {
-					rec.Detail = st.Detail
-				}
-				run.Session.Record(rec)
-			case device.BootReport:
-				run.Session.Record(scenario.BootRecord(st))
-			case device.AutoupdateReport:
-				run.Session.Record(scenario.AutoupdateRecord(st))
-			}
-		},
-		Check: func(box *device.Box) (bool, time.Duration, int) {
-			run := s.ready.Load()
-			if run == nil {
-				return false, 0, 0
-			}
-			run.Session.Check(box)
-			met, took := run.Session.Met()
-			return met, took, run.Session.MetSteps()
-		},
+// Brief is what the scenario panel shows.
+func (s *scenarioScreens) Brief() tui.ScenarioBrief { return scenarioBrief(s.sc) }
+
+// NextHint reveals the next hint in the session; none before the scenario is set up.
+func (s *scenarioScreens) NextHint() (string, bool) {
+	run := s.ready.Load()
+	if run == nil {
+		return "", false
 	}
+	return run.Session.NextHint()
+}
+
+// HintsShown is how many hints the session revealed.
+func (s *scenarioScreens) HintsShown() int {
+	run := s.ready.Load()
+	if run == nil {
+		return 0
+	}
+	return run.Session.HintsUsed()
+}
+
+// Record adds step to the session.
+func (s *scenarioScreens) Record(step tui.Step) {
+	run := s.ready.Load()
+	if run == nil {
+		return
+	}
+	run.Session.Record(stepRecord(step))
+}
+
+// Check runs the goal's check on box; the steps are those it took to meet it.
+func (s *scenarioScreens) Check(box *device.Box) tui.GoalState {
+	run := s.ready.Load()
+	if run == nil {
+		return tui.GoalState{}
+	}
+	run.Session.Check(box)
+	met, took := run.Session.Met()
+	return tui.GoalState{Met: met, Took: took, Steps: run.Session.MetSteps()}
+}
+
+// scenarioBrief is what the scenario panel shows of sc.
+func scenarioBrief(sc *scenario.Scenario) tui.ScenarioBrief {
+	return tui.ScenarioBrief{Name: sc.Name, Title: sc.Title, Model: sc.Model.Name, Difficulty: string(sc.Difficulty),
+		Story: sc.Story, Goal: sc.Goal.Show(), Hints: append([]string(nil), sc.Hints...)}
+}
+
+// stepRecord is the session's record of a step the screens took.
+func stepRecord(step tui.Step) scenario.StepRecord {
+	switch st := step.(type) {
+	case tui.UpdateStep:
+		return scenario.UpdateRecord(st.Action, st.Detail, st.Result)
+	case tui.OpStep:
+		rec := scenario.OpRecord(scenario.Action(st.Op), st.Settings, st.Err)
+		if st.Detail != "" {
+			rec.Detail = st.Detail
+		}
+		return rec
+	case tui.BootStep:
+		return scenario.BootRecord(st.Report)
+	case tui.AutoupdateStep:
+		return scenario.AutoupdateRecord(st.Report)
+	}
+	return scenario.StepRecord{Action: "unknown"}
 }

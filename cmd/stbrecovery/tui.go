@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -45,12 +46,12 @@ func addTUIFlags(root *cobra.Command) {
 			if home != "" || usb != "" || model != "" {
 				return errors.New("--scenario sets up its own box, USB stick and update server: drop --model, --home and --usb")
 			}
-			return runScenarioTUI(scenarioName, report, pace)
+			return runScenarioTUI(scenarioName, report, pace, cmd.OutOrStdout(), runProgram)
 		}
 		if report != "" {
 			return errors.New("--report goes with --scenario: name the scenario to report on")
 		}
-		return runTUI(m, model != "", home, usb, pace)
+		return runTUI(m, model != "", home, usb, pace, runProgram)
 	}
 }
 
@@ -69,7 +70,9 @@ func (e *tuiEnv) close() {
 	}
 }
 
-func runTUI(m device.Model, modelGiven bool, home, usb, pace string) error {
+// runTUI shows the screens on the box of model m (or the one in home) with
+// show, which returns when the person quits.
+func runTUI(m device.Model, modelGiven bool, home, usb, pace string, show func(*tui.Model) error) error {
 	if usb != "" {
 		if fi, err := os.Stat(usb); err != nil || !fi.IsDir() {
 			return fmt.Errorf("--usb %s is not a folder: give the folder that stands for the USB drive", usb)
@@ -83,7 +86,7 @@ func runTUI(m device.Model, modelGiven bool, home, usb, pace string) error {
 	defer env.close()
 	start := func(ctx context.Context) (tui.Env, error) { return env.start(ctx, m, modelGiven, home, usb) }
 	model := tui.New(tui.Options{Start: start, Pace: pace})
-	return runProgram(model)
+	return show(model)
 }
 
 // runProgram runs the screens until the person quits or the terminal goes
@@ -178,8 +181,9 @@ func (e *tuiEnv) start(ctx context.Context, m device.Model, modelGiven bool, hom
 
 // runScenarioTUI runs the screens on a training scenario: the scenario is
 // read first (a bad name fails at once), set up behind the first screen's
-// spinner, and summed up on the terminal at the end.
-func runScenarioTUI(name, report, pace string) error {
+// spinner, and summed up on out at the end. show shows the screens until the
+// person quits.
+func runScenarioTUI(name, report, pace string, out io.Writer, show func(*tui.Model) error) error {
 	sc, err := scenario.Load(name)
 	if err != nil {
 		return err
@@ -190,14 +194,14 @@ func runScenarioTUI(name, report, pace string) error {
 	}
 	defer os.RemoveAll(temp)
 	ss := &scenarioScreens{sc: sc, dir: temp, report: report}
-	model := tui.New(tui.Options{Start: ss.start, Training: ss.training(tui.NewStyles(nil)), Pace: pace})
-	err = runProgram(model)
+	model := tui.New(tui.Options{Start: ss.start, Training: ss, Pace: pace})
+	err = show(model)
 	run := ss.ready.Load()
 	if run == nil {
 		return err
 	}
 	summary, ferr := run.finish()
-	fmt.Println(safetext.Lines(summary))
+	fmt.Fprintln(out, safetext.Lines(summary))
 	if err == nil {
 		err = ferr
 	}
