@@ -61,6 +61,7 @@ Ctrl+C ends the class.`,
 				return usageErr("--pace: %v", err)
 			}
 			cfg.Log = log.New(cmd.ErrOrStderr(), "", log.LstdFlags)
+			classroom.RaiseProcs()
 			srv, err := classroom.New(cfg)
 			if err != nil {
 				return withCode(exitError, err)

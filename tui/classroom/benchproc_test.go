@@ -20,10 +20,10 @@ import (
 const serverProcessEnv = "STBRECOVERY_CLASS_SERVER_PACE"
 
 // BenchmarkClassServerAlone is BenchmarkClassUpdates as a class meets it:
-// the classroom runs in a process of its own with one processor
-// (GOMAXPROCS=1, and pinned to one core with taskset where it is
-// installed), and the trainees' SSH clients run in this process, as on
-// the trainees' own machines. Fifty trainees type at a person's pace
+// the classroom runs in a process of its own on one core (pinned with
+// taskset where it is installed; GOMAXPROCS=1 as on a machine of one core,
+// raised by RaiseProcs as the classroom command does), and the trainees'
+// SSH clients run in this process, as on the trainees' own machines. Fifty trainees type at a person's pace
 // (staggered) and each runs an update; the figures are the server's heap
 // per connected trainee and the time from a key to its frame.
 //
@@ -107,6 +107,7 @@ func TestClassServerProcess(t *testing.T) {
 	if !ok {
 		t.Skip("the server of BenchmarkClassServerAlone")
 	}
+	RaiseProcs() // as the classroom command does
 	c := startClass(t, Config{MaxSessions: 60, Pace: pace})
 	fmt.Printf("addr %s\n", c.addr)
 	sc := bufio.NewScanner(os.Stdin)
