@@ -13,9 +13,9 @@ import (
 // removes the folders it used.
 //
 // The work of a span runs one at a time, after the work of the spans before
-// it: the box takes one change at a time (a second change while one is
-// being made fails at once, as if another program held the box), and
-// reading it needs no turn.
+// it: the changes reach the box in the order the screens asked for them,
+// and a power cut drops the work still waiting for its turn (the box itself
+// would only make it wait). Reading the box needs no turn.
 type span struct {
 	ctx    context.Context
 	cancel context.CancelFunc
