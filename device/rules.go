@@ -372,6 +372,7 @@ func toolName(m Model) string {
 	return "System Recovery Utility's Update software"
 }
 
+// keyName is a key in a sentence: its name and id (a list shows its Label).
 func keyName(k KeyRef) string {
 	if k.ID == "" {
 		return "an unknown key"

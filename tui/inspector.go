@@ -84,7 +84,7 @@ func (in *inspector) content(w int) string {
 		line(fmt.Sprintf("  %d %s", im.Version, safetext.Escape(im.Description)))
 		line(st.Muted.Render("  " + string(im.Kind) + " · " + safetext.Escape(im.Date)))
 		if im.Signer != nil {
-			line(st.Muted.Render("  signed " + keyName(*im.Signer)))
+			line(st.Muted.Render("  signed " + im.Signer.Label()))
 		}
 	}
 	line(st.InspectorHead.Render("Keys"))

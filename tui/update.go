@@ -320,7 +320,7 @@ func explainResult(st Styles, r device.Result, trustedLabel string, w int) strin
 			}
 			who := "no trusted key"
 			if g.signer != nil {
-				who = keyName(*g.signer)
+				who = g.signer.Label()
 			}
 			row := "  " + mark + " " + strings.Join(g.names, ", ") + ": " + who
 			if g.hash != "" {
@@ -332,7 +332,7 @@ func explainResult(st Styles, r device.Result, trustedLabel string, w int) strin
 	if len(r.Trusted) > 0 {
 		names := make([]string, len(r.Trusted))
 		for i, k := range r.Trusted {
-			names[i] = keyName(k)
+			names[i] = k.Label()
 		}
 		b.WriteString(wrap(st.ExplainHead.Render(trustedLabel)+strings.Join(names, ", "), w) + "\n")
 	}
@@ -373,21 +373,6 @@ func sameKey(a, b *device.KeyRef) bool {
 		return a == b
 	}
 	return a.ID == b.ID && a.Role == b.Role
-}
-
-// keyName is a key as a person reads it: name, role and id.
-func keyName(k device.KeyRef) string {
-	name := safetext.Escape(k.Name)
-	if name == "" {
-		name = string(k.Role)
-	}
-	if string(k.Role) != "" && !strings.EqualFold(name, string(k.Role)) {
-		name += " (" + string(k.Role) + ")"
-	}
-	if k.ID != "" {
-		name += " " + k.ID
-	}
-	return name
 }
 
 func pathName(p device.Path) string {
