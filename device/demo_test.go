@@ -6,13 +6,15 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 func TestDemoImagesAreReproducible(t *testing.T) {
 	f := newFixture(t)
 	for _, name := range []string{"MAG254", "MAG524"} {
 		m := f.model(name)
-		for _, d := range DemoImages(m) {
+		for _, d := range demoimage.Images(m.DemoModel()) {
 			a, b := f.image(m, d.Spec), f.image(m, d.Spec)
 			if !bytes.Equal(a, b) {
 				t.Errorf("%s %s: two builds differ", name, d.Name)
