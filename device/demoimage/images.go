@@ -9,9 +9,9 @@ import (
 
 // Image is one named demo image, with a line that says what it is for.
 type Image struct {
-	Name        string
-	Description string
-	Spec        Spec
+	Name        string // e.g. "public", "custom-alpha", "tampered"
+	Description string // what the image is for, in one line
+	Spec        Spec   // how it is built
 }
 
 // Images lists the named demo images for model m, good ones first.
