@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // BenchmarkUpdateUSB256MiB installs a 256 MiB image from a USB folder, from
@@ -35,8 +37,8 @@ func BenchmarkUpdateUSB256MiB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	spec := DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256<<20 - 70<<10}
-	if err := BuildDemo(out, f.keys, m, spec); err != nil {
+	spec := demoimage.Spec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256<<20 - 70<<10}
+	if err := demoimage.Build(out, f.keys, m.DemoModel(), spec); err != nil {
 		b.Fatal(err)
 	}
 	out.Close()

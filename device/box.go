@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -73,7 +74,7 @@ func Init(home string, opts InitOptions) (*Box, error) {
 	if opts.ManufacturerKey != "" {
 		manuf, err = imagefmt.LoadKeyFile(opts.ManufacturerKey)
 	} else {
-		manuf, err = loadDemoKey("manufacturer", false)
+		manuf, err = demoimage.LoadPublicKey("manufacturer")
 	}
 	if err != nil {
 		return nil, err
@@ -81,7 +82,7 @@ func Init(home string, opts InitOptions) (*Box, error) {
 	if opts.PublicKey != "" {
 		public, err = imagefmt.LoadKeyFile(opts.PublicKey)
 	} else {
-		public, err = loadDemoKey("stb_public", false)
+		public, err = demoimage.LoadPublicKey("stb_public")
 	}
 	if err != nil {
 		return nil, err

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // The fault matrix, in the manner of an updater's Error_in_<State> and
@@ -42,7 +44,7 @@ type matrixScenario struct {
 
 func matrixScenarios() []matrixScenario {
 	next := func(f *fixture, m Model) []byte {
-		return f.image(m, DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: 1 << 20})
+		return f.image(m, demoimage.Spec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: 1 << 20})
 	}
 	return []matrixScenario{
 		{name: "two valid banks", setup: twoBankBox, image: next, bootable: true},
@@ -54,7 +56,7 @@ func matrixScenarios() []matrixScenario {
 			return b, m
 		}, image: next},
 		{name: "image refused", setup: twoBankBox, bootable: true, only: []installStep{stepVerifying, stepRolledBack}, image: func(f *fixture, m Model) []byte {
-			return f.image(m, DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: 1 << 20, Tamper: true})
+			return f.image(m, demoimage.Spec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: 1 << 20, Tamper: true})
 		}},
 	}
 }

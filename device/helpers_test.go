@@ -6,17 +6,19 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // fixture holds the demo keys for one test; loading them is cheap, making RSA keys is not.
 type fixture struct {
 	t    testing.TB
-	keys *DemoKeys
+	keys *demoimage.Keys
 }
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	k, err := LoadDemoKeys()
+	k, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,10 +34,10 @@ func (f *fixture) model(name string) Model {
 }
 
 // image builds a demo image into memory.
-func (f *fixture) image(m Model, spec DemoSpec) []byte {
+func (f *fixture) image(m Model, spec demoimage.Spec) []byte {
 	f.t.Helper()
 	var buf bytes.Buffer
-	if err := BuildDemo(&buf, f.keys, m, spec); err != nil {
+	if err := demoimage.Build(&buf, f.keys, m.DemoModel(), spec); err != nil {
 		f.t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -44,7 +46,7 @@ func (f *fixture) image(m Model, spec DemoSpec) []byte {
 // named builds a named demo image into memory.
 func (f *fixture) named(m Model, name string) []byte {
 	f.t.Helper()
-	d, err := LookupDemoImage(m, name)
+	d, err := demoimage.Lookup(m.DemoModel(), name)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -67,7 +69,7 @@ func (f *fixture) stick(m Model, data []byte) string {
 
 // box makes a box of model m running the image built from run (nil: the
 // factory image), with the demo operator key One installed when op is true.
-func (f *fixture) box(m Model, run *DemoSpec, op bool) *Box {
+func (f *fixture) box(m Model, run *demoimage.Spec, op bool) *Box {
 	f.t.Helper()
 	dir := tempDir(f.t)
 	opts := InitOptions{Model: m.Name}
@@ -119,6 +121,6 @@ func stateBytes(t testing.TB, b *Box) []byte {
 	return data
 }
 
-func spec(signer, custom string, version int) *DemoSpec {
-	return &DemoSpec{Signer: signer, Custom: custom, Version: version, Tag: "t"}
+func spec(signer, custom string, version int) *demoimage.Spec {
+	return &demoimage.Spec{Signer: signer, Custom: custom, Version: version, Tag: "t"}
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // hintBoxes are the boxes of the decision matrix: what they run and whether
@@ -55,7 +57,7 @@ func TestEveryHintInstalls(t *testing.T) {
 				images[inc] = image{f.image(m, s), s.Signer}
 			}
 			for _, name := range hintExtraImages {
-				d, err := LookupDemoImage(m, name)
+				d, err := demoimage.Lookup(m.DemoModel(), name)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
@@ -24,7 +25,7 @@ func BenchmarkUpdate256MiB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,8 +36,8 @@ func BenchmarkUpdate256MiB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	spec := device.DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}
-	if err := device.BuildDemo(f, keys, m, spec); err != nil {
+	spec := demoimage.Spec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}
+	if err := demoimage.Build(f, keys, m.DemoModel(), spec); err != nil {
 		b.Fatal(err)
 	}
 	f.Close()
@@ -105,7 +106,7 @@ func TestHTTPvsUSBSpeed(t *testing.T) {
 		t.Skip("set STB_SPEED=1 to measure")
 	}
 	m, _ := device.LookupModel("MAG254")
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func TestHTTPvsUSBSpeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := device.BuildDemo(f, keys, m, device.DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}); err != nil {
+	if err := demoimage.Build(f, keys, m.DemoModel(), demoimage.Spec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 256 << 20}); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // htSnapshot is every file of a box's home (path → bytes), and its fw_printenv lines.
@@ -60,12 +62,12 @@ func htSameSnapshot(t testing.TB, before, after map[string]string) {
 
 func htDemo(t testing.TB, m Model, name string) []byte {
 	t.Helper()
-	keys, err := LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := BuildDemoImage(&b, keys, m, name); err != nil {
+	if err := demoimage.BuildNamed(&b, keys, m.DemoModel(), name); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

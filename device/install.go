@@ -465,15 +465,11 @@ func (b *Box) factoryInstall(image string) (*ImageInfo, []byte, error) {
 	var r io.Reader
 	var size int64
 	if image == "" {
-		manuf, err := loadDemoKey("manufacturer", true)
+		buf, err := factoryImage(b.model)
 		if err != nil {
 			return nil, nil, err
 		}
-		var buf bytes.Buffer
-		if err := BuildDemoImage(&buf, &DemoKeys{Manufacturer: manuf}, b.model, "factory"); err != nil {
-			return nil, nil, err
-		}
-		r, size = &buf, int64(buf.Len())
+		r, size = buf, int64(buf.Len())
 	} else {
 		f, fi, err := openRegular(image)
 		if err != nil {

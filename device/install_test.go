@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // cutSource serves an image and cancels the update's context (a power cut)
@@ -44,7 +46,7 @@ func (c *cutReader) Read(p []byte) (int, error) {
 func TestPowerCutLeavesOldImage(t *testing.T) {
 	f := newFixture(t)
 	m := f.model("MAG254")
-	data := f.image(m, DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: 2 << 20})
+	data := f.image(m, demoimage.Spec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: 2 << 20})
 	for _, frac := range []int{1, 3, 5, 7, 9} {
 		b := f.box(m, nil, false)
 		if r := f.update(b, f.named(m, "public"), UpdateOptions{Path: PathBoot}); r.Status != StatusFinishedOK {
@@ -81,7 +83,7 @@ func TestPowerCutLeavesOldImage(t *testing.T) {
 func TestUpdateReadsTheImageOnce(t *testing.T) {
 	f := newFixture(t)
 	m := f.model("MAG420")
-	data := f.image(m, DemoSpec{Signer: "stb_public", Custom: "custom_beta", Version: m.FactoryVersion + 1, Tag: "b", RootFSSize: 3 << 20})
+	data := f.image(m, demoimage.Spec{Signer: "stb_public", Custom: "custom_beta", Version: m.FactoryVersion + 1, Tag: "b", RootFSSize: 3 << 20})
 	b := f.box(m, nil, false)
 	stick := f.stick(m, data)
 	r := b.Update(context.Background(), USBSource(stick, m), UpdateOptions{Path: PathBoot})
@@ -133,7 +135,7 @@ func TestReadWhileUpdating(t *testing.T) {
 	f := newFixture(t)
 	m := f.model("MAG254")
 	b := f.box(m, nil, false)
-	data := f.image(m, DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 2 << 20})
+	data := f.image(m, demoimage.Spec{Signer: "stb_public", Version: m.FactoryVersion + 1, Tag: "pub", RootFSSize: 2 << 20})
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {

@@ -2,6 +2,8 @@ package device
 
 import (
 	"fmt"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // MatrixCase is one cell of the decision matrix of RULES.md: a path, what the
@@ -47,41 +49,41 @@ func MatrixCases() []MatrixCase {
 }
 
 // matrixSpec is the demo image of a matrix role at a version.
-func matrixSpec(name string, version int) (DemoSpec, error) {
+func matrixSpec(name string, version int) (demoimage.Spec, error) {
 	switch name {
 	case "factory":
-		return DemoSpec{Signer: "manufacturer", Version: version}, nil
+		return demoimage.Spec{Signer: "manufacturer", Version: version}, nil
 	case "public":
-		return DemoSpec{Signer: "stb_public", Version: version, Tag: "pub"}, nil
+		return demoimage.Spec{Signer: "stb_public", Version: version, Tag: "pub"}, nil
 	case "custom-alpha":
-		return DemoSpec{Signer: "stb_public", Custom: "custom_alpha", Version: version, Tag: "alphatv"}, nil
+		return demoimage.Spec{Signer: "stb_public", Custom: "custom_alpha", Version: version, Tag: "alphatv"}, nil
 	case "custom-beta":
-		return DemoSpec{Signer: "stb_public", Custom: "custom_beta", Version: version, Tag: "betanet"}, nil
+		return demoimage.Spec{Signer: "stb_public", Custom: "custom_beta", Version: version, Tag: "betanet"}, nil
 	case "operator-one":
-		return DemoSpec{Signer: "operator_one", Version: version, Tag: "oneiptv"}, nil
+		return demoimage.Spec{Signer: "operator_one", Version: version, Tag: "oneiptv"}, nil
 	case "operator-two":
-		return DemoSpec{Signer: "operator_two", Version: version, Tag: "twotel"}, nil
+		return demoimage.Spec{Signer: "operator_two", Version: version, Tag: "twotel"}, nil
 	case "unknown":
-		return DemoSpec{Signer: "custom_beta", Version: version, Tag: "homebrew"}, nil
+		return demoimage.Spec{Signer: "custom_beta", Version: version, Tag: "homebrew"}, nil
 	}
-	return DemoSpec{}, fmt.Errorf("no matrix image %q", name)
+	return demoimage.Spec{}, fmt.Errorf("no matrix image %q", name)
 }
 
 // RunningSpec is the demo image the case's box runs (the factory version of m).
-func (c MatrixCase) RunningSpec(m Model) (DemoSpec, error) {
+func (c MatrixCase) RunningSpec(m Model) (demoimage.Spec, error) {
 	return matrixSpec(c.Running, m.FactoryVersion)
 }
 
 // IncomingSpec is the demo image the case installs: one version newer, so
 // that only the signature rules decide.
-func (c MatrixCase) IncomingSpec(m Model) (DemoSpec, error) {
+func (c MatrixCase) IncomingSpec(m Model) (demoimage.Spec, error) {
 	return matrixSpec(c.Incoming, m.FactoryVersion+1)
 }
 
 // Matrix decides every case of MatrixCases for model m with the real Decide,
 // from what the box would find in each image: which of the keys it knows made
 // each block (the demo keys play every role).
-func Matrix(keys *DemoKeys, m Model) ([]MatrixCell, error) {
+func Matrix(keys *demoimage.Keys, m Model) ([]MatrixCell, error) {
 	ref := func(name string, role Role) (KeyRef, error) {
 		k, err := keys.Key(name)
 		if err != nil {
@@ -109,8 +111,8 @@ func Matrix(keys *DemoKeys, m Model) ([]MatrixCell, error) {
 		if err != nil {
 			return nil, err
 		}
-		img := &ImageInfo{Model: m.Base, Version: run.Version, Description: demoDescription(m, run)}
-		img.Date, _ = demoDate(m, run.Version)
+		img := &ImageInfo{Model: m.Base, Version: run.Version, Description: demoimage.Description(m.DemoModel(), run)}
+		img.Date, _ = demoimage.Date(m.DemoModel(), run.Version)
 		g, _ := ref(run.Signer, roleOf(run.Signer))
 		img.Signer, img.RootFSBy = &g, &g
 		img.Kind = map[string]Kind{"factory": KindFactory, "public": KindPublic, "custom-alpha": KindCustom, "operator-one": KindOperator}[c.Running]
@@ -124,8 +126,8 @@ func Matrix(keys *DemoKeys, m Model) ([]MatrixCell, error) {
 		if err != nil {
 			return nil, err
 		}
-		in.ImageModel, in.ImageVersion, in.ImageDesc = m.Base, inc.Version, demoDescription(m, inc)
-		in.ImageDate, _ = demoDate(m, inc.Version)
+		in.ImageModel, in.ImageVersion, in.ImageDesc = m.Base, inc.Version, demoimage.Description(m.DemoModel(), inc)
+		in.ImageDate, _ = demoimage.Date(m.DemoModel(), inc.Version)
 		if inc.Custom != "" {
 			k, _ := ref(inc.Custom, RoleCustom)
 			in.ImageCustomKey = &k

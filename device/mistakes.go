@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -103,8 +104,8 @@ func certificationRefusal(st *stateFile, key, manuf *imagefmt.Key, err error) er
 			}
 		}
 	}
-	for _, n := range demoKeyFiles {
-		if k, err := loadDemoKey(n, false); err == nil {
+	for _, n := range demoimage.KeyNames() {
+		if k, err := demoimage.LoadPublicKey(n); err == nil {
 			candidates = append(candidates, k)
 		}
 	}

@@ -8,13 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
 // MistakeSpecs are the demo images made with each named mistake, for model m.
-func mistakeSpecs(m Model) map[string]DemoSpec {
+func mistakeSpecs(m Model) map[string]demoimage.Spec {
 	v := m.FactoryVersion + 1
-	return map[string]DemoSpec{
+	return map[string]demoimage.Spec{
 		MistakeNoCustomKey:       {Signer: "stb_public", Custom: "custom_alpha", Carry: "none", Version: v, Tag: "alphatv"},
 		MistakeCustomKeyDiffers:  {Signer: "stb_public", Custom: "custom_alpha", Carry: "custom_beta", Version: v, Tag: "alphatv"},
 		MistakeGlobalByCustomKey: {Signer: "custom_alpha", Custom: "custom_alpha", Version: v, Tag: "alphatv"},
@@ -28,7 +29,7 @@ func mistakeSpecs(m Model) map[string]DemoSpec {
 func TestNamedMistakes(t *testing.T) {
 	f := newFixture(t)
 	m := f.model("MAG254")
-	running := DemoSpec{Signer: "stb_public", Custom: "custom_alpha", Version: m.FactoryVersion, Tag: "alphatv"}
+	running := demoimage.Spec{Signer: "stb_public", Custom: "custom_alpha", Version: m.FactoryVersion, Tag: "alphatv"}
 	cases := []struct {
 		mistake string
 		path    Path
@@ -46,7 +47,7 @@ func TestNamedMistakes(t *testing.T) {
 	}
 	for _, c := range cases {
 		data := f.image(m, mistakeSpecs(m)[c.mistake])
-		var run *DemoSpec
+		var run *demoimage.Spec
 		if c.path == PathPortal {
 			run = &running
 		}
@@ -85,7 +86,7 @@ func TestNamedMistakes(t *testing.T) {
 func TestCustomBoxKeepsItsKey(t *testing.T) {
 	f := newFixture(t)
 	m := f.model("MAG254")
-	running := DemoSpec{Signer: "stb_public", Custom: "custom_alpha", Version: m.FactoryVersion, Tag: "alphatv"}
+	running := demoimage.Spec{Signer: "stb_public", Custom: "custom_alpha", Version: m.FactoryVersion, Tag: "alphatv"}
 	for _, name := range []string{MistakeNoCustomKey, MistakeCustomKeyDiffers} {
 		b := f.box(m, &running, false)
 		before := stateBytes(t, b)

@@ -2,6 +2,8 @@ package device
 
 import (
 	"crypto"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // Model is one entry of the model catalogue.
@@ -29,6 +31,11 @@ type Model struct {
 
 // USBFolder is the folder on a USB drive that the recovery tool looks in ("mag254").
 func (m Model) USBFolder() string { return lower(m.Base) }
+
+// DemoModel is what a demo image of package demoimage needs to know of m.
+func (m Model) DemoModel() demoimage.Model {
+	return demoimage.Model{Base: m.Base, Hash: m.Hash, FactoryVersion: m.FactoryVersion, FactoryDate: m.FactoryDate, FactoryDesc: m.FactoryDesc}
+}
 
 func lower(s string) string {
 	b := []byte(s)

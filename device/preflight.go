@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -314,8 +315,8 @@ func preflightKeys(given []*imagefmt.Key) (*preflightRing, map[string]KeyRef, er
 			byRole[RolePublic] = g
 		}
 	}
-	for _, n := range demoKeyFiles {
-		k, err := loadDemoKey(n, false)
+	for _, n := range demoimage.KeyNames() {
+		k, err := demoimage.LoadPublicKey(n)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"reflect"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // TestPreflightFileEqualsStream: a seekable image (its blocks read first, so
@@ -15,7 +17,7 @@ func TestPreflightFileEqualsStream(t *testing.T) {
 	f := newFixture(t)
 	for _, model := range []string{"MAG254", "MAG424"} {
 		m := f.model(model)
-		for _, d := range DemoImages(m) {
+		for _, d := range demoimage.Images(m.DemoModel()) {
 			if d.Spec.Cut {
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -17,7 +18,7 @@ func (f *fixture) demoName(t *testing.T, ref *KeyRef) string {
 	if ref == nil {
 		t.Fatal("no key")
 	}
-	for _, n := range demoKeyFiles {
+	for _, n := range demoimage.KeyNames() {
 		k, _ := f.keys.Key(n)
 		if k.IDString() == ref.ID {
 			return n
@@ -29,10 +30,10 @@ func (f *fixture) demoName(t *testing.T, ref *KeyRef) string {
 
 // preflightBox makes the box a verdict describes: a box running an image of
 // kind box one version below the checked one, signed as the preflight says.
-func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v Verdict, built map[DemoSpec][]byte) *Box {
+func (f *fixture) preflightBox(t *testing.T, m Model, p *Preflight, box Kind, v Verdict, built map[demoimage.Spec][]byte) *Box {
 	t.Helper()
 	dir := tempDir(t)
-	run := DemoSpec{Version: p.Running, Tag: "run"}
+	run := demoimage.Spec{Version: p.Running, Tag: "run"}
 	opts := InitOptions{Model: m.Name, Image: filepath.Join(dir, "running.img")}
 	switch box {
 	case KindFactory:
@@ -86,10 +87,10 @@ func TestPreflightEqualsUpdate(t *testing.T) {
 	f := newFixture(t)
 	for _, model := range []string{"MAG254", "MAG424"} {
 		m := f.model(model)
-		built := map[DemoSpec][]byte{} // the running images, built once each
-		images := DemoImages(m)
+		built := map[demoimage.Spec][]byte{} // the running images, built once each
+		images := demoimage.Images(m.DemoModel())
 		for name, spec := range mistakeSpecs(m) {
-			images = append(images, DemoImage{Name: name, Spec: spec})
+			images = append(images, demoimage.Image{Name: name, Spec: spec})
 		}
 		for _, d := range images {
 			data := f.image(m, d.Spec)

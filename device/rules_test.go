@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 func TestCheck1Header(t *testing.T) {
@@ -172,8 +174,8 @@ func TestCheck4Version(t *testing.T) {
 		}
 	})
 	t.Run("portal older asks", func(t *testing.T) {
-		b := f.box(m, &DemoSpec{Signer: "manufacturer", Version: v}, false)
-		old := f.image(m, DemoSpec{Signer: "manufacturer", Version: v - 1})
+		b := f.box(m, &demoimage.Spec{Signer: "manufacturer", Version: v}, false)
+		old := f.image(m, demoimage.Spec{Signer: "manufacturer", Version: v - 1})
 		r := f.update(b, old, UpdateOptions{Path: PathPortal})
 		if r.Status != StatusFileCheckDone || r.Confirm == "" {
 			t.Fatalf("without confirmation: %d %q", r.Status, r.Confirm)

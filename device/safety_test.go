@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // twoBankBox is a MAG254 box running the Public image in bank 1, with its
@@ -116,7 +118,7 @@ func TestOnlyValidBankIsNeverWrittenOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	factory := fileBytes(t, b.BankFile(0))
-	data := f.image(m, DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: 1 << 20})
+	data := f.image(m, demoimage.Spec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: 1 << 20})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	r := b.Update(ctx, &cutSource{data: data, cut: len(data) / 2, cancel: cancel}, UpdateOptions{})

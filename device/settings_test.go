@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"unicode"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // TestSetEveryName: every setting of the catalogue with a good value, a bad
@@ -154,7 +156,7 @@ func TestEnvSectionApplied(t *testing.T) {
 	serial := b.State().Serial
 	env := "autoupdateURL=http://ops.example/mag254/update_list.txt\r\n# a comment\n\nserial#=0000\nautoupdate_cond=9\n" +
 		"bootmode=NAND\nportal1=http://portal.ops.example/\x00operator_id=alpha\nno equals sign\nlanguage=en\n"
-	res := f.update(b, f.image(m, DemoSpec{Signer: "manufacturer", Version: m.FactoryVersion + 1, Env: env}), UpdateOptions{})
+	res := f.update(b, f.image(m, demoimage.Spec{Signer: "manufacturer", Version: m.FactoryVersion + 1, Env: env}), UpdateOptions{})
 	if !res.Installed {
 		t.Fatalf("%d %s: %s", res.Status, res.Text, res.Explain)
 	}
@@ -191,7 +193,7 @@ func TestEnvSectionNotAppliedOnRefusal(t *testing.T) {
 	m := f.model("MAG254")
 	b := f.box(m, nil, false)
 	before := stateBytes(t, b)
-	res := f.update(b, f.image(m, DemoSpec{Signer: "operator_one", Version: m.FactoryVersion + 1, Env: "autoupdateURL=http://evil.example/\n"}), UpdateOptions{})
+	res := f.update(b, f.image(m, demoimage.Spec{Signer: "operator_one", Version: m.FactoryVersion + 1, Env: "autoupdateURL=http://evil.example/\n"}), UpdateOptions{})
 	if res.Installed || len(res.Env) != 0 {
 		t.Fatalf("installed %v, env %v", res.Installed, res.Env)
 	}

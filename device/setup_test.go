@@ -7,17 +7,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // setupImage writes the named demo image of m into a file of its own.
 func setupImage(t *testing.T, m Model, name string) string {
 	t.Helper()
-	keys, err := LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := BuildDemoImage(&buf, keys, m, name); err != nil {
+	if err := demoimage.BuildNamed(&buf, keys, m.DemoModel(), name); err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(t.TempDir(), name)
@@ -106,7 +108,7 @@ func TestFlashBankRefuses(t *testing.T) {
 }
 
 func TestFlashBankOperatorImageWithKey(t *testing.T) {
-	keys, err := LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}

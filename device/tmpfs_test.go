@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // smallDisk mounts a tmpfs of size bytes for one test, or skips the test
@@ -78,7 +80,7 @@ func TestDiskFullOnASmallTmpfs(t *testing.T) {
 			if c.op != "" {
 				rootfs = 256 << 10
 			}
-			data := f.image(m, DemoSpec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: rootfs})
+			data := f.image(m, demoimage.Spec{Signer: "stb_public", Version: m.FactoryVersion + 2, Tag: "pub", RootFSSize: rootfs})
 			images := map[[32]byte][]byte{sha256.Sum256(data): data}
 			for n := range 2 {
 				old, _ := os.ReadFile(b.BankFile(n))

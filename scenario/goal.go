@@ -8,6 +8,7 @@ import (
 
 	"github.com/stbrecovery/stbrecovery/assets"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 	"go.yaml.in/yaml/v3"
 )
@@ -287,7 +288,7 @@ func (c *checker) goal(d *goalDoc) (Goal, error) {
 		}
 		if s != "none" {
 			if s, err = operatorKey(v, "goal.operator_key"); err != nil {
-				return g, errAt(v.n, "goal.operator_key", "unknown key %q (use %s or none)", clip(v.n.Value), strings.Join(device.DemoOperatorKeyNames(), ", "))
+				return g, errAt(v.n, "goal.operator_key", "unknown key %q (use %s or none)", clip(v.n.Value), strings.Join(demoimage.OperatorKeyNames(), ", "))
 			}
 		}
 		g.OperatorKey = s
@@ -404,8 +405,8 @@ func (c *checker) running(d *runningDoc) (*ImageCheck, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !contains(device.DemoKeyNames(), s) {
-			return nil, errAt(x.leaf.n, "goal.running."+x.name, "unknown key %q (use %s)", clip(s), orList(device.DemoKeyNames()))
+		if !contains(demoimage.KeyNames(), s) {
+			return nil, errAt(x.leaf.n, "goal.running."+x.name, "unknown key %q (use %s)", clip(s), orList(demoimage.KeyNames()))
 		}
 		id, err := c.keyID(s)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // scenarioSettings are the settings a scenario may save, sorted by name: the
@@ -31,7 +32,7 @@ func outcomeNames() []string {
 
 func imageNames(m device.Model) []string {
 	var out []string
-	for _, d := range device.DemoImages(m) {
+	for _, d := range demoimage.Images(m.DemoModel()) {
 		out = append(out, d.Name)
 	}
 	return out

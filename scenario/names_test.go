@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // TestNamesFromDevice: the settings a scenario saves and the keys it names
@@ -31,14 +32,14 @@ func TestNamesFromDevice(t *testing.T) {
 			t.Errorf("%s read as %q", n, sc.Box.Settings[n])
 		}
 	}
-	for _, k := range device.DemoKeyNames() {
+	for _, k := range demoimage.KeyNames() {
 		data := strings.Replace(good, "    kind: public\n", "    signer: "+k+"\n", 1)
 		if _, err := Parse("signer.yaml", []byte(data)); err != nil {
 			t.Errorf("signer %s: %v", k, err)
 		}
 	}
 	_, err := Parse("signer.yaml", []byte(strings.Replace(good, "    kind: public\n", "    signer: nobody\n", 1)))
-	if want := "unknown key \"nobody\" (use " + orList(device.DemoKeyNames()) + ")"; err == nil || !strings.HasSuffix(err.Error(), want) {
+	if want := "unknown key \"nobody\" (use " + orList(demoimage.KeyNames()) + ")"; err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("unknown signer: %v; want it to end %s", err, want)
 	}
 }

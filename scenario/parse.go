@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -272,7 +273,7 @@ func (c *checker) box(d *boxDoc) (BoxSpec, error) {
 
 // bankImageOK refuses images the factory could not write into a bank.
 func (c *checker) bankImageOK(img *ImageRef, opKey string, n *yaml.Node, field string) error {
-	d, _ := device.LookupDemoImage(c.m, img.Name)
+	d, _ := demoimage.Lookup(c.m.DemoModel(), img.Name)
 	spec := imageSpec(c.m, img)
 	if spec.Model != "" && !c.m.TakesImagesFor(spec.Model) {
 		return errAt(n, field, "a %s bank cannot hold an image built for %s", c.m.Name, spec.Model)
@@ -285,7 +286,7 @@ func (c *checker) bankImageOK(img *ImageRef, opKey string, n *yaml.Node, field s
 	}
 	switch {
 	case spec.Signer == "manufacturer" || spec.Signer == "stb_public":
-	case contains(device.DemoOperatorKeyNames(), spec.Signer):
+	case contains(demoimage.OperatorKeyNames(), spec.Signer):
 		if opKey != spec.Signer {
 			return errAt(n, field, "the image %q is signed by %s: set box.operator_key: %s", img.Name, spec.Signer, spec.Signer)
 		}
@@ -326,7 +327,7 @@ func (c *checker) imageName(l leaf, field string) (*ImageRef, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := device.LookupDemoImage(c.m, name); err != nil {
+	if _, err := demoimage.Lookup(c.m.DemoModel(), name); err != nil {
 		return nil, errAt(l.n, field, "unknown image %q (use %s)", clip(name), orList(imageNames(c.m)))
 	}
 	return &ImageRef{Name: name}, nil
@@ -374,8 +375,8 @@ func (c *checker) imageFields(k *keys, f imageLeaves, field string) (*ImageRef, 
 	return img, nil
 }
 
-func imageSpec(m device.Model, img *ImageRef) device.DemoSpec {
-	d, _ := device.LookupDemoImage(m, img.Name)
+func imageSpec(m device.Model, img *ImageRef) demoimage.Spec {
+	d, _ := demoimage.Lookup(m.DemoModel(), img.Name)
 	spec := d.Spec
 	if img.Version != 0 {
 		spec.Version = img.Version
@@ -401,8 +402,8 @@ func operatorKey(l leaf, field string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !contains(device.DemoOperatorKeyNames(), s) {
-		return "", errAt(l.n, field, "unknown key %q (use %s)", clip(s), orList(device.DemoOperatorKeyNames()))
+	if !contains(demoimage.OperatorKeyNames(), s) {
+		return "", errAt(l.n, field, "unknown key %q (use %s)", clip(s), orList(demoimage.OperatorKeyNames()))
 	}
 	return s, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
@@ -29,7 +30,7 @@ type World struct {
 
 	server  *updateserver.Running
 	pending map[string]string // settings that name the server, applied once it runs
-	keys    *device.DemoKeys
+	keys    *demoimage.Keys
 	images  string // folder of the images built for the box's banks
 }
 
@@ -40,7 +41,7 @@ func (sc *Scenario) Setup(dir string) (*World, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot make the scenario folder %s: %v", dir, unwrapPath(err))
 	}
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ func (w *World) setupBox() error {
 // buildImage writes the image img names into dir/name and returns its path.
 func (w *World) buildImage(dir, name string, img *ImageRef) (string, error) {
 	var buf bytes.Buffer
-	if err := device.BuildDemo(&buf, w.keys, w.Scenario.Model, imageSpec(w.Scenario.Model, img)); err != nil {
+	if err := demoimage.Build(&buf, w.keys, w.Scenario.Model.DemoModel(), imageSpec(w.Scenario.Model, img)); err != nil {
 		return "", fmt.Errorf("image %s: %v", img.Name, err)
 	}
 	p := filepath.Join(dir, filepath.FromSlash(name))

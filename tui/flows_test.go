@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
@@ -60,7 +60,7 @@ func updateServer(t *testing.T, tb *testBox, names ...string) string {
 	os.MkdirAll(folder, 0o755)
 	for _, n := range names {
 		var buf bytes.Buffer
-		if err := device.BuildDemoImage(&buf, tb.keys, tb.model, n); err != nil {
+		if err := demoimage.BuildNamed(&buf, tb.keys, tb.model.DemoModel(), n); err != nil {
 			t.Fatal(err)
 		}
 		os.WriteFile(filepath.Join(folder, n), buf.Bytes(), 0o644)

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/device/demokit"
 )
 
@@ -42,7 +43,7 @@ type testBox struct {
 	box   *device.Box
 	model device.Model
 	usb   string
-	keys  *device.DemoKeys
+	keys  *demoimage.Keys
 }
 
 func newTestBox(t testing.TB, model string, init device.InitOptions) *testBox {
@@ -51,7 +52,7 @@ func newTestBox(t testing.TB, model string, init device.InitOptions) *testBox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func (tb *testBox) configureServer(t testing.TB, url string) {
 func (tb *testBox) demoFile(t testing.TB, name string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := device.BuildDemoImage(&buf, tb.keys, tb.model, name); err != nil {
+	if err := demoimage.BuildNamed(&buf, tb.keys, tb.model.DemoModel(), name); err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(t.TempDir(), name)

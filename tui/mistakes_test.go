@@ -7,26 +7,27 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
 // TestNamedMistakeScreen: the refusal screen says each named mistake of a
 // Custom image, and of a Global block no key made, in its explanation.
 func TestNamedMistakeScreen(t *testing.T) {
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
 	m, _ := device.LookupModel("MAG254")
 	v := m.FactoryVersion + 1
-	image := func(spec device.DemoSpec) []byte {
+	image := func(spec demoimage.Spec) []byte {
 		var buf bytes.Buffer
-		if err := device.BuildDemo(&buf, keys, m, spec); err != nil {
+		if err := demoimage.Build(&buf, keys, m.DemoModel(), spec); err != nil {
 			t.Fatal(err)
 		}
 		return buf.Bytes()
 	}
-	noKey := image(device.DemoSpec{Signer: "stb_public", Custom: "custom_alpha", Carry: "none", Version: v + 1, Tag: "alphatv"})
+	noKey := image(demoimage.Spec{Signer: "stb_public", Custom: "custom_alpha", Carry: "none", Version: v + 1, Tag: "alphatv"})
 	runScreenCases(t, []screenCase{
 		{name: "NoCustomKeyR1", model: "MAG254", raw: noKey, menu: true, w: 100, h: 30, steps: usbBootstrap(
 			step{wait: []string{"Wrong digital signature", "etc/custom_key.pub", "--custom-key"}},
@@ -35,15 +36,15 @@ func TestNamedMistakeScreen(t *testing.T) {
 			step{wait: []string{"17 Wrong signature", "etc/custom_key.pub", "--custom-key"}},
 		)},
 		{name: "CustomKeyDiffers", model: "MAG254", init: runningDemo("custom-alpha"),
-			raw: image(device.DemoSpec{Signer: "stb_public", Custom: "custom_alpha", Carry: "custom_beta", Version: v + 1, Tag: "alphatv"}), w: 100, h: 30, steps: portalUSB(
+			raw: image(demoimage.Spec{Signer: "stb_public", Custom: "custom_alpha", Carry: "custom_beta", Version: v + 1, Tag: "alphatv"}), w: 100, h: 30, steps: portalUSB(
 				step{wait: []string{"17 Wrong signature", "CUSTOM_BETA", "etc/custom_key.pub"}},
 			)},
 		{name: "GlobalByCustomKey", model: "MAG254",
-			raw: image(device.DemoSpec{Signer: "custom_alpha", Custom: "custom_alpha", Version: v, Tag: "alphatv"}), menu: true, w: 100, h: 30, steps: usbBootstrap(
+			raw: image(demoimage.Spec{Signer: "custom_alpha", Custom: "custom_alpha", Version: v, Tag: "alphatv"}), menu: true, w: 100, h: 30, steps: usbBootstrap(
 				step{wait: []string{"Wrong digital signature", "Global", "CUSTOM_ALPHA", "--custom-key"}},
 			)},
 		{name: "GlobalChanged", model: "MAG254",
-			raw: image(device.DemoSpec{Signer: "stb_public", Version: v, Tag: "pub", TamperGlobal: true}), menu: true, w: 100, h: 30, steps: usbBootstrap(
+			raw: image(demoimage.Spec{Signer: "stb_public", Version: v, Tag: "pub", TamperGlobal: true}), menu: true, w: 100, h: 30, steps: usbBootstrap(
 				step{wait: []string{"Wrong digital signature", "rebuild"}},
 			)},
 	})

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // Golden screens of every update outcome, on the real device and demo kit.
@@ -126,7 +127,7 @@ func toURLWriting(more ...step) []step {
 func withOperatorKey(name string) func(*testing.T) device.InitOptions {
 	return func(t *testing.T) device.InitOptions {
 		t.Helper()
-		keys, err := device.LoadDemoKeys()
+		keys, err := demoimage.LoadKeys()
 		if err != nil {
 			t.Fatal(err)
 		}

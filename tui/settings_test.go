@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // TestFlowSettingsThenCheckNow: on a box that still looks for the
@@ -84,7 +84,7 @@ func TestFlowEnvSectionShown(t *testing.T) {
 	tb := newTestBox(t, "MAG254", deviceInit())
 	var buf bytes.Buffer
 	env := "autoupdateURL=http://ops.example/mag254/update_list.txt\nserial#=0000\n"
-	if err := device.BuildDemo(&buf, tb.keys, tb.model, device.DemoSpec{Signer: "manufacturer", Version: tb.model.FactoryVersion + 1, Env: env}); err != nil {
+	if err := demoimage.Build(&buf, tb.keys, tb.model.DemoModel(), demoimage.Spec{Signer: "manufacturer", Version: tb.model.FactoryVersion + 1, Env: env}); err != nil {
 		t.Fatal(err)
 	}
 	tb.stick(t, buf.Bytes())

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // TestDeviceHelperProcess is the command line in a child process, for the
@@ -49,17 +50,17 @@ func ramDir(t *testing.T) string {
 
 func demoImage(t *testing.T, m device.Model, name string, rootfs int64) []byte {
 	t.Helper()
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := device.LookupDemoImage(m, name)
+	d, err := demoimage.Lookup(m.DemoModel(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d.Spec.RootFSSize = rootfs
 	var buf bytes.Buffer
-	if err := device.BuildDemo(&buf, keys, m, d.Spec); err != nil {
+	if err := demoimage.Build(&buf, keys, m.DemoModel(), d.Spec); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -339,7 +340,7 @@ func TestRulesCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("%d %s", code, errOut)
 	}
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stbrecovery/stbrecovery/assets"
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -20,29 +21,29 @@ import (
 // mistake in image check --json.
 func TestNamedMistakesCLI(t *testing.T) {
 	m, _ := device.LookupModel("MAG254")
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := m.FactoryVersion + 1
 	cases := []struct {
 		mistake string
-		spec    device.DemoSpec
+		spec    demoimage.Spec
 		phrase  string
 	}{
-		{device.MistakeNoCustomKey, device.DemoSpec{Signer: "stb_public", Custom: "custom_alpha", Carry: "none", Version: v, Tag: "a"},
+		{device.MistakeNoCustomKey, demoimage.Spec{Signer: "stb_public", Custom: "custom_alpha", Carry: "none", Version: v, Tag: "a"},
 			"the RootFS carries no custom key at etc/custom_key.pub"},
-		{device.MistakeCustomKeyDiffers, device.DemoSpec{Signer: "stb_public", Custom: "custom_alpha", Carry: "custom_beta", Version: v, Tag: "a"},
+		{device.MistakeCustomKeyDiffers, demoimage.Spec{Signer: "stb_public", Custom: "custom_alpha", Carry: "custom_beta", Version: v, Tag: "a"},
 			"its RootFS carries the custom key CUSTOM_BETA"},
-		{device.MistakeGlobalByCustomKey, device.DemoSpec{Signer: "custom_alpha", Custom: "custom_alpha", Version: v, Tag: "a"},
+		{device.MistakeGlobalByCustomKey, demoimage.Spec{Signer: "custom_alpha", Custom: "custom_alpha", Version: v, Tag: "a"},
 			"its Global block was made by the custom key CUSTOM_ALPHA"},
-		{device.MistakeGlobalChanged, device.DemoSpec{Signer: "stb_public", Version: v, Tag: "pub", TamperGlobal: true},
+		{device.MistakeGlobalChanged, demoimage.Spec{Signer: "stb_public", Version: v, Tag: "pub", TamperGlobal: true},
 			"the header or a block changed after signing"},
 	}
 	dir := ramDir(t)
 	for _, c := range cases {
 		var buf bytes.Buffer
-		if err := device.BuildDemo(&buf, keys, m, c.spec); err != nil {
+		if err := demoimage.Build(&buf, keys, m.DemoModel(), c.spec); err != nil {
 			t.Fatal(err)
 		}
 		stick := stickWith(t, m, buf.Bytes())

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 func newRulesCmd() *cobra.Command {
@@ -25,7 +26,7 @@ func newRulesCmd() *cobra.Command {
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			keys, err := device.LoadDemoKeys()
+			keys, err := demoimage.LoadKeys()
 			if err != nil {
 				return withCode(exitError, err)
 			}

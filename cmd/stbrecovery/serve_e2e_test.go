@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // TestServeEndToEnd builds the program, runs `stbrecovery serve` in one
@@ -34,14 +35,14 @@ func TestServeEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(tmp, "www")
 	for folder, name := range map[string]string{"mag254": "public", "operator": "operator-one"} {
 		var b bytes.Buffer
-		if err := device.BuildDemoImage(&b, keys, m, name); err != nil {
+		if err := demoimage.BuildNamed(&b, keys, m.DemoModel(), name); err != nil {
 			t.Fatal(err)
 		}
 		os.MkdirAll(filepath.Join(dir, folder), 0o755)

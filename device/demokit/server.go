@@ -1,6 +1,6 @@
 // Package demokit writes what a demonstration of the box needs besides the
 // box itself: a demo USB stick and the folder of a demo update server, both
-// filled with the demo images (see device.DemoImages), signed with the demo
+// filled with the demo images (see demoimage.Images), signed with the demo
 // keys, and lists the images on such a stick for the screens to offer. The
 // program's default run and `serve --demo` use the same server layout.
 package demokit
@@ -12,6 +12,7 @@ import (
 
 	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/atomicfile"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 )
 
 // One layout serves every box: the demo server of the screens, `serve
@@ -35,7 +36,7 @@ const ServerVariants = "variants"
 // update by URL. /mag254/update_list.txt (also /mag/254/update_list.txt)
 // lists the first, /variants/update_list.txt the others.
 func WriteServer(dir string, m device.Model) error {
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func WriteServer(dir string, m device.Model) error {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := device.BuildDemoImage(&buf, keys, m, name); err != nil {
+		if err := demoimage.BuildNamed(&buf, keys, m.DemoModel(), name); err != nil {
 			return err
 		}
 		return atomicfile.WriteFile(filepath.Join(folder, file), buf.Bytes(), 0o644)
@@ -52,7 +53,7 @@ func WriteServer(dir string, m device.Model) error {
 	if err := write(filepath.Join(dir, m.USBFolder()), "imageupdate", "factory-next"); err != nil {
 		return err
 	}
-	for _, d := range device.DemoImages(m) {
+	for _, d := range demoimage.Images(m.DemoModel()) {
 		if err := write(filepath.Join(dir, ServerVariants), d.Name, d.Name); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/device/demokit"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
@@ -30,7 +31,7 @@ func TestWriteDemoServer(t *testing.T) {
 	defer rs.Close()
 	ctx := context.Background()
 	variants, err := device.FetchUpdateList(ctx, rs.URL+"/"+demokit.ServerVariants+"/update_list.txt")
-	if err != nil || len(variants) != len(device.DemoImages(b.Model())) {
+	if err != nil || len(variants) != len(demoimage.Images(b.Model().DemoModel())) {
 		t.Fatalf("variants list: %d entries, %v", len(variants), err)
 	}
 	for _, e := range variants {

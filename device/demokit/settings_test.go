@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/device/demokit"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
@@ -74,8 +75,8 @@ func TestBoxFindsDemoServerWhereItsSettingsSay(t *testing.T) {
 				}
 			}
 			variants, _ := device.FetchUpdateList(ctx, rs.URL+"/"+demokit.ServerVariants+"/"+device.UpdateListName)
-			if len(variants) != len(device.DemoImages(m)) {
-				t.Errorf("variants list has %d entries, %d demo images", len(variants), len(device.DemoImages(m)))
+			if len(variants) != len(demoimage.Images(m.DemoModel())) {
+				t.Errorf("variants list has %d entries, %d demo images", len(variants), len(demoimage.Images(m.DemoModel())))
 			}
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stbrecovery/stbrecovery/assets"
 	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/atomicfile"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -33,7 +34,7 @@ type StickImage struct {
 // variants (variants/NAME/mag254/imageupdate, one per demo image), the
 // certified demo operator keys under keys/, and a README.txt that lists them.
 func WriteStick(dir string, m device.Model) error {
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func WriteStick(dir string, m device.Model) error {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := device.BuildDemoImage(&buf, keys, m, name); err != nil {
+		if err := demoimage.BuildNamed(&buf, keys, m.DemoModel(), name); err != nil {
 			return err
 		}
 		return atomicfile.WriteFile(filepath.Join(folder, "imageupdate"), buf.Bytes(), 0o644)
@@ -61,7 +62,7 @@ func WriteStick(dir string, m device.Model) error {
 	fmt.Fprintf(&readme, "Demo USB stick for %s\n\n", m.Base)
 	fmt.Fprintf(&readme, "%s/imageupdate is the image the %s finds: a Public image newer than the factory one.\n", m.USBFolder(), toolName(m))
 	fmt.Fprintf(&readme, "To try another one, copy %s/NAME/%s/imageupdate over it:\n\n", stickVariants, m.USBFolder())
-	for _, d := range device.DemoImages(m) {
+	for _, d := range demoimage.Images(m.DemoModel()) {
 		if err := write(filepath.Join(dir, stickVariants, d.Name), d.Name); err != nil {
 			return err
 		}
@@ -104,7 +105,7 @@ func ListStick(dir string, m device.Model) ([]StickImage, error) {
 	entries, _ := os.ReadDir(filepath.Join(dir, stickVariants))
 	known := map[string]string{}
 	order := map[string]int{}
-	for i, d := range device.DemoImages(m) {
+	for i, d := range demoimage.Images(m.DemoModel()) {
 		known[d.Name] = d.Description
 		order[d.Name] = i
 	}

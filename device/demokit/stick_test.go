@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/device/demokit"
 )
 
@@ -23,7 +24,7 @@ func TestDemoStick(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(list) != len(device.DemoImages(m))+1 || list[0].Name != "imageupdate" || list[1].Name != "factory" {
+		if len(list) != len(demoimage.Images(m.DemoModel()))+1 || list[0].Name != "imageupdate" || list[1].Name != "factory" {
 			t.Fatalf("%s: %d images, first %+v", name, len(list), list[0])
 		}
 		for _, s := range list {

@@ -10,18 +10,19 @@ import (
 	"testing"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
 // htDemo builds the named demo image of model m.
 func htDemo(t testing.TB, m device.Model, name string) []byte {
 	t.Helper()
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := device.BuildDemoImage(&b, keys, m, name); err != nil {
+	if err := demoimage.BuildNamed(&b, keys, m.DemoModel(), name); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

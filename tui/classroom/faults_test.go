@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/demoimage"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -19,7 +20,7 @@ import (
 // /image, then waits until the client goes away; gone is closed then.
 func stallingServer(t *testing.T) (url string, gone <-chan struct{}) {
 	t.Helper()
-	keys, err := device.LoadDemoKeys()
+	keys, err := demoimage.LoadKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func stallingServer(t *testing.T) (url string, gone <-chan struct{}) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := device.BuildDemoImage(&buf, keys, m, "public-next"); err != nil {
+	if err := demoimage.BuildNamed(&buf, keys, m.DemoModel(), "public-next"); err != nil {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()

@@ -1,39 +1,10 @@
 package device
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"os"
 	"strings"
 	"testing"
 )
-
-func TestDemoImagesAreReproducible(t *testing.T) {
-	f := newFixture(t)
-	for _, name := range []string{"MAG254", "MAG524"} {
-		m := f.model(name)
-		for _, d := range DemoImages(m) {
-			a, b := f.image(m, d.Spec), f.image(m, d.Spec)
-			if !bytes.Equal(a, b) {
-				t.Errorf("%s %s: two builds differ", name, d.Name)
-			}
-		}
-	}
-	// The factory image carries the catalogue's version, date and description.
-	m := f.model("MAG254")
-	img := f.named(m, "factory")
-	for _, want := range []string{"STB Model:MAG254\n", "Date:" + m.FactoryDate + "\n", "Image Version:218\n", "Image Description:0.2.18-r23-254\n"} {
-		if !bytes.Contains(img[:400], []byte(want)) {
-			t.Errorf("factory header lacks %q", want)
-		}
-	}
-	// And it is the same on every run of the program (it is the box's bank 0 after Init).
-	b := f.box(m, nil, false)
-	got, _ := os.ReadFile(b.BankFile(0))
-	if sha256.Sum256(got) != sha256.Sum256(img) {
-		t.Error("Init's factory image differs from the demo factory image")
-	}
-}
 
 func TestCatalogue(t *testing.T) {
 	want := []string{"MAG250", "MAG254", "MAG254w1", "MAG254w2", "MAG270", "MAG256", "MAG322", "MAG324", "MAG349", "MAG351", "MAG410", "MAG420", "MAG424", "MAG425", "MAG520", "MAG522", "MAG524"}
