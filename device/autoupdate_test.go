@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -56,12 +57,12 @@ func auEntry(name, url, typ string, date time.Time) string {
 }
 
 func TestAutoupdateSequence(t *testing.T) {
-	key := htKey(t, "stb_public")
-	running := time.Date(2019, 3, 1, 12, 0, 0, 0, eet)
+	key := testimage.Key(t, "stb_public")
+	running := time.Date(2019, 3, 1, 12, 0, 0, 0, testimage.EET())
 	newer, older := running.Add(48*time.Hour), running.Add(-48*time.Hour)
-	newImg := htImage(t, htImageSpec{Version: 219, Date: newer, Desc: "0.2.19-r1-pub-254", Key: key})
-	oldImg := htImage(t, htImageSpec{Version: 217, Date: older, Desc: "0.2.17-r1-pub-254", Key: key})
-	sameImg := htImage(t, htImageSpec{Version: 218, Date: running, Desc: "0.2.18-r1-pub-254", Key: key})
+	newImg := testimage.Bytes(t, testimage.Spec{Version: 219, Date: newer, Desc: "0.2.19-r1-pub-254", Key: key})
+	oldImg := testimage.Bytes(t, testimage.Spec{Version: 217, Date: older, Desc: "0.2.17-r1-pub-254", Key: key})
+	sameImg := testimage.Bytes(t, testimage.Spec{Version: 218, Date: running, Desc: "0.2.18-r1-pub-254", Key: key})
 
 	type want struct {
 		outcome   AutoupdateOutcome
@@ -244,11 +245,11 @@ func TestAutoupdateComparesDatesNotVersions(t *testing.T) {
 	if !ok {
 		t.Fatal(b.Running().Date)
 	}
-	newer := running.Add(72 * time.Hour).In(eet)
+	newer := running.Add(72 * time.Hour).In(testimage.EET())
 	for _, version := range []int{b.Running().Version - 1, b.Running().Version} {
 		srv := newAUServer(t)
 		srv.list = "[" + auEntry("n", "$URL/img", "release", newer) + "]"
-		srv.images["/img"] = htImage(t, htImageSpec{Version: version, Date: newer, Desc: fmt.Sprintf("0.2.%d-r99-254", version), Key: htKey(t, "manufacturer")})
+		srv.images["/img"] = testimage.Bytes(t, testimage.Spec{Version: version, Date: newer, Desc: fmt.Sprintf("0.2.%d-r99-254", version), Key: testimage.Key(t, "manufacturer")})
 		if err := b.SaveSettings(map[string]string{"autoupdate_cond": "0", "autoupdateURL": srv.URL + "/mag254/"}); err != nil {
 			t.Fatal(err)
 		}

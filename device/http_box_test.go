@@ -3,10 +3,8 @@ package device
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,49 +13,19 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device/demoimage"
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 )
 
 // htSnapshot is every file of a box's home (path → bytes), and its fw_printenv lines.
 func htSnapshot(t testing.TB, home string) map[string]string {
 	t.Helper()
-	snap := map[string]string{}
-	err := filepath.WalkDir(home, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(home, p)
-		if d.IsDir() {
-			return nil // folders are not state; the files in them are
-		}
-		data, err := os.ReadFile(p)
-		snap[rel] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := testimage.Files(t, home)
 	b, err := Open(home)
 	if err != nil {
 		t.Fatal(err)
 	}
 	snap["(printenv)"] = strings.Join(b.Printenv(), "\n")
 	return snap
-}
-
-func htSameSnapshot(t testing.TB, before, after map[string]string) {
-	t.Helper()
-	for k, v := range before {
-		if w, ok := after[k]; !ok {
-			t.Errorf("%s disappeared", k)
-		} else if w != v {
-			t.Errorf("%s changed", k)
-		}
-	}
-	for k := range after {
-		if _, ok := before[k]; !ok {
-			t.Errorf("%s appeared", k)
-		}
-	}
 }
 
 func htDemo(t testing.TB, m Model, name string) []byte {
@@ -150,7 +118,7 @@ func TestHTTPUpdateFaultsLeaveStateAlone(t *testing.T) {
 			if r.Explain == "" {
 				t.Error("no explanation")
 			}
-			htSameSnapshot(t, before, htSnapshot(t, home))
+			testimage.Same(t, before, htSnapshot(t, home))
 			if b.State().Active != 1 {
 				t.Errorf("active bank %d", b.State().Active)
 			}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 )
 
 // TestHTTPBodyCutAtTwentyOffsets has a server promise the whole image, send
@@ -67,7 +69,7 @@ func TestHTTPBodyCutAtTwentyOffsets(t *testing.T) {
 			}
 			after := htSnapshot(t, home)
 			delete(after, lockName) // the lock file is made by the first change; it holds no state
-			htSameSnapshot(t, beforeFiles, after)
+			testimage.Same(t, beforeFiles, after)
 			if got := show(); got != beforeShow {
 				t.Errorf("device show changed:\nbefore %s\nafter  %s", beforeShow, got)
 			}

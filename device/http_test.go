@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -15,69 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stbrecovery/stbrecovery/assets"
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
-
-// htKeys loads a demo secret key once per test binary run of a test.
-func htKey(t testing.TB, name string) *imagefmt.Key {
-	t.Helper()
-	data, err := fs.ReadFile(assets.Keys(), name+".sec.asc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := imagefmt.LoadKey(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-// htImageSpec describes a small test image.
-type htImageSpec struct {
-	Model   string
-	Version int
-	Date    time.Time
-	Desc    string
-	RootFS  int64 // RootFS data bytes
-	Key     *imagefmt.Key
-}
-
-// htBuild makes a signed image with a Kernel and a RootFS section of zeros.
-func htBuild(t testing.TB, w io.Writer, s htImageSpec) *imagefmt.Header {
-	t.Helper()
-	if s.Model == "" {
-		s.Model = "MAG254"
-	}
-	if s.RootFS == 0 {
-		s.RootFS = 4096
-	}
-	hdr, err := imagefmt.Build(w, imagefmt.BuildSpec{
-		Model: s.Model, Date: imagefmt.FormatHeaderDate(s.Date), Version: s.Version, Description: s.Desc,
-		Key: s.Key, Created: s.Date,
-		Sections: []imagefmt.SectionSource{
-			{Kind: imagefmt.Kernel, Data: bytes.NewReader(make([]byte, 1024)), Size: 1024},
-			{Kind: imagefmt.RootFS, Data: io.LimitReader(zeros{}, s.RootFS), Size: s.RootFS},
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hdr
-}
-
-type zeros struct{}
-
-func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
-
-func htImage(t testing.TB, s htImageSpec) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	htBuild(t, &b, s)
-	return b.Bytes()
-}
-
-var eet = time.FixedZone("EET", 2*3600)
 
 // htConsume reads a source as the install pipeline does (header, every
 // section, the global block) and returns the status it ends with: 16 when the
@@ -99,8 +38,8 @@ func htConsume(ctx context.Context, src Source) (Status, error) {
 }
 
 func TestHTTPSourceFaults(t *testing.T) {
-	key := htKey(t, "stb_public")
-	img := htImage(t, htImageSpec{Version: 218, Date: time.Date(2019, 2, 21, 0, 43, 44, 0, eet), Desc: "0.2.18-r19-pub-254", RootFS: 64 << 10, Key: key})
+	key := testimage.Key(t, "stb_public")
+	img := testimage.Bytes(t, testimage.Spec{Version: 218, Date: time.Date(2019, 2, 21, 0, 43, 44, 0, testimage.EET()), Desc: "0.2.18-r19-pub-254", RootFS: 64 << 10, Key: key})
 	release := make(chan struct{})
 	var once sync.Once
 	defer once.Do(func() { close(release) })

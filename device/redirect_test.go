@@ -8,14 +8,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 )
 
 // TestRedirectToAnotherHostRefused protects the box from a server that sends
 // it elsewhere for its image: a redirect on the same server is followed, a
 // redirect to another host is 28 unless the caller allows it.
 func TestRedirectToAnotherHostRefused(t *testing.T) {
-	key := htKey(t, "stb_public")
-	img := htImage(t, htImageSpec{Version: 218, Date: time.Date(2019, 2, 21, 0, 43, 44, 0, eet), Desc: "0.2.18-r19-pub-254", RootFS: 64 << 10, Key: key})
+	key := testimage.Key(t, "stb_public")
+	img := testimage.Bytes(t, testimage.Spec{Version: 218, Date: time.Date(2019, 2, 21, 0, 43, 44, 0, testimage.EET()), Desc: "0.2.18-r19-pub-254", RootFS: 64 << 10, Key: key})
 	// The other host: a second loopback address (Linux answers on all of 127/8).
 	ln, err := net.Listen("tcp", "127.0.0.2:0")
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device/demoimage"
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 )
 
 // twoBankBox is a MAG254 box running the Public image in bank 1, with its
@@ -158,7 +159,7 @@ type endlessTransfer struct{ head []byte }
 
 func (s *endlessTransfer) String() string { return "endless test transfer" }
 func (s *endlessTransfer) Open(context.Context) (Opened, error) {
-	return Opened{Body: io.NopCloser(io.MultiReader(bytes.NewReader(s.head), zeros{})), Size: -1, Transfer: true}, nil
+	return Opened{Body: io.NopCloser(io.MultiReader(bytes.NewReader(s.head), testimage.Zeros{})), Size: -1, Transfer: true}, nil
 }
 
 // TestSectionLargerThanPartitionIsRefusedFirst: a RootFS larger than the

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,20 +15,10 @@ import (
 // Update from URL finds the image update_url names (no 404), and the
 // settings page shows the demo server's URLs.
 func TestTerminalDefaultRunHTTPJourney(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed; the terminal test needs it")
-	}
-	if testing.Short() {
-		t.Skip("the terminal test builds and runs the program; skipped with -short")
-	}
+	needTmux(t)
 	dir := t.TempDir()
 	bin := programPath(t)
-	term := &terminal{t: t, socket: fmt.Sprintf("stbrecovery-run-%d", os.Getpid()), name: "run"}
-	t.Cleanup(func() { term.tmux("kill-server") })
-	if out, err := term.tmux("new-session", "-d", "-s", term.name, "-x", "80", "-y", "24",
-		"-e", "NO_COLOR=1", "-e", "TMPDIR="+dir, fmt.Sprintf("%q --pace instant", bin)); err != nil {
-		t.Fatalf("tmux new-session: %v %s", err, out)
-	}
+	term := openTerminal(t, "run", 80, 24, "-e", "NO_COLOR=1", "-e", "TMPDIR="+dir, fmt.Sprintf("%q --pace instant", bin))
 	toSoftwareUpdate := func() {
 		term.waitFor(30*time.Second, "Home", "Settings")
 		term.keys("Enter")

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,12 +12,7 @@ import (
 // program) removes the temporary box as q does, for the default run and a
 // scenario run.
 func TestTerminalClosedCleansUp(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed; the terminal test needs it")
-	}
-	if testing.Short() {
-		t.Skip("the terminal test builds and runs the program; skipped with -short")
-	}
+	needTmux(t)
 	dir := t.TempDir()
 	bin := programPath(t)
 	for i, tc := range []struct {
@@ -32,13 +26,8 @@ func TestTerminalClosedCleansUp(t *testing.T) {
 			if err := os.Mkdir(tmp, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			term := &terminal{t: t, socket: fmt.Sprintf("stbrecovery-hup-%d-%d", os.Getpid(), i), name: "hup"}
-			t.Cleanup(func() { term.tmux("kill-server") })
 			cmdline := fmt.Sprintf("exec %q %s", bin, tc.args)
-			if out, err := term.tmux("new-session", "-d", "-s", term.name, "-x", "80", "-y", "24",
-				"-e", "NO_COLOR=1", "-e", "TMPDIR="+tmp, cmdline); err != nil {
-				t.Fatalf("tmux new-session: %v %s", err, out)
-			}
+			term := openTerminal(t, fmt.Sprintf("hup%d", i), 80, 24, "-e", "NO_COLOR=1", "-e", "TMPDIR="+tmp, cmdline)
 			term.waitFor(20*time.Second, tc.wait)
 			if left, _ := filepath.Glob(filepath.Join(tmp, "stbrecovery-*")); len(left) == 0 {
 				t.Fatal("no temporary box while the program runs: the test looks in the wrong place")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,30 @@ type terminal struct {
 	t      *testing.T
 	socket string
 	name   string
+}
+
+// needTmux skips a terminal test where tmux is missing, and with -short.
+func needTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed; the terminal test needs it")
+	}
+	if testing.Short() {
+		t.Skip("the terminal test builds and runs the program; skipped with -short")
+	}
+}
+
+// openTerminal starts a tmux server of the test's own (killed at its end)
+// with one session of w×h, named name, that runs args (new-session's options
+// and command).
+func openTerminal(t *testing.T, name string, w, h int, args ...string) *terminal {
+	t.Helper()
+	term := &terminal{t: t, socket: fmt.Sprintf("stbrecovery-%s-%d", name, os.Getpid()), name: name}
+	t.Cleanup(func() { term.tmux("kill-server") })
+	if out, err := term.tmux(append([]string{"new-session", "-d", "-s", name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)}, args...)...); err != nil {
+		t.Fatalf("tmux new-session: %v %s", err, out)
+	}
+	return term
 }
 
 func (term *terminal) tmux(args ...string) (string, error) {
@@ -101,12 +126,7 @@ func copyFile(t *testing.T, from, to string) {
 // a trainee does: enter the Bootloader, open Image Info, run USB Bootstrap
 // with a wrongly signed image, read the refusal, quit.
 func TestTerminalWrongSignature(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed; the terminal test needs it")
-	}
-	if testing.Short() {
-		t.Skip("the terminal test builds and runs the program; skipped with -short")
-	}
+	needTmux(t)
 	dir := t.TempDir()
 	bin := programPath(t)
 	stick := filepath.Join(dir, "stick")
@@ -124,14 +144,9 @@ func TestTerminalWrongSignature(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	term := &terminal{t: t, socket: fmt.Sprintf("stbrecovery-e2e-%d", os.Getpid()), name: "e2e"}
-	t.Cleanup(func() { term.tmux("kill-server") })
 	cmdline := fmt.Sprintf("%q --home %q --usb %q --pace instant", bin, home, stick)
 	start := time.Now()
-	if out, err := term.tmux("new-session", "-d", "-s", term.name, "-x", "100", "-y", "30",
-		"-e", "NO_COLOR=1", cmdline); err != nil {
-		t.Fatalf("tmux new-session: %v %s", err, out)
-	}
+	term := openTerminal(t, "e2e", 100, 30, "-e", "NO_COLOR=1", cmdline)
 	term.waitFor(5*time.Second, "stbrecovery", "MAG254")
 	t.Logf("first frame after %v (100x30 tmux pane)", time.Since(start).Round(time.Millisecond))
 

@@ -3,7 +3,6 @@ package updateserver_test
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/stbrecovery/stbrecovery/device"
 	"github.com/stbrecovery/stbrecovery/device/demoimage"
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 	"github.com/stbrecovery/stbrecovery/device/updateserver"
 )
 
@@ -31,44 +31,13 @@ func htDemo(t testing.TB, m device.Model, name string) []byte {
 // htSnapshot is every file of the box at home, and what printenv shows.
 func htSnapshot(t testing.TB, home string) map[string]string {
 	t.Helper()
-	snap := map[string]string{}
-	err := filepath.WalkDir(home, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(home, p)
-		if d.IsDir() {
-			return nil // folders are not state; the files in them are
-		}
-		data, err := os.ReadFile(p)
-		snap[rel] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	snap := testimage.Files(t, home)
 	b, err := device.Open(home)
 	if err != nil {
 		t.Fatal(err)
 	}
 	snap["(printenv)"] = strings.Join(b.Printenv(), "\n")
 	return snap
-}
-
-func htSameSnapshot(t testing.TB, before, after map[string]string) {
-	t.Helper()
-	for k, v := range before {
-		if w, ok := after[k]; !ok {
-			t.Errorf("%s disappeared", k)
-		} else if w != v {
-			t.Errorf("%s changed", k)
-		}
-	}
-	for k := range after {
-		if _, ok := before[k]; !ok {
-			t.Errorf("%s appeared", k)
-		}
-	}
 }
 
 // TestBoxAutoupdate runs the Autoupdate module of a real box against the
@@ -174,7 +143,7 @@ func TestBoxAutoupdate(t *testing.T) {
 				} else if rep.TurnedOff {
 					t.Errorf("run %d: %s turned Autoupdate off", i+1, rep.Outcome)
 				}
-				htSameSnapshot(t, before, htSnapshot(t, home))
+				testimage.Same(t, before, htSnapshot(t, home))
 			}
 		})
 	}

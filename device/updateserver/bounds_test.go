@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
@@ -40,7 +41,7 @@ func getWithHost(t *testing.T, u, host string) imagefmt.UpdateList {
 // of a list start with --base-url, else the address the client reached.
 func TestUpdateListURLsNeverFromHostHeader(t *testing.T) {
 	dir := t.TempDir()
-	htWriteImage(t, dir, "mag254/imageupdate", htImageSpec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, eet), Desc: "0.2.19-r1-pub-254", Key: htKey(t, "stb_public")})
+	testimage.Write(t, dir, "mag254/imageupdate", testimage.Spec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, testimage.EET()), Desc: "0.2.19-r1-pub-254", Key: testimage.Key(t, "stb_public")})
 	cases := []struct {
 		name, base string
 		want       func(rs *Running) string
@@ -71,7 +72,7 @@ func TestUpdateListURLsNeverFromHostHeader(t *testing.T) {
 // timeout, and its connection is freed.
 func TestServerDropsClientThatTakesNothing(t *testing.T) {
 	dir := t.TempDir()
-	htWriteImage(t, dir, "imageupdate", htImageSpec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, eet), Desc: "big", RootFS: 32 << 20, Key: htKey(t, "stb_public")})
+	testimage.Write(t, dir, "imageupdate", testimage.Spec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, testimage.EET()), Desc: "big", RootFS: 32 << 20, Key: testimage.Key(t, "stb_public")})
 	var log htLog
 	rs, err := Start(dir, "127.0.0.1:0", Options{IdleTimeout: 300 * time.Millisecond, MaxConns: 2, Logf: log.logf})
 	if err != nil {
@@ -221,7 +222,7 @@ func FuzzRequestPath(f *testing.F) {
 func TestServerDropsClientSlowerThanMinRate(t *testing.T) {
 	dir := t.TempDir()
 	const size = 32 << 20
-	htWriteImage(t, dir, "imageupdate", htImageSpec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, eet), Desc: "big", RootFS: size, Key: htKey(t, "stb_public")})
+	testimage.Write(t, dir, "imageupdate", testimage.Spec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, testimage.EET()), Desc: "big", RootFS: size, Key: testimage.Key(t, "stb_public")})
 	var log htLog
 	// 32 MiB at 32 MiB/s: the image must be taken within 3 + 1 s. The client
 	// below takes about 4 MiB/s: never idle for 3 s, but it would need 8 s.

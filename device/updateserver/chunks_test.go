@@ -11,6 +11,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 )
 
 // writeRecorder records the sizes of the writes a body is made of.
@@ -29,7 +31,7 @@ func (r *writeRecorder) Write(p []byte) (int, error) {
 // on, and larger than io.Copy's own 32 KiB.
 func TestImageGoesOutInChunks(t *testing.T) {
 	dir := t.TempDir()
-	htWriteImage(t, dir, "mag254/imageupdate", htImageSpec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, eet), Desc: "x", RootFS: 3 << 20, Key: htKey(t, "stb_public")})
+	testimage.Write(t, dir, "mag254/imageupdate", testimage.Spec{Version: 219, Date: time.Date(2019, 3, 10, 12, 0, 0, 0, testimage.EET()), Desc: "x", RootFS: 3 << 20, Key: testimage.Key(t, "stb_public")})
 	want, err := os.ReadFile(filepath.Join(dir, "mag254", "imageupdate"))
 	if err != nil {
 		t.Fatal(err)

@@ -13,23 +13,24 @@ import (
 	"time"
 
 	"github.com/stbrecovery/stbrecovery/device"
+	"github.com/stbrecovery/stbrecovery/device/internal/testimage"
 	"github.com/stbrecovery/stbrecovery/imagefmt"
 )
 
 func TestUpdateServer(t *testing.T) {
-	key := htKey(t, "stb_public")
+	key := testimage.Key(t, "stb_public")
 	dir := t.TempDir()
-	d := func(day int) time.Time { return time.Date(2019, 3, day, 12, 0, 0, 0, eet) }
-	htWriteImage(t, dir, "mag254/imageupdate", htImageSpec{Version: 219, Date: d(10), Desc: "0.2.19-r1-pub-254", Key: key})
-	htWriteImage(t, dir, "mag254/imageupdate_old", htImageSpec{Version: 218, Date: d(1), Desc: "0.2.18-r19-pub-254", Key: key})
-	htWriteImage(t, dir, "mag254/imageupdate_b", htImageSpec{Version: 220, Date: d(20), Desc: "0.2.20-beta1-254", Key: key})
-	htWriteImage(t, dir, "mag322/imageupdate", htImageSpec{Model: "MAG322", Version: 220, Date: d(15), Desc: "0.2.20-r1-322", Key: key})
-	htWriteImage(t, dir, "imageupdate", htImageSpec{Version: 221, Date: d(25), Desc: "0.2.21-alpha-254", Key: key})
+	d := func(day int) time.Time { return time.Date(2019, 3, day, 12, 0, 0, 0, testimage.EET()) }
+	testimage.Write(t, dir, "mag254/imageupdate", testimage.Spec{Version: 219, Date: d(10), Desc: "0.2.19-r1-pub-254", Key: key})
+	testimage.Write(t, dir, "mag254/imageupdate_old", testimage.Spec{Version: 218, Date: d(1), Desc: "0.2.18-r19-pub-254", Key: key})
+	testimage.Write(t, dir, "mag254/imageupdate_b", testimage.Spec{Version: 220, Date: d(20), Desc: "0.2.20-beta1-254", Key: key})
+	testimage.Write(t, dir, "mag322/imageupdate", testimage.Spec{Model: "MAG322", Version: 220, Date: d(15), Desc: "0.2.20-r1-322", Key: key})
+	testimage.Write(t, dir, "imageupdate", testimage.Spec{Version: 221, Date: d(25), Desc: "0.2.21-alpha-254", Key: key})
 	os.WriteFile(filepath.Join(dir, "mag322/imageupdate.type"), []byte("beta\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("not an image"), 0o644)
 	os.WriteFile(filepath.Join(dir, "mag254/notes.txt"), []byte("not an image"), 0o644)
 	outside := filepath.Join(t.TempDir(), "outside")
-	htWriteImage(t, filepath.Dir(outside), "outside", htImageSpec{Version: 1, Date: d(2), Desc: "outside", Key: key})
+	testimage.Write(t, filepath.Dir(outside), "outside", testimage.Spec{Version: 1, Date: d(2), Desc: "outside", Key: key})
 	if err := os.Symlink(outside, filepath.Join(dir, "mag254", "link")); err != nil {
 		t.Fatal(err)
 	}
@@ -118,9 +119,9 @@ func TestUpdateServer(t *testing.T) {
 }
 
 func TestUpdateServerRange(t *testing.T) {
-	key := htKey(t, "stb_public")
+	key := testimage.Key(t, "stb_public")
 	dir := t.TempDir()
-	htWriteImage(t, dir, "imageupdate", htImageSpec{Version: 1, Date: time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC), Desc: "x", Key: key})
+	testimage.Write(t, dir, "imageupdate", testimage.Spec{Version: 1, Date: time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC), Desc: "x", Key: key})
 	h, err := New(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
